@@ -1,0 +1,28 @@
+/* Reading /proc files into reusable buffers. Parsers never open files; this does. */
+#ifndef MEMTOP_PROCFS_H
+#define MEMTOP_PROCFS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct buf {
+	char *data;
+	size_t len, cap;
+};
+
+void buf_free(struct buf *b);
+
+/* Reads the whole file at path (relative to dirfd) into b, NUL-terminated.
+ * Returns its length, or -errno (ENOENT/ESRCH when the process went away). */
+ssize_t procfs_read(int dirfd, const char *path, struct buf *b);
+
+/* Reads a small file and parses one integer (/proc/sys/vm knobs, oom_score).
+ * Returns 0 or -errno / -EINVAL. */
+int procfs_read_int(int dirfd, const char *path, long long *out);
+
+/* Reads path in chunks and hands each to fn; for files too large to hold (smaps of a
+ * process with 60,000 mappings). Returns 0, -errno, or fn's non-zero result. */
+int procfs_stream(int dirfd, const char *path, struct buf *chunk,
+		  int (*fn)(const char *data, size_t len, void *ctx), void *ctx);
+
+#endif

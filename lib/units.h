@@ -1,0 +1,29 @@
+/* Byte sizes and rates written to read well in a narrow column. */
+#ifndef MEMTOP_UNITS_H
+#define MEMTOP_UNITS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum unit {
+	UNIT_AUTO,	/* the largest binary unit that keeps 3-4 significant digits */
+	UNIT_KIB,
+	UNIT_MIB,
+	UNIT_GIB,
+	UNIT_COUNT
+};
+
+const char *unit_name(enum unit u);		/* "auto" "KiB" "MiB" "GiB" */
+int unit_parse(const char *s, enum unit *u);	/* 0, or -EINVAL */
+
+/* Compact form for tables: "0", "912K", "1.21M", "24.0G" ("K" = KiB); with a fixed unit,
+ * the number in that unit ("1239" for 1.21 MiB in KiB). Always fits in 8 bytes + NUL. */
+char *units_compact(char *buf, size_t n, uint64_t bytes, enum unit u);
+
+/* Long form for prose and headers: "1.21 GiB", "512 KiB", "0 B". */
+char *units_long(char *buf, size_t n, uint64_t bytes);
+
+/* Counts and rates: "999", "12.3k", "4.56M". */
+char *units_count(char *buf, size_t n, double v);
+
+#endif

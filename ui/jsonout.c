@@ -1,0 +1,279 @@
+#include <string.h>
+#include <time.h>
+
+#include "jsonout.h"
+#include "segment.h"
+#include "smaps.h"
+
+#define SCHEMA "memtop/1"
+
+static void jsonout_fval(struct jsonw *w, const char *key, const struct fval *v, enum field_type t)
+{
+	jsonw_key(w, key);
+	if (v->st != V_KNOWN) {
+		jsonw_null(w);
+		return;
+	}
+	switch (t) {
+	case FT_INT:
+		jsonw_i64(w, v->i);
+		break;
+	case FT_RATE:
+		jsonw_double(w, v->d, 2);
+		break;
+	case FT_SECONDS:
+		jsonw_double(w, v->d, 1);
+		break;
+	default:
+		jsonw_u64(w, v->u);
+		break;
+	}
+}
+
+static void jsonout_time(struct jsonw *w, const struct timespec *ts)
+{
+	char buf[40];
+	struct tm tm;
+
+	gmtime_r(&ts->tv_sec, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	jsonw_kv_str(w, "time", buf);
+}
+
+static void jsonout_psi_line(struct jsonw *w, const char *key, const struct psi_line *l)
+{
+	jsonw_key(w, key);
+	jsonw_obj_begin(w);
+	jsonw_kv_double(w, "avg10", l->avg10, 2);
+	jsonw_kv_double(w, "avg60", l->avg60, 2);
+	jsonw_kv_double(w, "avg300", l->avg300, 2);
+	jsonw_kv_u64(w, "total_us", l->total_us);
+	jsonw_obj_end(w);
+}
+
+static void jsonout_system(struct jsonw *w, const struct system *sys)
+{
+	static const enum sys_id swap_ids[] = { SYS_SWAP_TOTAL, SYS_SWAP_FREE, SYS_SWAP_CACHED };
+	struct fval reclaim = { .st = V_UNKNOWN };
+
+	jsonw_key(w, "system");
+	jsonw_obj_begin(w);
+	jsonw_key(w, "mem");
+	jsonw_obj_begin(w);
+	for (int i = 0; i < SYS_MEM_COUNT; i++) {
+		if (i == SYS_SWAP_TOTAL || i == SYS_SWAP_FREE || i == SYS_SWAP_CACHED ||
+		    i == SYS_COMMITTED_AS || i == SYS_COMMIT_LIMIT)
+			continue;
+		jsonout_fval(w, sys_mem_name(i), &sys->mem[i], FT_BYTES);
+	}
+	if (sys->mem[SYS_CACHED].st == V_KNOWN && sys->mem[SYS_SHMEM].st == V_KNOWN) {
+		/* page cache that is not shmem: the part reclaim can take (dirty first written back) */
+		uint64_t c = sys->mem[SYS_CACHED].u, s = sys->mem[SYS_SHMEM].u;
+
+		reclaim.u = c > s ? c - s : 0;
+		reclaim.st = V_KNOWN;
+	}
+	jsonout_fval(w, "reclaimable_cache", &reclaim, FT_BYTES);
+	jsonw_obj_end(w);
+
+	jsonw_key(w, "swap");
+	jsonw_obj_begin(w);
+	for (size_t i = 0; i < sizeof swap_ids / sizeof swap_ids[0]; i++)
+		jsonout_fval(w, sys_mem_name(swap_ids[i]) + 5, &sys->mem[swap_ids[i]], FT_BYTES);
+	jsonw_obj_end(w);
+
+	jsonw_key(w, "commit");
+	jsonw_obj_begin(w);
+	jsonout_fval(w, "limit", &sys->mem[SYS_COMMIT_LIMIT], FT_BYTES);
+	jsonout_fval(w, "committed", &sys->mem[SYS_COMMITTED_AS], FT_BYTES);
+	jsonout_fval(w, "overcommit_memory", &sys->knob[KNOB_OVERCOMMIT_MEMORY], FT_INT);
+	jsonout_fval(w, "overcommit_ratio", &sys->knob[KNOB_OVERCOMMIT_RATIO], FT_INT);
+	jsonout_fval(w, "overcommit_kbytes", &sys->knob[KNOB_OVERCOMMIT_KBYTES], FT_INT);
+	jsonw_obj_end(w);
+
+	jsonw_key(w, "vm");
+	jsonw_obj_begin(w);
+	jsonout_fval(w, "swappiness", &sys->knob[KNOB_SWAPPINESS], FT_INT);
+	jsonw_obj_end(w);
+
+	jsonw_key(w, "faults");
+	jsonw_obj_begin(w);
+	for (int i = 0; i < SYSC_COUNT; i++) {
+		char key[40];
+
+		if (i == SYSC_OOM_KILL)
+			continue;
+		jsonout_fval(w, sys_counter_name(i), &sys->count[i], FT_COUNT);
+		snprintf(key, sizeof key, "%s_rate", sys_counter_name(i));
+		jsonout_fval(w, key, &sys->rate[i], FT_RATE);
+	}
+	jsonw_obj_end(w);
+	jsonout_fval(w, "oom_kills", &sys->count[SYSC_OOM_KILL], FT_COUNT);
+
+	jsonw_key(w, "pressure");
+	if (!sys->pressure.known) {
+		jsonw_null(w);
+	} else {
+		jsonw_obj_begin(w);
+		jsonout_psi_line(w, "some", &sys->pressure.some);
+		if (sys->pressure.has_full)
+			jsonout_psi_line(w, "full", &sys->pressure.full);
+		jsonw_obj_end(w);
+	}
+	jsonw_obj_end(w);
+}
+
+static void jsonout_segments(struct jsonw *w, const struct proc *p)
+{
+	jsonw_key(w, "segments");
+	jsonw_obj_begin(w);
+	for (int s = 0; s < SEG_COUNT; s++) {
+		jsonw_key(w, segment_name(s));
+		jsonw_obj_begin(w);
+		for (int f = 0; f < SEGF_COUNT; f++)
+			jsonw_kv_u64(w, segment_figure_name(f), p->seg.v[s][f]);
+		jsonw_obj_end(w);
+	}
+	jsonw_obj_end(w);
+}
+
+static void jsonout_hex(struct jsonw *w, const char *key, uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof buf, "%llx", (unsigned long long)v);
+	jsonw_kv_str(w, key, buf);
+}
+
+static void jsonout_mapping(struct jsonw *w, const struct mapping *m)
+{
+	char dev[32];
+
+	jsonw_obj_begin(w);
+	jsonout_hex(w, "start", m->start);
+	jsonout_hex(w, "end", m->end);
+	jsonw_kv_str(w, "perms", m->perms);
+	jsonout_hex(w, "offset", m->offset);
+	snprintf(dev, sizeof dev, "%02x:%02x", m->dev_major, m->dev_minor);
+	jsonw_kv_str(w, "dev", dev);
+	jsonw_kv_u64(w, "inode", m->inode);
+	jsonw_key(w, "path");
+	if (m->path)
+		jsonw_strn(w, m->path, strlen(m->path));
+	else
+		jsonw_null(w);
+	jsonw_key(w, "deleted");
+	jsonw_bool(w, m->deleted);
+	jsonw_kv_str(w, "segment", segment_name(m->seg));
+	for (int f = 0; f < SMAPS_NFIELDS; f++) {
+		if (f == SMAPS_PSS_ANON || f == SMAPS_PSS_FILE || f == SMAPS_PSS_SHMEM)
+			continue;	/* rollup-only fields */
+		if (m->known & (1ull << f))
+			jsonw_kv_u64(w, smaps_field_json_name(f), m->val[f]);
+		else
+			jsonw_kv_null(w, smaps_field_json_name(f));
+	}
+	jsonw_obj_end(w);
+}
+
+static bool jsonout_group_wanted(const struct jsonout_opts *o, const char *group)
+{
+	for (int i = 0; i < FLD_COUNT; i++) {
+		if (o->fields[i] && fields[i].json_group && strcmp(fields[i].json_group, group) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void jsonout_group(struct jsonw *w, const struct proc *p, const struct jsonout_opts *o,
+			  const char *group)
+{
+	if (!jsonout_group_wanted(o, group))
+		return;
+	jsonw_key(w, group);
+	jsonw_obj_begin(w);
+	for (int i = 0; i < FLD_COUNT; i++) {
+		if (o->fields[i] && fields[i].json_group && strcmp(fields[i].json_group, group) == 0)
+			jsonout_fval(w, fields[i].json_key, &p->f[i], fields[i].type);
+	}
+	jsonw_obj_end(w);
+}
+
+static void jsonout_process(struct jsonw *w, const struct proc *p, const struct jsonout_opts *o)
+{
+	char st[2] = { p->state, '\0' };
+
+	jsonw_obj_begin(w);
+	for (int i = 0; i < FLD_COUNT; i++) {
+		if (!o->fields[i] || fields[i].json_group)
+			continue;
+		switch (i) {
+		case FLD_USER:
+			jsonw_kv_str(w, "user", p->user);
+			break;
+		case FLD_COMM:
+			jsonw_key(w, "comm");
+			jsonw_strn(w, p->comm, strlen(p->comm));
+			break;
+		case FLD_CMD:
+			jsonw_key(w, "cmdline");
+			if (p->cmdline)
+				jsonw_strn(w, p->cmdline, p->cmdline_len);
+			else
+				jsonw_null(w);
+			break;
+		case FLD_STATE:
+			jsonw_kv_str(w, "state", st);
+			break;
+		default:
+			jsonout_fval(w, fields[i].json_key, &p->f[i], fields[i].type);
+			break;
+		}
+	}
+	jsonout_group(w, p, o, "mem");
+	jsonout_group(w, p, o, "faults");
+	jsonout_group(w, p, o, "oom");
+	if (p->has_segments)
+		jsonout_segments(w, p);
+	if (o->maps && (p->have & SRC_MAPS_LIST)) {
+		jsonw_key(w, "maps");
+		jsonw_arr_begin(w);
+		for (size_t i = 0; i < p->nmaps; i++)
+			jsonout_mapping(w, &p->maps[i]);
+		jsonw_arr_end(w);
+	}
+	if (p->rollup_errno || p->smaps_errno) {
+		jsonw_key(w, "errors");
+		jsonw_obj_begin(w);
+		if (p->rollup_errno)
+			jsonw_kv_str(w, "smaps_rollup", strerrorname_np(p->rollup_errno));
+		if (p->smaps_errno)
+			jsonw_kv_str(w, "smaps", strerrorname_np(p->smaps_errno));
+		jsonw_obj_end(w);
+	}
+	jsonw_obj_end(w);
+}
+
+void jsonout_snapshot(struct jsonw *w, const struct snapshot *snap, const struct jsonout_opts *o)
+{
+	jsonw_obj_begin(w);
+	jsonw_kv_str(w, "schema", SCHEMA);
+	jsonout_time(w, &snap->wall);
+	jsonw_key(w, "interval");
+	if (snap->seq > 1)
+		jsonw_double(w, snap->interval, 3);
+	else
+		jsonw_null(w);
+	jsonw_key(w, "host");
+	jsonw_strn(w, snap->host, strlen(snap->host));
+	jsonw_kv_str(w, "kernel", snap->kernel);
+	jsonw_kv_u64(w, "processes_total", snap->ntotal);
+	jsonout_system(w, &snap->sys);
+	jsonw_key(w, "processes");
+	jsonw_arr_begin(w);
+	for (size_t i = 0; i < snap->nprocs; i++)
+		jsonout_process(w, snap->procs[i], o);
+	jsonw_arr_end(w);
+	jsonw_obj_end(w);
+	jsonw_end_line(w);
+}

@@ -1,0 +1,170 @@
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include "cells.h"
+#include "report.h"
+#include "sanitize.h"
+
+#define REPORT_CMD_MAX 4096	/* columns of a command line in an unlimited-width report */
+
+static const char *report_size(char *buf, size_t n, const struct fval *v)
+{
+	if (v->st != V_KNOWN)
+		return "-";
+	return units_long(buf, n, v->u);
+}
+
+static const char *report_overcommit_mode(const struct fval *v)
+{
+	if (v->st != V_KNOWN)
+		return "overcommit mode unknown";
+	switch (v->i) {
+	case 0:
+		return "heuristic overcommit";
+	case 1:
+		return "always overcommit";
+	case 2:
+		return "strict: allocations fail past the limit";
+	default:
+		return "unknown overcommit mode";
+	}
+}
+
+static void report_rate(FILE *out, const char *label, const struct fval *v)
+{
+	char b[32];
+
+	fprintf(out, "%s %s/s", label, v->st == V_KNOWN ? units_count(b, sizeof b, v->d) : "-");
+}
+
+void report_system(FILE *out, const struct snapshot *snap)
+{
+	const struct fval *m = snap->sys.mem;
+	char a[32], b[32], c[32], d[32], e[32], f[32];
+	struct fval used = { .st = V_UNKNOWN };
+	struct tm tm;
+	char when[32];
+
+	gmtime_r(&snap->wall.tv_sec, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	fprintf(out, "memtop - %s - %s (%s) - %zu processes, %zu shown\n", when, snap->host,
+		snap->kernel, snap->ntotal, snap->nprocs);
+	if (m[SYS_MEM_TOTAL].st == V_KNOWN && m[SYS_MEM_AVAILABLE].st == V_KNOWN) {
+		used.u = m[SYS_MEM_TOTAL].u - m[SYS_MEM_AVAILABLE].u;
+		used.st = V_KNOWN;
+	}
+	fprintf(out, "Mem:    %s total, %s used, %s free, %s available\n",
+		report_size(a, sizeof a, &m[SYS_MEM_TOTAL]), report_size(b, sizeof b, &used),
+		report_size(c, sizeof c, &m[SYS_MEM_FREE]), report_size(d, sizeof d, &m[SYS_MEM_AVAILABLE]));
+	fprintf(out, "        anon %s, page cache %s (shmem %s cannot be dropped), buffers %s, slab %s\n",
+		report_size(a, sizeof a, &m[SYS_ANON_PAGES]), report_size(b, sizeof b, &m[SYS_CACHED]),
+		report_size(c, sizeof c, &m[SYS_SHMEM]), report_size(d, sizeof d, &m[SYS_BUFFERS]),
+		report_size(e, sizeof e, &m[SYS_SLAB]));
+	if (m[SYS_SWAP_TOTAL].st == V_KNOWN && m[SYS_SWAP_TOTAL].u == 0) {
+		fprintf(out, "Swap:   none\n");
+	} else {
+		struct fval su = { .st = V_UNKNOWN };
+
+		if (m[SYS_SWAP_TOTAL].st == V_KNOWN && m[SYS_SWAP_FREE].st == V_KNOWN) {
+			su.u = m[SYS_SWAP_TOTAL].u - m[SYS_SWAP_FREE].u;
+			su.st = V_KNOWN;
+		}
+		fprintf(out, "Swap:   %s total, %s used, %s cached\n",
+			report_size(a, sizeof a, &m[SYS_SWAP_TOTAL]), report_size(b, sizeof b, &su),
+			report_size(c, sizeof c, &m[SYS_SWAP_CACHED]));
+	}
+	fprintf(out, "Commit: %s committed of %s limit (%s)\n",
+		report_size(a, sizeof a, &m[SYS_COMMITTED_AS]), report_size(b, sizeof b, &m[SYS_COMMIT_LIMIT]),
+		report_overcommit_mode(&snap->sys.knob[KNOB_OVERCOMMIT_MEMORY]));
+	fprintf(out, "Paging: ");
+	report_rate(out, "major faults", &snap->sys.rate[SYSC_PGMAJFAULT]);
+	report_rate(out, ", swap-in", &snap->sys.rate[SYSC_PSWPIN]);
+	report_rate(out, ", swap-out", &snap->sys.rate[SYSC_PSWPOUT]);
+	fprintf(out, "; OOM kills since boot %s", snap->sys.count[SYSC_OOM_KILL].st == V_KNOWN ?
+		units_count(f, sizeof f, (double)snap->sys.count[SYSC_OOM_KILL].u) : "-");
+	if (snap->sys.pressure.known)
+		fprintf(out, "; pressure some %.2f%% full %.2f%% (avg10)", snap->sys.pressure.some.avg10,
+			snap->sys.pressure.full.avg10);
+	fputc('\n', out);
+	if (snap->nunreadable)
+		fprintf(out, "Note:   PSS/USS of %zu processes could not be read (permission): shown as -\n",
+			snap->nunreadable);
+}
+
+/* Writes text padded or cut to width display columns; width 0 = as long as it is. */
+static void report_cell(FILE *out, const char *s, size_t len, int width, int right)
+{
+	char buf[REPORT_CMD_MAX * 4 + 16];
+	size_t cols = sanitize_term(buf, sizeof buf, s, len, width ? (size_t)width : REPORT_CMD_MAX);
+
+	if (right && width)
+		fprintf(out, "%*s%s", (int)(width - cols), "", buf);
+	else if (width)
+		fprintf(out, "%s%*s", buf, (int)(width - cols), "");
+	else
+		fputs(buf, out);
+}
+
+static int report_col_width(enum field_id id, size_t remaining)
+{
+	if (fields[id].width)
+		return fields[id].width;
+	return remaining > 0 ? (int)remaining : 0;
+}
+
+static void report_header(FILE *out, const struct report_opts *o)
+{
+	size_t used = 0;
+
+	for (int i = 0; i < o->ncols; i++) {
+		enum field_id id = o->cols[i];
+		const char *h = fields[id].header;
+		int w = fields[id].width;
+
+		if (i)
+			fputc(' ', out), used++;
+		if (!w) {
+			fputs(h, out);
+			break;
+		}
+		report_cell(out, h, strlen(h), w, cell_right_aligned(id));
+		used += w;
+	}
+	fputc('\n', out);
+}
+
+static void report_row(FILE *out, const struct proc *p, const struct report_opts *o)
+{
+	size_t used = 0;
+	char buf[64];
+
+	for (int i = 0; i < o->ncols; i++) {
+		enum field_id id = o->cols[i];
+		size_t len;
+		const char *s = cell_text(buf, sizeof buf, p, id, o->unit, &len);
+		int w;
+
+		if (i)
+			fputc(' ', out), used++;
+		w = fields[id].width;
+		if (!w && o->width) {
+			/* the last, open column takes what the terminal has left */
+			w = report_col_width(id, o->width > used ? o->width - used : 1);
+			report_cell(out, s, len, w, 0);
+			break;
+		}
+		report_cell(out, s, len, w, cell_right_aligned(id));
+		used += w;
+	}
+	fputc('\n', out);
+}
+
+void report_write(FILE *out, const struct snapshot *snap, const struct report_opts *o)
+{
+	report_system(out, snap);
+	fputc('\n', out);
+	report_header(out, o);
+	for (size_t i = 0; i < snap->nprocs; i++)
+		report_row(out, snap->procs[i], o);
+}
