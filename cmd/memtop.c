@@ -11,41 +11,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "field.h"
 #include "filter.h"
-#include "jsonout.h"
-#include "jsonw.h"
-#include "report.h"
-#include "sample.h"
+#include "run.h"
 #include "xalloc.h"
 
-#define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
-#define REUSE_MAX_AGE 10.0	/* seconds an idle process's PSS may be reused */
-
-enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 struct options {
-	bool batch, json, maps, system, oom, no_config;
-	long iterations;		/* 0: the face's default */
-	double delay;
+	struct run_config rc;
+	bool batch, maps, system, oom, set_oom_adj;
 	int *pids;
 	size_t npids;
-	bool by_uid;
-	uint32_t uid;
-	struct filter *filter;
-	enum field_id sort;
-	bool sort_set;
 	enum field_id cols[FLD_COUNT];
-	int ncols;
-	bool cols_set;
-	enum color_when color;
-	bool set_oom_adj;
-	int oom_adj;
 };
 
 static _Noreturn __attribute__((format(printf, 1, 2))) void usage_error(const char *fmt, ...)
@@ -56,30 +36,16 @@ static _Noreturn __attribute__((format(printf, 1, 2))) void usage_error(const ch
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs(" (see memtop --help)\n", stderr);
+	fputc('\n', stderr);
 	exit(EXIT_USAGE);
 }
 
-static _Noreturn __attribute__((format(printf, 1, 2))) void fatal(const char *fmt, ...)
+/* --help and --version: a closed pipe is quiet, a full disk is an error. */
+static _Noreturn void exit_after_output(void)
 {
-	va_list ap;
+	int st = run_output_check(stdout);
 
-	fputs("memtop: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(EXIT_RUNTIME);
-}
-
-/* A closed pipe ends memtop quietly (`memtop -bJ | head -1`); any other write error is one. */
-static void output_check(void)
-{
-	if (!ferror(stdout) && fflush(stdout) == 0)
-		return;
-	if (errno == EPIPE)
-		exit(0);
-	fatal("write error: %s", strerror(errno));
+	exit(st < 0 ? 0 : st);
 }
 
 static void usage(void)
@@ -187,9 +153,9 @@ static void parse_user(struct options *o, const char *s)
 	struct passwd *pw = getpwnam(s);
 	char *end;
 
-	o->by_uid = true;
+	o->rc.by_uid = true;
 	if (pw) {
-		o->uid = pw->pw_uid;
+		o->rc.uid = pw->pw_uid;
 		return;
 	}
 	errno = 0;
@@ -197,7 +163,7 @@ static void parse_user(struct options *o, const char *s)
 
 	if (errno || end == s || *end || v > UINT32_MAX - 1)
 		usage_error("no user named '%s'", s);
-	o->uid = v;
+	o->rc.uid = v;
 }
 
 static void parse_fields(struct options *o, const char *s)
@@ -208,14 +174,13 @@ static void parse_fields(struct options *o, const char *s)
 
 	if (strcmp(s, "help") == 0) {
 		fields_help();
-		output_check();
-		exit(0);
+		exit_after_output();
 	}
 	n = field_parse_list(s, o->cols, FLD_COUNT, &bad, &badlen);
 	if (n < 0)
 		usage_error("unknown field '%.*s' (memtop -o help lists them)", (int)badlen, bad);
-	o->ncols = n;
-	o->cols_set = true;
+	o->rc.ncols = n;
+	o->rc.cols_set = true;
 }
 
 static void parse_sort(struct options *o, const char *s)
@@ -224,17 +189,18 @@ static void parse_sort(struct options *o, const char *s)
 
 	if (id < 0)
 		usage_error("unknown sort field '%s' (memtop -o help lists them)", s);
-	o->sort = id;
-	o->sort_set = true;
+	o->rc.sort = id;
+	o->rc.sort_set = true;
 }
 
 static void parse_filter(struct options *o, const char *s)
 {
 	char err[256];
 
-	filter_free(o->filter);
-	o->filter = filter_create(s, err, sizeof err);
-	if (!o->filter)
+	filter_free(o->rc.filter);
+	o->rc.filter = filter_create(s, err, sizeof err);
+	o->rc.filter_pattern = s;
+	if (!o->rc.filter)
 		usage_error("bad --filter pattern '%s': %s", s, err);
 }
 
@@ -280,8 +246,8 @@ static void parse_options(struct options *o, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":bn:d:p:u:f:s:o:mSOJhV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'b': o->batch = true; break;
-		case 'n': o->iterations = parse_long("--iterations", optarg, 1, LONG_MAX); break;
-		case 'd': o->delay = parse_delay(optarg); break;
+		case 'n': o->rc.iterations = parse_long("--iterations", optarg, 1, LONG_MAX); break;
+		case 'd': o->rc.delay = parse_delay(optarg); o->rc.delay_set = true; break;
 		case 'p': parse_pids(o, optarg); break;
 		case 'u': parse_user(o, optarg); break;
 		case 'f': parse_filter(o, optarg); break;
@@ -290,21 +256,21 @@ static void parse_options(struct options *o, int argc, char **argv)
 		case 'm': o->maps = true; break;
 		case 'S': o->system = true; break;
 		case 'O': o->oom = true; break;
-		case 'J': o->json = true; break;
+		case 'J': o->rc.json = true; break;
 		case OPT_SET_OOM_ADJ:
 			o->set_oom_adj = true;
-			o->oom_adj = parse_long("--set-oom-adj", optarg, -1000, 1000);
+			o->rc.oom_adj = parse_long("--set-oom-adj", optarg, -1000, 1000);
 			break;
-		case OPT_COLOR: o->color = parse_color(optarg); break;
-		case OPT_NO_CONFIG: o->no_config = true; break;
-		case 'h': usage(); output_check(); exit(0);
-		case 'V': version(); output_check(); exit(0);
+		case OPT_COLOR: o->rc.color = parse_color(optarg); break;
+		case OPT_NO_CONFIG: o->rc.no_config = true; break;
+		case 'h': usage(); exit_after_output();
+		case 'V': version(); exit_after_output();
 		case ':':
-			usage_error("option '%s' needs a value", argv[optind - 1]);
+			usage_error("option '%s' needs a value (see memtop --help)", argv[optind - 1]);
 		default:
 			if (optopt)
-				usage_error("unknown option '-%c'", optopt);
-			usage_error("unknown option '%s'", argv[optind - 1]);
+				usage_error("unknown option '-%c' (see memtop --help)", optopt);
+			usage_error("unknown option '%s' (see memtop --help)", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
@@ -315,104 +281,44 @@ static void parse_options(struct options *o, int argc, char **argv)
 		usage_error("--maps needs the processes named with -p");
 }
 
-/* Which sources every selected process needs for what this run shows. */
-static unsigned options_needs(const struct options *o, const bool *jsonf)
+static int dispatch(struct options *o)
 {
-	unsigned need = field_sources(o->cols, o->ncols) | fields[o->sort].src;
+	const struct run_config *rc = &o->rc;
 
-	if (o->json) {
-		for (int i = 0; i < FLD_COUNT; i++)
-			need |= jsonf[i] ? fields[i].src : 0;
-	}
+	if (o->set_oom_adj)
+		return oomadj_run(rc);
 	if (o->maps)
-		need |= SRC_STATUS | SRC_ROLLUP | SRC_SMAPS | SRC_MAPS_LIST | SRC_CMDLINE;
-	return need;
-}
-
-static void options_json_fields(const struct options *o, bool *jsonf)
-{
-	for (int i = 0; i < FLD_COUNT; i++)	/* segments only when asked for: smaps is costly */
-		jsonf[i] = !o->cols_set && fields[i].src != SRC_SMAPS;
-	for (int i = 0; i < o->ncols && o->cols_set; i++)
-		jsonf[o->cols[i]] = true;
-	jsonf[FLD_PID] = true;
-}
-
-static size_t terminal_width(void)
-{
-	struct winsize ws;
-
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return ws.ws_col;
-	return 0;
-}
-
-static void sleep_seconds(double s)
-{
-	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
-
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
-static int run_samples(struct options *o)
-{
-	struct sample_request req = { 0 };
-	struct sampler *s = sampler_create();
-	struct report_opts ro = { 0 };
-	bool jsonf[FLD_COUNT];
-	struct jsonw *w = NULL;
-	long n = o->iterations ? o->iterations : 1;
-
-	if (!s)
-		fatal("cannot read /proc: %s", strerror(errno));
-	options_json_fields(o, jsonf);
-	req.need = options_needs(o, jsonf);
-	req.sel = (struct selection){ o->pids, o->npids, o->by_uid, o->uid, o->filter };
-	req.reuse_max_age = REUSE_MAX_AGE;
-	ro = (struct report_opts){ o->cols, o->ncols, o->sort, UNIT_AUTO, terminal_width() };
-	if (o->json)
-		w = jsonw_create(stdout, false);
-	for (long i = 0; i < n; i++) {
-		struct snapshot *snap;
-		int rc = sampler_refresh(s, &req, &snap);
-
-		if (rc < 0)
-			fatal("cannot read processes: %s", strerror(-rc));
-		if (i == 0 && o->npids && snap->nprocs == 0)
-			fatal("no process with pid %d%s", o->pids[0], o->npids > 1 ? " (nor the others given)" : "");
-		snapshot_sort(snap, o->sort, false);
-		if (o->json) {
-			jsonout_snapshot(w, snap, &(struct jsonout_opts){ jsonf, o->maps });
-		} else {
-			if (i)
-				fputc('\n', stdout);
-			report_write(stdout, snap, &ro);
-		}
-		output_check();
-		if (i + 1 < n)
-			sleep_seconds(o->delay);
-	}
-	jsonw_free(w);
-	sampler_free(s);
-	return 0;
+		return mapsview_run(rc);
+	if (o->system)
+		return sysview_run(rc);
+	if (o->oom)
+		return oomview_run(rc);
+	if (!o->batch && !rc->json && isatty(STDOUT_FILENO))
+		return tui_run(rc);
+	return batch_run(rc);
 }
 
 int main(int argc, char **argv)
 {
-	struct options o = { .delay = 1.0, .sort = FIELD_DEFAULT_SORT, .color = COLOR_AUTO };
+	struct options o = { .rc = { .delay = 1.0, .sort = FIELD_DEFAULT_SORT, .color = COLOR_AUTO } };
+	int status;
 
 	setlocale(LC_ALL, "");	/* before libproc2 caches its escaping choice */
 	signal(SIGPIPE, SIG_IGN);	/* EPIPE is handled: a closed pipe ends quietly */
 	parse_options(&o, argc, argv);
-	if (!o.cols_set) {
+	if (!o.rc.cols_set) {
 		memcpy(o.cols, field_default_columns, field_default_ncolumns * sizeof *o.cols);
-		o.ncols = field_default_ncolumns;
+		o.rc.ncols = field_default_ncolumns;
 	}
-	run_samples(&o);
-	filter_free(o.filter);
+	o.rc.cols = o.cols;
+	o.rc.pids = o.pids;
+	o.rc.npids = o.npids;
+	status = dispatch(&o);
+	filter_free(o.rc.filter);
 	free(o.pids);
-	if (fclose(stdout) != 0 && errno != EPIPE)
-		fatal("write error: %s", strerror(errno));
-	return 0;
+	if (fclose(stdout) != 0 && errno != EPIPE && status == 0) {
+		run_error("write error: %s", strerror(errno));
+		status = RUN_EXIT_RUNTIME;
+	}
+	return status;
 }

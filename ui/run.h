@@ -1,0 +1,67 @@
+/* What the command line asked for, handed from cmd/memtop.c to the face that runs it.
+ * Each face is one `*_run(const struct run_config *)` returning an exit status. */
+#ifndef MEMTOP_RUN_H
+#define MEMTOP_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "field.h"
+#include "filter.h"
+#include "sample.h"
+#include "units.h"
+
+#define RUN_EXIT_RUNTIME 1
+#define RUN_REUSE_MAX_AGE 10.0	/* seconds an idle process's expensive figures may be reused */
+
+enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+struct run_config {
+	bool json;
+	long iterations;		/* 0: the face's default (batch 1, interactive forever) */
+	double delay;
+	bool delay_set;
+	const int *pids;
+	size_t npids;
+	bool by_uid;
+	uint32_t uid;
+	struct filter *filter;		/* -f, or NULL */
+	const char *filter_pattern;	/* its text */
+	enum field_id sort;
+	bool sort_set;
+	const enum field_id *cols;
+	int ncols;
+	bool cols_set;
+	enum unit unit;
+	enum color_when color;
+	bool no_config;
+	int oom_adj;			/* --set-oom-adj */
+};
+
+/* Prints "memtop: MESSAGE" on stderr. */
+void run_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Flushes out and reports how it went: 0 when fine, -1 when the reader went away (EPIPE:
+ * end quietly with status 0), RUN_EXIT_RUNTIME after printing the write error. */
+int run_output_check(FILE *out);
+
+/* A sampler, or NULL after printing why not. */
+struct sampler *run_sampler(void);
+
+/* The selection the command line made (-p, -u, -f). */
+struct selection run_selection(const struct run_config *rc);
+
+/* Sleeps, restarting after signals. */
+void run_sleep(double seconds);
+
+/* The faces. */
+int batch_run(const struct run_config *rc);	/* text report or JSON, -n samples */
+int tui_run(const struct run_config *rc);	/* the interactive view */
+int mapsview_run(const struct run_config *rc);	/* -m: segments and mappings of -p processes */
+int sysview_run(const struct run_config *rc);	/* -S: the system report */
+int oomview_run(const struct run_config *rc);	/* -O: the OOM report */
+int oomadj_run(const struct run_config *rc);	/* --set-oom-adj */
+
+#endif
