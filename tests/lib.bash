@@ -1,0 +1,71 @@
+# Shared helpers for memtop's bats tests: `load lib` at the top of a .bats file.
+# Environment (set by `make check`): MEMTOP (binary), HELPERS (built test helpers),
+# FIXTURES (fixture tree), TESTS_DIR (this directory).
+
+: "${MEMTOP:=$PWD/memtop}"
+: "${HELPERS:=$PWD/tests/helpers}"
+: "${FIXTURES:=$TESTS_DIR/fixtures}"
+JQ=${JQ:-jq}
+MIB=1048576
+
+# Runs memtop; under MEMTOP_WRAPPER (valgrind, ...) when set.
+memtop() {
+	${MEMTOP_WRAPPER:-} "$MEMTOP" "$@"
+}
+
+# start_hog MODE ARG...: starts tests/helpers/memhog, waits for its "ready" line and sets
+# HOG_PID. Every hog started is ended by stop_hogs (call it from teardown).
+start_hog() {
+	local fifo="$BATS_TEST_TMPDIR/hog.$$.$RANDOM" line
+	mkfifo "$fifo"
+	"$HELPERS/memhog" "$@" >"$fifo" &
+	HOG_PID=$!
+	echo "$HOG_PID" >>"$BATS_TEST_TMPDIR/hogs"
+	if ! read -r -t 30 line <"$fifo" || [ "$line" != ready ]; then
+		echo "memhog $* did not become ready" >&2
+		return 1
+	fi
+	rm -f "$fifo"
+}
+
+stop_hogs() {
+	local pid
+	[ -f "$BATS_TEST_TMPDIR/hogs" ] || return 0
+	while read -r pid; do
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done <"$BATS_TEST_TMPDIR/hogs"
+	rm -f "$BATS_TEST_TMPDIR/hogs"
+}
+
+# A /proc/PID/status value in bytes: status_bytes PID VmRSS
+status_bytes() {
+	awk -v k="$2:" '$1 == k { print $2 * 1024 }' "/proc/$1/status"
+}
+
+# A /proc/PID/smaps_rollup value in bytes: rollup_bytes PID Pss
+rollup_bytes() {
+	awk -v k="$2:" '$1 == k { print $2 * 1024 }' "/proc/$1/smaps_rollup"
+}
+
+# memtop's JSON for one process: proc_json PID [memtop options...]
+proc_json() {
+	local pid=$1
+	shift
+	memtop -bJ -p "$pid" "$@" | $JQ -c ".processes[] | select(.pid == $pid)"
+}
+
+# Asserts $1 >= $2 (integers), printing both when not.
+assert_ge() {
+	if ! [ "$1" -ge "$2" ]; then
+		echo "expected $1 >= $2" >&2
+		return 1
+	fi
+}
+
+assert_le() {
+	if ! [ "$1" -le "$2" ]; then
+		echo "expected $1 <= $2" >&2
+		return 1
+	fi
+}
