@@ -1,0 +1,137 @@
+#!/usr/bin/env bats
+# The command line contract: options, errors, exit status, output hygiene.
+
+load lib
+
+teardown() {
+	stop_hogs
+}
+
+@test "--help and --version go to stdout and exit 0" {
+	run "$MEMTOP" --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == Usage:* ]]
+	for o in batch iterations delay pid user filter sort fields maps system oom json set-oom-adj color no-config; do
+		[[ "$output" == *"--$o"* ]] || { echo "--help lacks --$o"; false; }
+	done
+	run "$MEMTOP" --version
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" =~ ^memtop\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+}
+
+@test "usage errors: one line on stderr, exit 2" {
+	for args in "--bogus" "-x" "-n" "-n 0" "-n abc" "-d 0" "-d -1" "-d nan" "-d 1e9" "-p abc" "-p 1,,2" \
+		"-p 0" "-o nope" "-o pid,,rss" "-s nope" "-u no-such-user-xyz" "--color=sometimes" \
+		"--set-oom-adj=5" "-m" "stray"; do
+		run bash -c "\"$MEMTOP\" -b $args 2>&1 >/dev/null"
+		[ "$status" -eq 2 ] || { echo "'$args' exited $status"; false; }
+		[ "${#lines[@]}" -eq 1 ] || { echo "'$args' printed ${#lines[@]} lines: $output"; false; }
+		[[ "$output" == memtop:* ]]
+	done
+}
+
+@test "the error names what was wrong" {
+	run bash -c "\"$MEMTOP\" -o pid,nope 2>&1"
+	[[ "$output" == *"'nope'"* ]]
+	run bash -c "\"$MEMTOP\" -d 0 2>&1"
+	[[ "$output" == *"--delay"* ]]
+}
+
+@test "a bad --filter pattern exits 2 with PCRE2's message and the offset" {
+	run bash -c "\"$MEMTOP\" -b -f 'ab(c' 2>&1"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"missing closing parenthesis"* ]]
+	[[ "$output" == *"offset 4"* ]]
+}
+
+@test "-p naming no live process exits 1" {
+	pid=$(bash -c 'echo $$')	# has exited by now
+	run "$MEMTOP" -b -p "$pid"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no process with pid $pid"* ]]
+}
+
+@test "-p selects exactly the processes named" {
+	start_hog touched 4
+	a=$HOG_PID
+	start_hog touched 4
+	b=$HOG_PID
+	run bash -c "\"$MEMTOP\" -bJ -p $a,$b | jq -c '[.processes[].pid] | sort'"
+	[ "$output" = "[$(printf '%s\n' "$a" "$b" | sort -n | paste -sd,)]" ]
+}
+
+@test "-u and -f narrow the list" {
+	start_hog comm filtertarget
+	run bash -c "\"$MEMTOP\" -bJ -f 'filterTARGET|nothing-else' | jq -r '.processes[].comm'"
+	[ "$output" = "" ]	# an upper-case letter makes the pattern case-sensitive
+	run bash -c "\"$MEMTOP\" -bJ -f 'filtertarget' | jq -r '[.processes[].pid] | join(\",\")'"
+	[ "$output" = "$HOG_PID" ]
+	run bash -c "\"$MEMTOP\" -bJ -u root | jq '[.processes[].uid] | unique'"
+	[ "$(jq -c . <<<"$output")" = "[0]" ]
+	run bash -c "\"$MEMTOP\" -bJ -u 0 | jq '.processes | length'"
+	[ "$output" -gt 0 ]
+}
+
+@test "-o help lists every field with its meaning" {
+	run "$MEMTOP" -o help
+	[ "$status" -eq 0 ]
+	for f in pid user rss pss uss anon file shmem swap swap_pss minflt majflt minflt_rate majflt_rate \
+		oom oom_adj seg_heap seg_stack cmd; do
+		grep -Eq "^  $f +" <<<"$output" || { echo "missing $f"; false; }
+	done
+}
+
+@test "-o chooses the columns of the report and the keys of the JSON" {
+	run "$MEMTOP" -b -o pid,rss,comm -p $$
+	[ "$status" -eq 0 ]
+	grep -Eq '^ +PID +RSS COMM *$' <<<"$output"
+	run bash -c "\"$MEMTOP\" -bJ -o pid,rss -p $$ | jq -c '.processes[0] | [keys, (.mem | keys)]'"
+	[ "$output" = '[["mem","pid"],["rss"]]' ]
+}
+
+@test "JSON Lines when -n > 1: one valid document a line, flushed" {
+	run bash -c "\"$MEMTOP\" -bJ -n 3 -d 0.05 -p $$ | jq -c '.schema'"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 3 ]
+	run bash -c "\"$MEMTOP\" -bJ -n 2 -d 0.05 -p $$ | jq -c '.interval'"
+	[ "${lines[0]}" = null ]
+	[[ "${lines[1]}" =~ ^0\.[0-9]+$ ]]
+}
+
+@test "a closed pipe ends quietly with status 0" {
+	run bash -c "\"$MEMTOP\" -bJ -n 5 -d 0.05 | head -c 10; exit \${PIPESTATUS[0]}"
+	[ "$status" -eq 0 ]
+	[ "$output" = '{"schema":' ]
+	run bash -c "\"$MEMTOP\" -b | head -1 >/dev/null; echo \${PIPESTATUS[0]}"
+	[ "$output" = 0 ]
+}
+
+@test "a write error exits 1 with the reason" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	run bash -c "\"$MEMTOP\" -b > /dev/full"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"write error: No space left on device"* ]]
+	run bash -c "\"$MEMTOP\" -o help > /dev/full"
+	[ "$status" -eq 1 ]
+}
+
+@test "hostile process names never reach the report raw; JSON stays valid UTF-8" {
+	start_hog comm $'\e[31mred\a\xff'
+	run "$MEMTOP" -b -p "$HOG_PID" -o pid,comm,cmd
+	[ "$status" -eq 0 ]
+	! grep -q $'\e' <<<"$output"
+	! grep -q $'\a' <<<"$output"
+	grep -q '\^\[\[31mred\^G\\xff' <<<"$output"
+	"$MEMTOP" -bJ -p "$HOG_PID" >"$BATS_TEST_TMPDIR/j"
+	/usr/bin/python3 -c 'import json,sys; d=json.loads(open(sys.argv[1],"rb").read().decode("utf-8")); assert d["processes"][0]["comm"] == "\x1b[31mred\x07\ufffd", repr(d["processes"][0]["comm"])' "$BATS_TEST_TMPDIR/j"
+}
+
+@test "the report header shows the machine's memory" {
+	run "$MEMTOP" -b -p $$
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == Mem:* ]]
+	grep -q 'page cache' <<<"$output"
+	grep -q '^Swap:' <<<"$output"
+	grep -q '^Commit:' <<<"$output"
+	grep -Eq '^ +PID USER +RSS +PSS +USS' <<<"$output"
+}

@@ -1,0 +1,129 @@
+#!/usr/bin/env bats
+# Live tests: processes with known memory, checked against what memtop reports and against
+# /proc read directly.
+
+load lib
+
+teardown() {
+	stop_hogs
+}
+
+@test "untouched malloc: 512 MiB virtual, little resident" {
+	start_hog untouched 512
+	j=$(proc_json "$HOG_PID")
+	virt=$(jq .mem.virt <<<"$j")
+	rss=$(jq .mem.rss <<<"$j")
+	assert_ge "$virt" $((512 * MIB))
+	assert_le "$rss" $((32 * MIB))
+	data=$(jq .mem.data <<<"$j")
+	assert_ge "$data" $((512 * MIB))
+}
+
+@test "touched malloc: 256 MiB resident, anonymous and unique; uss <= pss <= rss" {
+	start_hog touched 256
+	j=$(proc_json "$HOG_PID")
+	for k in rss anon uss pss; do
+		assert_ge "$(jq .mem.$k <<<"$j")" $((256 * MIB))
+	done
+	uss=$(jq .mem.uss <<<"$j")
+	pss=$(jq .mem.pss <<<"$j")
+	rss=$(jq .mem.rss <<<"$j")
+	assert_le "$uss" "$pss"
+	assert_le "$pss" "$rss"
+	# one minor fault per page touched at least
+	assert_ge "$(jq .faults.minor <<<"$j")" $((256 * MIB / $(getconf PAGESIZE)))
+}
+
+@test "shared anonymous memory counts as shmem" {
+	start_hog shared 64
+	j=$(proc_json "$HOG_PID")
+	assert_ge "$(jq .mem.shmem <<<"$j")" $((64 * MIB))
+	assert_le "$(jq .mem.anon <<<"$j")" $((16 * MIB))
+}
+
+@test "rss, pss and oom_score equal /proc for an idle process" {
+	start_hog touched 32
+	kill -STOP "$HOG_PID"
+	j=$(proc_json "$HOG_PID")
+	want_rss=$(status_bytes "$HOG_PID" VmRSS)
+	want_pss=$(rollup_bytes "$HOG_PID" Pss)
+	want_oom=$(cat "/proc/$HOG_PID/oom_score")
+	kill -CONT "$HOG_PID"
+	[ "$(jq .mem.rss <<<"$j")" -eq "$want_rss" ]
+	[ "$(jq .mem.pss <<<"$j")" -eq "$want_pss" ]
+	[ "$(jq .oom.score <<<"$j")" -eq "$want_oom" ]
+	[ "$(jq .faults.minor <<<"$j")" -eq "$(awk '{print $10}' "/proc/$HOG_PID/stat")" ]
+}
+
+@test "a raised oom_score_adj shows at once" {
+	start_hog touched 8
+	echo 500 >"/proc/$HOG_PID/oom_score_adj"
+	j=$(proc_json "$HOG_PID")
+	[ "$(jq .oom.score_adj <<<"$j")" -eq 500 ]
+	[ "$(jq .oom.score <<<"$j")" -eq "$(cat "/proc/$HOG_PID/oom_score")" ]
+	[ "$(jq .oom.score <<<"$j")" -gt 666 ]
+}
+
+@test "fault rates: null on the first sample, measured on the next" {
+	start_hog touched 8
+	run bash -c "\"$MEMTOP\" -bJ -n 2 -d 0.2 -p $HOG_PID | jq -c '.processes[0].faults'"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$(jq .minor_rate <<<"${lines[0]}")" = null ]
+	[ "$(jq .minor_rate <<<"${lines[1]}")" != null ]
+	[ "$(jq .major_rate <<<"${lines[1]}")" = 0 ]
+}
+
+@test "as nobody: root's PSS is unknown (null), never 0; own figures stay known" {
+	command -v setpriv >/dev/null || skip "no setpriv"
+	[ "$(id -u)" -eq 0 ] || skip "needs root to switch to nobody"
+	start_hog touched 16
+	out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$MEMTOP" -bJ -p "$HOG_PID")
+	[ "$(jq '.processes[0].mem.pss' <<<"$out")" = null ]
+	[ "$(jq '.processes[0].mem.uss' <<<"$out")" = null ]
+	[ "$(jq -r '.processes[0].errors.smaps_rollup' <<<"$out")" = EACCES ]
+	# what nobody may read is still known
+	assert_ge "$(jq '.processes[0].mem.rss' <<<"$out")" $((16 * MIB))
+	# the text report shows '-' for it
+	setpriv --reuid=nobody --regid=nogroup --clear-groups "$MEMTOP" -b -p "$HOG_PID" -o pid,pss,rss >"$BATS_TEST_TMPDIR/r"
+	grep -Eq "^ *$HOG_PID +- +[0-9.]+M" "$BATS_TEST_TMPDIR/r"
+	# and its own process is fully known
+	out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$HELPERS/memhog" touched 4 | { read -r _; pid=$(pgrep -n -u nobody memhog); setpriv --reuid=nobody --regid=nogroup --clear-groups "$MEMTOP" -bJ -p "$pid"; kill "$pid"; })
+	assert_ge "$(jq '.processes[0].mem.pss' <<<"$out")" $((4 * MIB))
+}
+
+@test "kernel threads: memory not applicable (null), oom figures known" {
+	j=$(proc_json 2)
+	[ "$(jq .mem.rss <<<"$j")" = null ]
+	[ "$(jq .mem.pss <<<"$j")" = null ]
+	[ "$(jq -r .cmdline <<<"$j")" = "[kthreadd]" ]
+	[ "$(jq .oom.score <<<"$j")" = 0 ]
+}
+
+@test "every process's JSON passes jq; sums are consistent" {
+	run bash -c "\"$MEMTOP\" -bJ | jq -e '.schema == \"memtop/1\" and (.processes | length) > 10'"
+	[ "$status" -eq 0 ]
+	# for every process with known figures: uss <= pss <= rss, anon+file+shmem == rss (±64 KiB of drift)
+	bad=$("$MEMTOP" -bJ | jq '[.processes[] | select(.mem.pss != null and .mem.anon != null)
+		| select(.mem.uss > .mem.pss or .mem.pss > .mem.rss + 65536)] | length')
+	[ "$bad" -eq 0 ]
+}
+
+@test "system figures equal /proc/meminfo and /proc/sys/vm" {
+	j=$("$MEMTOP" -bJ -p $$)
+	total=$(awk '/^MemTotal:/ {print $2 * 1024}' /proc/meminfo)
+	[ "$(jq .system.mem.total <<<"$j")" -eq "$total" ]
+	[ "$(jq .system.commit.overcommit_memory <<<"$j")" -eq "$(cat /proc/sys/vm/overcommit_memory)" ]
+	[ "$(jq .system.vm.swappiness <<<"$j")" -eq "$(cat /proc/sys/vm/swappiness)" ]
+	limit=$(awk '/^CommitLimit:/ {print $2 * 1024}' /proc/meminfo)
+	[ "$(jq .system.commit.limit <<<"$j")" -eq "$limit" ]
+	if [ -r /proc/pressure/memory ]; then
+		[ "$(jq '.system.pressure.some | has("avg10")' <<<"$j")" = true ]
+	fi
+}
+
+@test "sorting: -s rss orders by rss, unknown last" {
+	out=$("$MEMTOP" -bJ -s rss | jq '[.processes[].mem.rss]')
+	[ "$(jq '[.[] | select(. != null)] as $k | $k == ($k | sort | reverse)' <<<"$out")" = true ]
+	[ "$(jq 'map(. == null) as $n | ($n | index(true)) as $i | $i == null or ($n[$i:] | all)' <<<"$out")" = true ]
+}
