@@ -68,6 +68,7 @@ struct proc {
 	uint64_t prev_minflt, prev_majflt;
 	double prev_time;		/* monotonic seconds of the previous sample, 0 = none */
 	double rollup_time, smaps_time, status_time;
+	uint64_t stat_rss;		/* stat's rss: cheap but approximate (per-cpu counters) */
 	uint64_t sig_minflt, sig_majflt, sig_rss, sig_vsize;	/* stat figures at the last expensive read */
 	unsigned have;			/* SRC_* read (or reused) this refresh */
 	struct proc *hnext;		/* hash chain */

@@ -190,6 +190,29 @@ static void sampler_set_cmdline(struct sampler *s, struct proc *p, char *const *
 	p->cmdline_len = j->len;
 }
 
+/* libproc2 escapes comm ('?' and '.' stand for control and invalid bytes): the raw name,
+ * which the faces sanitize themselves, comes from /proc/PID/comm when it may differ. */
+static void sampler_set_comm(struct sampler *s, struct proc *p, const char *comm)
+{
+	char path[32];
+	ssize_t n;
+
+	if (!comm)
+		comm = "?";
+	if (!strpbrk(comm, "?.")) {
+		proc_set_str(&p->comm, comm, strlen(comm));
+		return;
+	}
+	snprintf(path, sizeof path, "%d/comm", p->pid);
+	n = procfs_read(s->procfd, path, &s->buf);
+	if (n > 0 && s->buf.data[n - 1] == '\n')
+		n--;
+	if (n > 0)
+		proc_set_str(&p->comm, s->buf.data, n);
+	else
+		proc_set_str(&p->comm, comm, strlen(comm));
+}
+
 static void sampler_rates(struct sampler *s, struct proc *p, uint64_t minflt, uint64_t majflt)
 {
 	double dt = s->now - p->prev_time;
@@ -230,7 +253,7 @@ static void sampler_take(const struct proc2_task *t, void *ctx)
 	if (!t->euser)
 		snprintf(uidbuf, sizeof uidbuf, "%u", (unsigned)t->euid);
 	proc_set_str(&p->user, t->euser ? t->euser : uidbuf, strlen(t->euser ? t->euser : uidbuf));
-	proc_set_str(&p->comm, t->comm ? t->comm : "?", strlen(t->comm ? t->comm : "?"));
+	sampler_set_comm(s, p, t->comm);
 	if (s->want_cmdline) {
 		sampler_set_cmdline(s, p, t->argv);
 		p->have |= SRC_CMDLINE;
@@ -246,11 +269,10 @@ static void sampler_take(const struct proc2_task *t, void *ctx)
 	fval_set_i(&p->f[FLD_OOM_ADJ], t->oom_adj);
 	if (p->kernel_thread || p->state == 'Z') {
 		p->f[FLD_VIRT].st = V_NA;
-		p->f[FLD_RSS].st = V_NA;
 	} else {
 		fval_set_u(&p->f[FLD_VIRT], t->vsize);
-		fval_set_u(&p->f[FLD_RSS], t->rss);
 	}
+	p->stat_rss = t->rss;
 	sampler_rates(s, p, t->minflt, t->majflt);
 }
 
@@ -298,14 +320,14 @@ static bool proc_idle_since(const struct proc *p, double then, double now, doubl
 {
 	return then > 0 && max_age > 0 && now - then <= max_age &&
 	       p->sig_minflt == p->f[FLD_MINFLT].u && p->sig_majflt == p->f[FLD_MAJFLT].u &&
-	       p->sig_rss == p->f[FLD_RSS].u && p->sig_vsize == p->f[FLD_VIRT].u;
+	       p->sig_rss == p->stat_rss && p->sig_vsize == p->f[FLD_VIRT].u;
 }
 
 static void proc_remember_sig(struct proc *p)
 {
 	p->sig_minflt = p->f[FLD_MINFLT].u;
 	p->sig_majflt = p->f[FLD_MAJFLT].u;
-	p->sig_rss = p->f[FLD_RSS].u;
+	p->sig_rss = p->stat_rss;
 	p->sig_vsize = p->f[FLD_VIRT].u;
 }
 
@@ -318,7 +340,7 @@ static const struct {
 	enum field_id fld;
 	enum status_field st;
 } status_map[] = {
-	{ FLD_ANON, STATUS_RSSANON }, { FLD_FILE, STATUS_RSSFILE }, { FLD_SHMEM, STATUS_RSSSHMEM },
+	{ FLD_RSS, STATUS_VMRSS }, { FLD_ANON, STATUS_RSSANON }, { FLD_FILE, STATUS_RSSFILE }, { FLD_SHMEM, STATUS_RSSSHMEM },
 	{ FLD_SWAP, STATUS_VMSWAP }, { FLD_LOCKED, STATUS_VMLCK }, { FLD_PTE, STATUS_VMPTE },
 	{ FLD_HWM, STATUS_VMHWM }, { FLD_PEAK, STATUS_VMPEAK }, { FLD_DATA, STATUS_VMDATA },
 	{ FLD_STACK, STATUS_VMSTK }, { FLD_EXE, STATUS_VMEXE }, { FLD_LIB, STATUS_VMLIB },

@@ -40,12 +40,12 @@ stop_hogs() {
 
 # A /proc/PID/status value in bytes: status_bytes PID VmRSS
 status_bytes() {
-	awk -v k="$2:" '$1 == k { print $2 * 1024 }' "/proc/$1/status"
+	awk -v k="$2:" '$1 == k { printf "%.0f\n", $2 * 1024 }' "/proc/$1/status"
 }
 
 # A /proc/PID/smaps_rollup value in bytes: rollup_bytes PID Pss
 rollup_bytes() {
-	awk -v k="$2:" '$1 == k { print $2 * 1024 }' "/proc/$1/smaps_rollup"
+	awk -v k="$2:" '$1 == k { printf "%.0f\n", $2 * 1024 }' "/proc/$1/smaps_rollup"
 }
 
 # memtop's JSON for one process: proc_json PID [memtop options...]

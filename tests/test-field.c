@@ -58,10 +58,10 @@ static void test_parse(void)
 
 static void test_sources(void)
 {
-	enum field_id cheap[] = { FLD_PID, FLD_RSS, FLD_MINFLT, FLD_OOM };
+	enum field_id cheap[] = { FLD_PID, FLD_VIRT, FLD_MINFLT, FLD_OOM };
 	enum field_id heap[] = { FLD_SEG_HEAP };
 
-	is_int(field_sources(cheap, 4), SRC_STAT, "pid, rss, faults, oom need only stat");
+	is_int(field_sources(cheap, 4), SRC_STAT, "pid, virt, faults, oom need only stat");
 	is_int(field_sources((enum field_id[]){ FLD_PSS }, 1), SRC_ROLLUP, "pss needs smaps_rollup");
 	is_int(field_sources((enum field_id[]){ FLD_ANON }, 1), SRC_STATUS, "anon needs status");
 	is_int(field_sources(heap, 1), SRC_SMAPS, "segments need smaps");
