@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -79,7 +80,7 @@ static void proc2_task_fill(struct proc2_task *t, struct pids_stack *s, struct p
 	t->argv = with_cmdline ? PIDS_VAL(REL_CMDLINE_V, strv, s, info) : NULL;
 }
 
-int proc2_reap(struct proc2 *p, bool with_cmdline,
+int proc2_reap(struct proc2 *p, bool with_cmdline, const int *pids, size_t npids,
 	       void (*fn)(const struct proc2_task *t, void *ctx), void *ctx)
 {
 	struct pids_fetch *f;
@@ -92,7 +93,14 @@ int proc2_reap(struct proc2 *p, bool with_cmdline,
 			return rc;
 		p->with_cmdline = with_cmdline;
 	}
-	f = procps_pids_reap(p->pids, PIDS_FETCH_TASKS_ONLY);
+	if (npids) {
+		/* -p: read just those, not the whole of /proc */
+		if (npids > INT_MAX)
+			return -EINVAL;
+		f = procps_pids_select(p->pids, (unsigned *)pids, (int)npids, PIDS_SELECT_PID);
+	} else {
+		f = procps_pids_reap(p->pids, PIDS_FETCH_TASKS_ONLY);
+	}
 	if (!f)
 		return errno ? -errno : -EIO;
 	for (int i = 0; i < f->counts->total; i++) {

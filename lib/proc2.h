@@ -4,6 +4,7 @@
 #define MEMTOP_PROC2_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "model.h"
@@ -29,9 +30,10 @@ struct proc2;
 struct proc2 *proc2_create(void);
 void proc2_free(struct proc2 *p);
 
-/* Reads every process (not thread). with_cmdline adds argv. The tasks passed to fn are
- * borrowed until fn returns. Returns the number of tasks, or -errno. */
-int proc2_reap(struct proc2 *p, bool with_cmdline,
+/* Reads every process (not thread), or only the npids given in pids. with_cmdline adds
+ * argv. The tasks passed to fn are borrowed until fn returns. Returns the number of tasks,
+ * or -errno. */
+int proc2_reap(struct proc2 *p, bool with_cmdline, const int *pids, size_t npids,
 	       void (*fn)(const struct proc2_task *t, void *ctx), void *ctx);
 
 /* Fills the meminfo and vmstat parts of sys (fields libproc2 knows). Returns 0 or -errno. */

@@ -651,7 +651,7 @@ int sampler_refresh(struct sampler *s, const struct sample_request *req, struct 
 	snapshot_identity(snap);
 	sampler_system(s, &snap->sys);
 
-	n = proc2_reap(s->p2, s->want_cmdline, sampler_take, s);
+	n = proc2_reap(s->p2, s->want_cmdline, req->sel.pids, req->sel.npids, sampler_take, s);
 	if (n < 0)
 		return n;
 	sampler_sweep(s);
