@@ -1,9 +1,260 @@
-/* Placeholder until -m (issue 3) lands. */
+/* -m: where inside a process its memory lives. Status figures, the segment table, then every
+ * mapping with its smaps figures, like pmap -X but classified. Text or JSON. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonout.h"
+#include "mapsview.h"
 #include "run.h"
+#include "sanitize.h"
+#include "segment.h"
+#include "smaps.h"
+
+#define MAPSVIEW_NEED (SRC_CMDLINE | SRC_STATUS | SRC_ROLLUP | SRC_SMAPS | SRC_MAPS_LIST)
+
+/* The status figures, in the order /proc/PID/status lists them. */
+static const struct {
+	const char *label;
+	enum field_id id;
+} mapsview_status[] = {
+	{ "VmPeak", FLD_PEAK }, { "VmSize", FLD_VIRT }, { "VmLck", FLD_LOCKED },
+	{ "VmHWM", FLD_HWM }, { "VmRSS", FLD_RSS }, { "RssAnon", FLD_ANON },
+	{ "RssFile", FLD_FILE }, { "RssShmem", FLD_SHMEM }, { "VmData", FLD_DATA },
+	{ "VmStk", FLD_STACK }, { "VmExe", FLD_EXE }, { "VmLib", FLD_LIB },
+	{ "VmPTE", FLD_PTE }, { "VmSwap", FLD_SWAP },
+};
+
+uint64_t mapsview_figure(const struct mapping *m, enum field_id id, bool *known)
+{
+	static const struct {
+		enum field_id id;
+		enum smaps_field a, b;	/* figure = a + b (b == a: just a) */
+	} map[] = {
+		{ FLD_VIRT, SMAPS_SIZE, SMAPS_SIZE }, { FLD_RSS, SMAPS_RSS, SMAPS_RSS },
+		{ FLD_PSS, SMAPS_PSS, SMAPS_PSS }, { FLD_USS, SMAPS_PRIVATE_CLEAN, SMAPS_PRIVATE_DIRTY },
+		{ FLD_SWAP, SMAPS_SWAP, SMAPS_SWAP }, { FLD_SWAP_PSS, SMAPS_SWAP_PSS, SMAPS_SWAP_PSS },
+		{ FLD_LOCKED, SMAPS_LOCKED, SMAPS_LOCKED }, { FLD_ANON, SMAPS_ANONYMOUS, SMAPS_ANONYMOUS },
+		{ FLD_DIRTY, SMAPS_PRIVATE_DIRTY, SMAPS_SHARED_DIRTY },
+	};
+
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+		uint64_t need = (1ull << map[i].a) | (1ull << map[i].b);
+
+		if (map[i].id != id)
+			continue;
+		*known = (m->known & need) == need;
+		return m->val[map[i].a] + (map[i].a != map[i].b ? m->val[map[i].b] : 0);
+	}
+	*known = false;
+	return 0;
+}
+
+bool mapsview_sortable(enum field_id id)
+{
+	struct mapping m = { .known = ~0ull };
+	bool known;
+
+	mapsview_figure(&m, id, &known);
+	return known;
+}
+
+static int mapsview_cmp(const void *a, const void *b, void *arg)
+{
+	const struct mapping *x = a, *y = b;
+	enum field_id id = *(const enum field_id *)arg;
+	bool kx, ky;
+	uint64_t vx = mapsview_figure(x, id, &kx), vy = mapsview_figure(y, id, &ky);
+
+	if (kx != ky)
+		return kx ? -1 : 1;
+	if (vx != vy)
+		return vx > vy ? -1 : 1;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+void mapsview_sort(struct mapping *maps, size_t n, enum field_id id)
+{
+	qsort_r(maps, n, sizeof *maps, mapsview_cmp, &id);
+}
+
+static void mapsview_size(FILE *out, uint64_t v, bool known, int width, enum unit u)
+{
+	char buf[32];
+
+	fprintf(out, " %*s", width, known ? units_compact(buf, sizeof buf, v, u) : "-");
+}
+
+static void mapsview_text_status(FILE *out, const struct proc *p, enum unit u)
+{
+	size_t n = sizeof mapsview_status / sizeof mapsview_status[0];
+
+	fprintf(out, "Status:\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct fval *v = &p->f[mapsview_status[i].id];
+		char buf[32];
+
+		fprintf(out, "  %-9s%8s", mapsview_status[i].label,
+			v->st == V_KNOWN ? units_compact(buf, sizeof buf, v->u, u) : "-");
+		fputs(i % 4 == 3 || i + 1 == n ? "\n" : "  ", out);
+	}
+}
+
+static void mapsview_text_segments(FILE *out, const struct proc *p, enum unit u)
+{
+	uint64_t total[SEGF_COUNT] = { 0 };
+
+	fprintf(out, "\n%-10s", "SEGMENT");
+	for (int f = 0; f < SEGF_COUNT; f++) {
+		char h[16];
+
+		snprintf(h, sizeof h, "%s", segment_figure_name(f));
+		for (char *c = h; *c; c++)
+			*c = *c - 'a' + 'A';
+		fprintf(out, " %7s", h);
+	}
+	fputc('\n', out);
+	for (int s = 0; s < SEG_COUNT; s++) {
+		fprintf(out, "%-10s", segment_name(s));
+		for (int f = 0; f < SEGF_COUNT; f++) {
+			mapsview_size(out, p->seg.v[s][f], true, 7, u);
+			total[f] += p->seg.v[s][f];
+		}
+		fputc('\n', out);
+	}
+	fprintf(out, "%-10s", "total");
+	for (int f = 0; f < SEGF_COUNT; f++)
+		mapsview_size(out, total[f], true, 7, u);
+	fputc('\n', out);
+}
+
+static const struct {
+	const char *header;
+	enum smaps_field a, b;
+} mapsview_cols[] = {
+	{ "SIZE", SMAPS_SIZE, SMAPS_SIZE }, { "RSS", SMAPS_RSS, SMAPS_RSS },
+	{ "PSS", SMAPS_PSS, SMAPS_PSS }, { "SH_CLN", SMAPS_SHARED_CLEAN, SMAPS_SHARED_CLEAN },
+	{ "SH_DRT", SMAPS_SHARED_DIRTY, SMAPS_SHARED_DIRTY },
+	{ "PR_CLN", SMAPS_PRIVATE_CLEAN, SMAPS_PRIVATE_CLEAN },
+	{ "PR_DRT", SMAPS_PRIVATE_DIRTY, SMAPS_PRIVATE_DIRTY }, { "SWAP", SMAPS_SWAP, SMAPS_SWAP },
+	{ "SWPPSS", SMAPS_SWAP_PSS, SMAPS_SWAP_PSS }, { "LOCKED", SMAPS_LOCKED, SMAPS_LOCKED },
+};
+
+static void mapsview_text_mapping(FILE *out, const struct mapping *m, int aw, enum unit u)
+{
+	char range[48], path[4096 * 4];
+
+	snprintf(range, sizeof range, "%0*llx-%0*llx", aw, (unsigned long long)m->start, aw,
+		 (unsigned long long)m->end);
+	fprintf(out, "%s %s %08llx %02x:%02x %8llu", range, m->perms, (unsigned long long)m->offset,
+		m->dev_major, m->dev_minor, (unsigned long long)m->inode);
+	for (size_t c = 0; c < sizeof mapsview_cols / sizeof mapsview_cols[0]; c++)
+		mapsview_size(out, m->val[mapsview_cols[c].a], m->known & (1ull << mapsview_cols[c].a), 6, u);
+	fprintf(out, " %-9s ", segment_name(m->seg));
+	if (m->path) {
+		sanitize_term(path, sizeof path, m->path, strlen(m->path), 4096);
+		fputs(path, out);
+		if (m->deleted)
+			fputs(" (deleted)", out);
+	}
+	fputc('\n', out);
+}
+
+static void mapsview_text_maps(FILE *out, const struct proc *p, enum unit u)
+{
+	int aw = 12;
+
+	for (size_t i = 0; i < p->nmaps; i++) {
+		while (aw < 16 && (p->maps[i].end >> (aw * 4)))
+			aw++;
+	}
+	fprintf(out, "\n%zu mappings\n%-*s %-4s %-8s %-5s %8s", p->nmaps, aw * 2 + 1, "ADDRESS", "PERM",
+		"OFFSET", "DEV", "INODE");
+	for (size_t c = 0; c < sizeof mapsview_cols / sizeof mapsview_cols[0]; c++)
+		fprintf(out, " %6s", mapsview_cols[c].header);
+	fprintf(out, " %-9s PATH\n", "SEGMENT");
+	for (size_t i = 0; i < p->nmaps; i++)
+		mapsview_text_mapping(out, &p->maps[i], aw, u);
+}
+
+static void mapsview_text(FILE *out, const struct proc *p, enum unit u, bool first)
+{
+	char cmd[4096 * 4];
+
+	sanitize_term(cmd, sizeof cmd, p->cmdline ? p->cmdline : p->comm,
+		      p->cmdline ? p->cmdline_len : strlen(p->comm), 1024);
+	fprintf(out, "%sPID %d  user %s  %s\n", first ? "" : "\n", p->pid, p->user, cmd);
+	mapsview_text_status(out, p, u);
+	mapsview_text_segments(out, p, u);
+	mapsview_text_maps(out, p, u);
+}
+
+/* The processes named by -p that could not be read: said once each, on stderr. */
+static int mapsview_check(const struct run_config *rc, const struct snapshot *snap)
+{
+	int status = 0;
+
+	for (size_t i = 0; i < rc->npids; i++) {
+		struct proc *p = snapshot_find(snap, rc->pids[i]);
+
+		if (!p) {
+			run_error("no process with pid %d", rc->pids[i]);
+			status = RUN_EXIT_RUNTIME;
+		} else if (p->kernel_thread) {
+			run_error("pid %d is a kernel thread: it has no address space of its own", p->pid);
+			status = RUN_EXIT_RUNTIME;
+		} else if (!p->has_segments) {
+			run_error("cannot read /proc/%d/smaps: %s", p->pid,
+				  strerror(p->smaps_errno ? p->smaps_errno : ESRCH));
+			status = RUN_EXIT_RUNTIME;
+		}
+	}
+	return status;
+}
 
 int mapsview_run(const struct run_config *rc)
 {
-	(void)rc;
-	run_error("-m (issue 3) is not built yet");
-	return RUN_EXIT_RUNTIME;
+	struct sampler *s = run_sampler();
+	struct sample_request req = { MAPSVIEW_NEED, run_selection(rc), 0 };
+	bool jsonf[FLD_COUNT];
+	struct jsonw *w = NULL;
+	long n = rc->iterations ? rc->iterations : 1;
+	int status = 0, bad = 0;
+
+	if (!s)
+		return RUN_EXIT_RUNTIME;
+	for (int i = 0; i < FLD_COUNT; i++)
+		jsonf[i] = true;
+	if (rc->json)
+		w = jsonw_create(stdout, false);
+	for (long i = 0; i < n && status == 0; i++) {
+		struct snapshot *snap;
+		int rc2 = sampler_refresh(s, &req, &snap);
+
+		if (rc2 < 0) {
+			run_error("cannot read processes: %s", strerror(-rc2));
+			status = RUN_EXIT_RUNTIME;
+			break;
+		}
+		bad = mapsview_check(rc, snap);
+		snapshot_sort(snap, FLD_PID, true);
+		for (size_t j = 0; j < snap->nprocs; j++) {
+			struct proc *p = snap->procs[j];
+
+			if (rc->sort_set && mapsview_sortable(rc->sort))
+				mapsview_sort(p->maps, p->nmaps, rc->sort);
+			if (!rc->json && p->has_segments)
+				mapsview_text(stdout, p, rc->unit, i == 0 && j == 0);
+		}
+		if (rc->json)
+			jsonout_snapshot(w, snap, &(struct jsonout_opts){ jsonf, true });
+		status = run_output_check(stdout);
+		if (i + 1 < n && status == 0)
+			run_sleep(rc->delay);
+	}
+	jsonw_free(w);
+	sampler_free(s);
+	if (status < 0)
+		return 0;
+	return status ? status : bad;
 }
