@@ -5,6 +5,7 @@
 #include "cells.h"
 #include "report.h"
 #include "sanitize.h"
+#include "summary.h"
 
 #define REPORT_CMD_MAX 4096	/* columns of a command line in an unlimited-width report */
 
@@ -13,22 +14,6 @@ static const char *report_size(char *buf, size_t n, const struct fval *v)
 	if (v->st != V_KNOWN)
 		return "-";
 	return units_long(buf, n, v->u);
-}
-
-static const char *report_overcommit_mode(const struct fval *v)
-{
-	if (v->st != V_KNOWN)
-		return "overcommit mode unknown";
-	switch (v->i) {
-	case 0:
-		return "heuristic overcommit";
-	case 1:
-		return "always overcommit";
-	case 2:
-		return "strict: allocations fail past the limit";
-	default:
-		return "unknown overcommit mode";
-	}
 }
 
 static void report_rate(FILE *out, const char *label, const struct fval *v)
@@ -42,7 +27,7 @@ void report_system(FILE *out, const struct snapshot *snap)
 {
 	const struct fval *m = snap->sys.mem;
 	char a[32], b[32], c[32], d[32], e[32], f[32];
-	struct fval used = { .st = V_UNKNOWN };
+	struct summary sm;
 	struct tm tm;
 	char when[32];
 
@@ -50,12 +35,9 @@ void report_system(FILE *out, const struct snapshot *snap)
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
 	fprintf(out, "memtop - %s - %s (%s) - %zu processes, %zu shown\n", when, snap->host,
 		snap->kernel, snap->ntotal, snap->nprocs);
-	if (m[SYS_MEM_TOTAL].st == V_KNOWN && m[SYS_MEM_AVAILABLE].st == V_KNOWN) {
-		used.u = m[SYS_MEM_TOTAL].u - m[SYS_MEM_AVAILABLE].u;
-		used.st = V_KNOWN;
-	}
+	summary_compute(&snap->sys, &sm);
 	fprintf(out, "Mem:    %s total, %s used, %s free, %s available\n",
-		report_size(a, sizeof a, &m[SYS_MEM_TOTAL]), report_size(b, sizeof b, &used),
+		report_size(a, sizeof a, &m[SYS_MEM_TOTAL]), report_size(b, sizeof b, &sm.used),
 		report_size(c, sizeof c, &m[SYS_MEM_FREE]), report_size(d, sizeof d, &m[SYS_MEM_AVAILABLE]));
 	fprintf(out, "        anon %s, page cache %s (shmem %s cannot be dropped), buffers %s, slab %s\n",
 		report_size(a, sizeof a, &m[SYS_ANON_PAGES]), report_size(b, sizeof b, &m[SYS_CACHED]),
@@ -64,19 +46,13 @@ void report_system(FILE *out, const struct snapshot *snap)
 	if (m[SYS_SWAP_TOTAL].st == V_KNOWN && m[SYS_SWAP_TOTAL].u == 0) {
 		fprintf(out, "Swap:   none\n");
 	} else {
-		struct fval su = { .st = V_UNKNOWN };
-
-		if (m[SYS_SWAP_TOTAL].st == V_KNOWN && m[SYS_SWAP_FREE].st == V_KNOWN) {
-			su.u = m[SYS_SWAP_TOTAL].u - m[SYS_SWAP_FREE].u;
-			su.st = V_KNOWN;
-		}
 		fprintf(out, "Swap:   %s total, %s used, %s cached\n",
-			report_size(a, sizeof a, &m[SYS_SWAP_TOTAL]), report_size(b, sizeof b, &su),
+			report_size(a, sizeof a, &m[SYS_SWAP_TOTAL]), report_size(b, sizeof b, &sm.swap_used),
 			report_size(c, sizeof c, &m[SYS_SWAP_CACHED]));
 	}
 	fprintf(out, "Commit: %s committed of %s limit (%s)\n",
 		report_size(a, sizeof a, &m[SYS_COMMITTED_AS]), report_size(b, sizeof b, &m[SYS_COMMIT_LIMIT]),
-		report_overcommit_mode(&snap->sys.knob[KNOB_OVERCOMMIT_MEMORY]));
+		summary_overcommit_mode(&snap->sys.knob[KNOB_OVERCOMMIT_MEMORY]));
 	fprintf(out, "Paging: ");
 	report_rate(out, "major faults", &snap->sys.rate[SYSC_PGMAJFAULT]);
 	report_rate(out, ", swap-in", &snap->sys.rate[SYSC_PSWPIN]);

@@ -1,0 +1,238 @@
+/* memtoprc: parser, writer, and the file's safe loading and saving. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "memtoprc.h"
+#include "tap.h"
+
+static char last_warning[256];
+static unsigned last_line;
+
+static void warn(void *ctx, unsigned line, const char *msg)
+{
+	int *n = ctx;
+
+	(*n)++;
+	last_line = line;
+	snprintf(last_warning, sizeof last_warning, "%s", msg);
+}
+
+static int parse(struct memtoprc *c, const char *text)
+{
+	int n = 0;
+
+	last_warning[0] = '\0';
+	memtoprc_parse(c, text, strlen(text), warn, &n);
+	return n;
+}
+
+static void test_good(void)
+{
+	struct memtoprc c;
+
+	is_int(parse(&c, "# comment\n\n  fields = pid,rss,cmd\nsort=uss\n\torder = ascending \n"
+		     "delay = 0.25\nunits = MiB\nfilter = mem.*hog\n"), 0, "a good file gives no warning");
+	is_int(c.has, MEMTOPRC_HAS_FIELDS | MEMTOPRC_HAS_SORT | MEMTOPRC_HAS_ORDER | MEMTOPRC_HAS_DELAY |
+	       MEMTOPRC_HAS_UNITS | MEMTOPRC_HAS_FILTER, "every setting is present");
+	is_int(c.ncols, 3, "three fields");
+	ok(c.cols[0] == FLD_PID && c.cols[1] == FLD_RSS && c.cols[2] == FLD_CMD, "fields in order");
+	ok(c.sort == FLD_USS && c.ascending, "sort and order");
+	ok(c.delay == 0.25, "delay");
+	ok(c.unit == UNIT_MIB, "units");
+	is_str(c.filter, "mem.*hog", "unquoted filter is literal");
+
+	is_int(parse(&c, "delay = 2"), 0, "last line without newline");
+	ok((c.has & MEMTOPRC_HAS_DELAY) && c.delay == 2, "and it counts");
+	is_int(parse(&c, "sort = rss\r\n"), 0, "CRLF line ends");
+	ok(c.sort == FLD_RSS, "sort from a CRLF line");
+	is_int(parse(&c, "filter = \"a\\\\d \\\"q\\\" #x\"\n"), 0, "quoted filter");
+	is_str(c.filter, "a\\d \"q\" #x", "escapes decoded");
+	is_int(parse(&c, "filter = \"\"\n"), 0, "empty filter");
+	ok((c.has & MEMTOPRC_HAS_FILTER) && c.filter[0] == '\0', "means no filter");
+}
+
+static void test_bad(void)
+{
+	struct memtoprc c;
+	char *big;
+	int n;
+
+	is_int(parse(&c, "colour = red\nsort = pss\n"), 1, "unknown key: one warning");
+	ok(strstr(last_warning, "colour") && last_line == 1, "names the key and line 1: %s", last_warning);
+	ok((c.has & MEMTOPRC_HAS_SORT) && c.sort == FLD_PSS, "the next line still counts");
+	is_int(parse(&c, "fields = pid,bogus\n"), 1, "unknown field");
+	ok(strstr(last_warning, "bogus") && !(c.has & MEMTOPRC_HAS_FIELDS), "names it, no fields: %s", last_warning);
+	is_int(parse(&c, "fields = pid,,rss\n"), 1, "empty field name");
+	is_int(parse(&c, "fields =\n"), 1, "no fields");
+	is_int(parse(&c, "sort = nope\n"), 1, "unknown sort");
+	is_int(parse(&c, "order = sideways\n"), 1, "bad order");
+	is_int(parse(&c, "units = parsecs\n"), 1, "bad units");
+	is_int(parse(&c, "filter = (unclosed\n"), 1, "bad pattern");
+	ok(strstr(last_warning, "missing closing parenthesis") != NULL, "PCRE2's message: %s", last_warning);
+	is_int(parse(&c, "filter = \"open\n"), 1, "unterminated quote");
+	is_int(parse(&c, "filter = \"a\" b\n"), 1, "text after the quote");
+	is_int(parse(&c, "filter = \"\\q\"\n"), 1, "bad escape");
+	is_int(parse(&c, "filter = \"\\x00\"\n"), 1, "NUL escape refused");
+	is_int(parse(&c, "just words\n"), 1, "no '='");
+	is_int(parse(&c, "sort = pss\x1b[2J\n"), 1, "control character");
+	n = 0;
+	{
+		static const char nul[] = "sort = p\0ss\ndelay = 3\n";
+
+		memtoprc_parse(&c, nul, sizeof nul - 1, warn, &n);
+	}
+	ok(n == 1 && !(c.has & MEMTOPRC_HAS_SORT) && c.delay == 3, "NUL byte: that line alone skipped");
+	is_int(parse(&c, "=\n = \n==\n"), 3, "bare equals signs");
+
+	/* huge values */
+	for (const char *const *d = (const char *const[]){ "0", "0.001", "86401", "1e999", "nan", "inf",
+							     "-1", "1x", "", "1 2", NULL }; *d; d++) {
+		char line[64];
+
+		snprintf(line, sizeof line, "delay = %s\n", *d);
+		is_int(parse(&c, line), 1, "delay '%s' refused", *d);
+		ok(!(c.has & MEMTOPRC_HAS_DELAY), "and not set");
+	}
+	is_int(parse(&c, "delay = 86400\n"), 0, "delay at the upper bound");
+	is_int(parse(&c, "delay = 0.01\n"), 0, "delay at the lower bound");
+
+	big = malloc(MEMTOPRC_LINE_MAX * 2 + 64);
+	strcpy(big, "filter = ");
+	memset(big + 9, 'a', MEMTOPRC_LINE_MAX * 2);
+	strcpy(big + 9 + MEMTOPRC_LINE_MAX * 2, "\nsort = rss\n");
+	is_int(parse(&c, big), 1, "a line longer than the limit");
+	ok(!(c.has & MEMTOPRC_HAS_FILTER) && c.sort == FLD_RSS, "skipped, the next line read");
+	strcpy(big, "filter = ");
+	memset(big + 9, 'a', MEMTOPRC_PATTERN_MAX + 1);
+	big[9 + MEMTOPRC_PATTERN_MAX + 1] = '\0';
+	is_int(parse(&c, big), 1, "a pattern over its limit");
+	big[9 + MEMTOPRC_PATTERN_MAX] = '\0';
+	is_int(parse(&c, big), 0, "a pattern at its limit");
+	strcpy(big, "fields = pid");
+	for (int i = 0; i < FLD_COUNT; i++)
+		strcat(big, ",rss");
+	is_int(parse(&c, big), 1, "more fields than the registry has");
+	ok(strstr(last_warning, "more than") != NULL, "says so: %s", last_warning);
+	free(big);
+}
+
+static void same(const struct memtoprc *a, const struct memtoprc *b, const char *what)
+{
+	ok(a->has == b->has && a->ncols == b->ncols &&
+	   memcmp(a->cols, b->cols, a->ncols * sizeof *a->cols) == 0 && a->sort == b->sort &&
+	   a->ascending == b->ascending && a->delay == b->delay && a->unit == b->unit &&
+	   strcmp(a->filter, b->filter) == 0, "round trip: %s", what);
+}
+
+static void test_round_trip(void)
+{
+	static const char *const patterns[] = {
+		"", "memhog", "a\\d+\"x\" # not a comment", "tab\there\x7f", "caf\xc3\xa9 \xe2\x98\x83", " lead and trail ",
+	};
+	static const double delays[] = { 1, 0.3, 0.01, 86400, 1.0 / 3 };
+	struct memtoprc a = { 0 }, b;
+	char text[8192];
+	int n;
+
+	a.has = MEMTOPRC_HAS_FIELDS | MEMTOPRC_HAS_SORT | MEMTOPRC_HAS_ORDER | MEMTOPRC_HAS_DELAY |
+		MEMTOPRC_HAS_UNITS | MEMTOPRC_HAS_FILTER;
+	for (int i = 0; i < FLD_COUNT; i++)
+		a.cols[i] = FLD_COUNT - 1 - i;
+	a.ncols = FLD_COUNT;
+	a.sort = FLD_SEG_HEAP;
+	a.unit = UNIT_GIB;
+	for (size_t i = 0; i < sizeof patterns / sizeof *patterns; i++) {
+		snprintf(a.filter, sizeof a.filter, "%s", patterns[i]);
+		a.delay = delays[i % 5];
+		a.ascending = i & 1;
+		n = memtoprc_format(&a, text, sizeof text);
+		ok(n > 0, "formats (%d bytes)", n);
+		is_int(parse(&b, text), 0, "reads back without warning");
+		same(&a, &b, patterns[i]);
+	}
+	memset(a.filter, 'x', MEMTOPRC_PATTERN_MAX);
+	a.filter[MEMTOPRC_PATTERN_MAX] = '\0';
+	ok(memtoprc_format(&a, text, sizeof text) > 0 && parse(&b, text) == 0, "longest pattern");
+	same(&a, &b, "longest pattern");
+	is_int(memtoprc_format(&a, text, 100), -ENOSPC, "too small a buffer: -ENOSPC");
+	b.has = 0;
+	ok(memtoprc_format(&b, text, sizeof text) > 0 && parse(&a, text) == 0 && a.has == 0, "nothing set: only comments");
+}
+
+static char tmpdir[] = "/tmp/memtop-memtoprc-XXXXXX";
+
+static void test_files(void)
+{
+	char path[4096], dir[4096], link[4200];
+	struct memtoprc a = { .has = MEMTOPRC_HAS_SORT | MEMTOPRC_HAS_DELAY, .sort = FLD_USS, .delay = 2.5 }, b;
+	int fd;
+
+	if (!mkdtemp(tmpdir)) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	setenv("XDG_CONFIG_HOME", "relative/dir", 1);
+	setenv("HOME", tmpdir, 1);
+	ok(memtoprc_dir(dir, sizeof dir) == 0 && strncmp(dir, tmpdir, strlen(tmpdir)) == 0 &&
+	   strstr(dir, "/.config/memtop"), "relative XDG_CONFIG_HOME ignored, HOME used: %s", dir);
+	setenv("HOME", "also/relative", 1);
+	ok(memtoprc_dir(dir, sizeof dir) == 0 && dir[0] == '/', "relative HOME ignored: %s", dir);
+
+	snprintf(path, sizeof path, "%s/xdg", tmpdir);
+	setenv("XDG_CONFIG_HOME", path, 1);
+	is_int(memtoprc_load(&b, NULL, NULL), -ENOENT, "no file yet: -ENOENT");
+	is_int(memtoprc_save(&a, path, sizeof path), 0, "saves, creating the directories");
+	ok(strstr(path, "/xdg/memtop/memtoprc") != NULL, "where: %s", path);
+	is_int(memtoprc_load(&b, NULL, NULL), 0, "loads");
+	same(&a, &b, "through the file");
+	memtoprc_dir(dir, sizeof dir);
+	{
+		struct stat st;
+
+		ok(stat(dir, &st) == 0 && (st.st_mode & 0777) == 0700, "directory is private");
+		ok(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600, "file is private");
+	}
+
+	/* a symbolic link planted in its place is never followed */
+	unlink(path);
+	snprintf(link, sizeof link, "%s/target", tmpdir);
+	fd = open(link, O_WRONLY | O_CREAT, 0600);
+	ok(fd >= 0 && write(fd, "sort = rss\n", 11) == 11, "target file");
+	close(fd);
+	ok(symlink(link, path) == 0, "memtoprc as a symlink");
+	is_int(memtoprc_load(&b, NULL, NULL), -EPERM, "load refuses the link");
+	is_int(memtoprc_save(&a, path, sizeof path), -ELOOP, "save refuses the link");
+	{
+		struct stat st;
+
+		ok(stat(link, &st) == 0 && st.st_size == 11, "target untouched");
+	}
+	unlink(path);
+
+	/* a directory in place of the file, a huge file */
+	ok(mkdir(path, 0700) == 0, "memtoprc as a directory");
+	ok(memtoprc_save(&a, path, sizeof path) < 0, "save refuses it");
+	ok(memtoprc_load(&b, NULL, NULL) < 0, "load refuses it");
+	rmdir(path);
+	fd = open(path, O_WRONLY | O_CREAT, 0600);
+	ok(fd >= 0 && ftruncate(fd, MEMTOPRC_FILE_MAX + 1) == 0, "oversized file");
+	close(fd);
+	is_int(memtoprc_load(&b, NULL, NULL), -EFBIG, "not read: -EFBIG");
+	unlink(path);
+	unlink(link);
+	snprintf(link, sizeof link, "rm -rf '%s'", tmpdir);
+	ok(system(link) == 0, "cleanup");
+}
+
+int main(void)
+{
+	test_good();
+	test_bad();
+	test_round_trip();
+	test_files();
+	return tap_done();
+}

@@ -1,0 +1,391 @@
+#!/usr/bin/env bats
+# The interactive view, driven in tmux: a private tmux server per test (-L), keys with
+# send-keys, the screen with capture-pane. memtop runs under `sh -c` so that the pane stays
+# after it exits and shows its exit status.
+
+load lib
+
+setup() {
+	command -v tmux >/dev/null 2>&1 || skip "tmux not installed"
+	SOCK="memtop-test-$$-${BATS_TEST_NUMBER}"
+	CONF="$BATS_TEST_TMPDIR/xdg"
+	mkdir -p "$CONF"
+}
+
+teardown() {
+	tmux -L "$SOCK" kill-server 2>/dev/null || true
+	stop_hogs
+}
+
+tx() {
+	tmux -L "$SOCK" "$@"
+}
+
+screen() {
+	tx capture-pane -p "$@"
+}
+
+keys() {
+	tx send-keys "$@"
+}
+
+# tui_wait ERE [SECONDS]: waits until the screen shows a match; prints the screen if never.
+tui_wait() {
+	local i
+	for ((i = 0; i < ${2:-10} * 10; i++)); do
+		screen | grep -Eq -- "$1" && return 0
+		sleep 0.1
+	done
+	echo "the screen never showed '$1':" >&2
+	screen >&2
+	return 1
+}
+
+# tui_gone ERE: waits until the screen no longer shows a match.
+tui_gone() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		screen | grep -Eq -- "$1" || return 0
+		sleep 0.1
+	done
+	echo "the screen still shows '$1':" >&2
+	screen >&2
+	return 1
+}
+
+# tui_launch [ENV=VALUE...] -- [memtop options]: runs memtop in a fresh 120x40 pane.
+tui_launch() {
+	local envs=() cmd
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		envs+=("$1")
+		shift
+	done
+	shift
+	cmd="env XDG_CONFIG_HOME=$(printf %q "$CONF") LC_ALL=C.UTF-8 ${envs[*]} $(printf '%q ' "$MEMTOP" "$@")"
+	# the shell ignores SIGINT so that Ctrl-C reaches memtop alone and the pane stays
+	tx -f /dev/null new-session -d -x 120 -y 40 "trap '' INT; ulimit -c 0; $cmd; echo memtop-exit=\$?; sleep 600"
+}
+
+# tui_start [memtop options]: launches and waits for the process list.
+tui_start() {
+	tui_launch -- "$@"
+	tui_wait 'PID +USER|PID +COMM|PID '
+}
+
+memtop_pid() {
+	pgrep -P "$(tx display -p '#{pane_pid}')" -x memtop
+}
+
+alt_screen() {
+	tx display -p '#{alternate_on}'
+}
+
+# A size as the view shows it ("0", "912K", "21.1M", "1.50G") in KiB, rounded down.
+to_kib() {
+	awk -v s="$1" 'BEGIN {
+		m = 1 / 1024
+		if (s ~ /K$/) m = 1; else if (s ~ /M$/) m = 1024; else if (s ~ /G$/) m = 1048576
+		sub(/[KMG]$/, "", s)
+		printf "%d\n", s * m
+	}'
+}
+
+# The Rss of a process's [heap] mapping in KiB, from /proc directly; 0 when it has none.
+heap_rss_kib() {
+	awk '/^[0-9a-f]+-[0-9a-f]+ / { heap = ($NF == "[heap]") } heap && $1 == "Rss:" { print $2; found = 1 }
+		END { if (!found) print 0 }' "/proc/$1/smaps"
+}
+
+# The process rows: the lines after the column titles, without the bottom line.
+rows() {
+	screen | awk '/^ +PID /{t=1; next} t' | sed '$d' | grep -v '^ *$' || true
+}
+
+@test "starts: header, memory bar and column titles, sort column marked" {
+	tui_start
+	screen | grep -q '^memtop '
+	screen | grep -Eq '^Mem \[.*\] .* total, .* used, .* available'
+	screen | grep -q 'anon'
+	screen | grep -Eq '^Swap '
+	screen | grep -Eq 'Commit .* limit'
+	screen | grep -Eq 'major faults .*OOM kills'
+	screen | grep -Eq '^ +PID USER +RSS +▼PSS +USS .*COMMAND'
+	[ "$(alt_screen)" = 1 ]
+}
+
+@test "the filter narrows the list to a known process" {
+	start_hog comm "tuif$$"
+	tui_start
+	[ "$(rows | wc -l)" -gt 3 ]
+	keys / "tuif$$" Enter
+	tui_wait ' 1 shown'
+	[ "$(rows | wc -l)" -eq 1 ]
+	rows | grep -Eq "^ *$HOG_PID "
+	screen | grep -q "filter: tuif$$"
+}
+
+@test "a bad pattern shows PCRE2's message and keeps the old filter" {
+	start_hog comm "tuib$$"
+	tui_start
+	keys / "tuib$$" Enter
+	tui_wait ' 1 shown'
+	keys / C-u '(' Enter
+	tui_wait 'bad pattern: missing closing parenthesis'
+	screen | grep -q ' 1 shown'
+	rows | grep -Eq "^ *$HOG_PID "
+	keys / Escape
+	tui_wait 'filter: tuib'
+}
+
+@test "Enter shows the process's heap in the detail screen" {
+	start_hog small 21
+	tui_start -p "$HOG_PID"
+	keys Enter
+	tui_wait "^PID $HOG_PID +memhog"
+	tui_wait '^SEG +text +data +bss +heap'
+	shown=$(to_kib "$(screen | awk '$1 == "rss" { print $5 }')")
+	want=$(heap_rss_kib "$HOG_PID")
+	echo "heap rss shown ${shown} KiB, smaps ${want} KiB"
+	[ $((shown - want)) -le $((want / 100 + 4)) ] && [ $((want - shown)) -le $((want / 100 + 4)) ]
+	# 21 MiB of 100 KiB mallocs, unless a sanitizer's allocator took them out of [heap]
+	grep -q __asan "$HELPERS/memhog" || [ "$want" -ge $((20 * 1024)) ]
+	screen | grep -Eq 'ADDRESS +PERM +SEG .*PATH'
+	[ "$want" -eq 0 ] || screen | grep -q '\[heap\]'	# sorted by RSS: the biggest mapping
+	screen | grep -Eq 'oom_score [0-9]+'
+	keys Escape
+	tui_wait '^ +PID USER'
+}
+
+@test "the detail screen says when its process exited" {
+	start_hog comm "tuix$$"
+	tui_start -p "$HOG_PID"
+	keys Enter
+	tui_wait "^PID $HOG_PID"
+	kill "$HOG_PID"
+	tui_wait 'has exited'
+}
+
+@test "? shows the help, generated from the key table; Esc goes back" {
+	tui_start
+	keys '?'
+	tui_wait '^Everywhere'
+	screen | grep -Eq '^  q F10 +quit'
+	screen | grep -Eq '^  / F4 +filter'
+	keys Escape
+	tui_wait '^ +PID USER'
+}
+
+@test "resize to 12x4 and back keeps it running; 1x1 too" {
+	tui_start
+	tx resize-window -x 12 -y 4
+	tui_wait 'Terminal'
+	tui_wait 'small'
+	tx resize-window -x 1 -y 1
+	sleep 0.5
+	tx resize-window -x 2 -y 1
+	sleep 0.5
+	tx resize-window -x 120 -y 40
+	tui_wait '^ +PID USER'
+	screen | grep -Eq '^Mem \['
+	memtop_pid
+}
+
+@test "q exits with status 0 and leaves the alternate screen" {
+	tui_start
+	keys q
+	tui_wait 'memtop-exit=0'
+	[ "$(alt_screen)" = 0 ]
+}
+
+@test "Ctrl-C and SIGTERM restore the terminal" {
+	tui_start
+	keys C-c
+	tui_wait 'memtop-exit=130'
+	[ "$(alt_screen)" = 0 ]
+	tx kill-server
+	tui_start
+	kill -TERM "$(memtop_pid)"
+	tui_wait 'memtop-exit=143'
+	[ "$(alt_screen)" = 0 ]
+}
+
+@test "a crash restores the terminal before dying of its signal" {
+	tui_start
+	kill -SEGV "$(memtop_pid)"
+	tui_wait 'memtop-exit=[1-9]'
+	[ "$(alt_screen)" = 0 ]
+}
+
+@test "colours: --color=always has them, NO_COLOR and --color=never do not; monochrome works" {
+	sgr=$'\e\\[([0-9]+;)*(3[0-7]|4[0-7])(;[0-9]+)*m'
+	tui_launch NO_COLOR=1 -- --color=always
+	tui_wait '^ +PID USER'
+	screen -e | grep -Eq "$sgr"
+	tx kill-server
+	tui_launch NO_COLOR=1 --
+	tui_wait '^ +PID USER'
+	! screen -e | grep -Eq "$sgr"
+	tx kill-server
+	tui_start --color=never
+	! screen -e | grep -Eq "$sgr"
+	screen -e | grep -q $'\e\\[7m'	# the column titles in reverse video
+	tx kill-server
+	tui_launch TERM=vt100 --
+	tui_wait '^ +PID USER'
+	keys Enter
+	tui_wait '^SEG +text'
+	keys Escape q
+	tui_wait 'memtop-exit=0'
+}
+
+@test "Ctrl-Z stops it and gives the terminal back; fg brings it back" {
+	tx -f /dev/null new-session -d -x 120 -y 40 "env -i PATH=$PATH TERM=screen PS1='tui-shell\$ ' bash --norc --noprofile -i"
+	tui_wait 'tui-shell'
+	keys "XDG_CONFIG_HOME=$(printf %q "$CONF") LC_ALL=C.UTF-8 $(printf %q "$MEMTOP")" Enter
+	tui_wait '^ +PID USER'
+	keys C-z
+	tui_wait 'Stopped'
+	[ "$(alt_screen)" = 0 ]
+	keys fg Enter
+	tui_wait '^ +PID USER'
+	[ "$(alt_screen)" = 1 ]
+	keys q
+	tui_gone '^ +PID USER'
+	keys 'echo status=$?' Enter
+	tui_wait '^status=0'
+}
+
+@test "names holding escape sequences, C1 and bidi controls are drawn sanitized everywhere" {
+	start_hog comm $'\e[31mred'
+	esc=$HOG_PID
+	start_hog comm $'\xc2\x9b31m\xe2\x80\xaeevil'
+	c1=$HOG_PID
+	tui_start --color=never -p "$esc,$c1" -o pid,comm,cmd
+	tui_wait '\^\[\[31mred'
+	tui_wait '\\u\{009B\}31m\\u\{202E\}evil'
+	# with colours off, an SGR 31 could only come from a name; C1 and U+202E never pass
+	! screen -e | grep -q $'\e\\[31m'
+	! screen -e | grep -q $'\xc2\x9b\\|\xe2\x80\xae'
+	keys Enter
+	tui_wait "^PID $esc +\\^\\[\\[31mred|^PID $c1 +.u.009B"
+	! screen -e | grep -q $'\e\\[31m\\|\xc2\x9b\\|\xe2\x80\xae'
+	keys k
+	tui_wait 'Signal for .*(\^\[\[31mred|u.202E.evil)'
+	! screen -e | grep -q $'\e\\[31m\\|\xc2\x9b\\|\xe2\x80\xae'
+	keys Escape Escape
+	tui_wait '^ +PID COMM'
+}
+
+@test "an unknown TERM is a one-line error and status 1" {
+	tui_launch TERM=nonexistent-term --
+	tui_wait 'memtop-exit=1'
+	screen | grep -q "memtop: unknown terminal type 'nonexistent-term'"
+	tx kill-server
+	tui_launch TERM=dumb --
+	tui_wait 'memtop-exit=1'
+	screen | grep -q "cannot move the cursor"
+}
+
+@test "k sends a signal only after confirmation" {
+	start_hog comm "tuik$$"
+	tui_start -p "$HOG_PID"
+	keys k
+	tui_wait 'Signal for '
+	keys Enter
+	tui_wait "Send SIGTERM to $HOG_PID tuik$$\\? \\(y/N\\)"
+	keys n
+	tui_wait 'SIGTERM not sent'
+	kill -0 "$HOG_PID"
+	keys k Enter
+	tui_wait 'Send SIGTERM'
+	keys y
+	tui_wait "sent SIGTERM to $HOG_PID"
+	for _ in $(seq 50); do kill -0 "$HOG_PID" 2>/dev/null || break; sleep 0.1; done
+	! kill -0 "$HOG_PID" 2>/dev/null
+}
+
+@test "W writes the settings; the next start reads them; --no-config ignores them" {
+	tui_start
+	keys '>'
+	tui_wait '▼USS'
+	keys e
+	tui_wait 'sizes in KiB'
+	keys W
+	tui_wait 'settings written to'
+	keys q
+	tui_wait 'memtop-exit=0'
+	rc="$CONF/memtop/memtoprc"
+	grep -qx 'sort = uss' "$rc"
+	grep -qx 'units = KiB' "$rc"
+	[ "$(stat -c %a "$rc")" = 600 ]
+	tx kill-server
+	tui_start
+	screen | grep -q '▼USS'
+	tx kill-server
+	tui_start --no-config
+	screen | grep -q '▼PSS'
+	tx kill-server
+	tui_start -s rss
+	screen | grep -q '▼RSS'
+}
+
+@test "a bad memtoprc line is a warning, not a crash" {
+	mkdir -p "$CONF/memtop"
+	printf 'sort = uss\nbogus line\nfields = pid,nosuch\n' >"$CONF/memtop/memtoprc"
+	tui_start
+	tui_wait 'memtoprc line 2: expected'
+	screen | grep -q '▼USS'
+}
+
+@test "smaps_rollup is read for the rows on screen only, unless the sort needs it" {
+	command -v strace >/dev/null 2>&1 || skip "strace not installed"
+	procs=$(find /proc -maxdepth 1 -name '[0-9]*' | wc -l)
+	[ "$procs" -ge 60 ] || skip "too few processes ($procs) to tell"
+	for sort in rss pss; do
+		tx -f /dev/null new-session -d -x 120 -y 20 "env XDG_CONFIG_HOME=$CONF strace -f -qq -e trace=openat,open \
+			-o $BATS_TEST_TMPDIR/$sort.trace $MEMTOP -s $sort -n 2 -d 0.5; echo memtop-exit=\$?; sleep 600"
+		tui_wait 'memtop-exit=0'
+		tx kill-server
+	done
+	# 20 lines: 13 process rows, so 26 reads at most over two samples
+	rss=$(grep -c 'smaps_rollup' "$BATS_TEST_TMPDIR/rss.trace")
+	pss=$(grep -c 'smaps_rollup' "$BATS_TEST_TMPDIR/pss.trace")
+	echo "smaps_rollup opened: $rss sorting by rss, $pss sorting by pss ($procs processes)"
+	[ "$rss" -le 26 ]
+	[ "$pss" -gt 26 ]
+}
+
+@test "the column chooser hides a column and sorts by another" {
+	tui_start
+	keys f
+	tui_wait '^Columns of the process list'
+	keys Space
+	tui_wait '^\[ \] pid'
+	keys Home Down Down Down s Escape
+	tui_wait '^USER +RSS +PSS +▼USS'
+}
+
+@test "d changes the delay, u filters by user, I inverts, -n ends the view" {
+	tui_start
+	keys d C-u 0.5 Enter
+	tui_wait 'every 0.5s'
+	keys u nosuchuser-x Enter
+	tui_wait "no user named 'nosuchuser-x'"
+	keys u "$(id -un)" Enter
+	tui_wait "user: $(id -un)"
+	keys I
+	tui_wait '▲PSS'
+	tx kill-server
+	tui_launch -- -n 2 -d 0.2
+	tui_wait 'memtop-exit=0' 5
+}
+
+@test "O and S answer even before their screens exist" {
+	tui_start
+	keys O
+	tui_wait 'OOM|oom'
+	keys Escape S
+	tui_wait '[Ss]ystem'
+	keys Escape q
+	tui_wait 'memtop-exit=0'
+}

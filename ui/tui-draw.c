@@ -1,0 +1,167 @@
+/* Drawing helpers. Every string reaches the screen through sanitize_term(), memtop's own
+ * included, so no output site can forget it; every write is clipped to the screen. */
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sanitize.h"
+#include "tui.h"
+
+#define DRAW_BUF 8192		/* bytes for one line: about 2,000 columns */
+
+static int draw_attrs[STY_COUNT];
+
+/* Monochrome attributes, used as they are without colour and under the colours with it. */
+static const int draw_mono[STY_COUNT] = {
+	[STY_TITLE] = A_BOLD,
+	[STY_COLHEAD] = A_REVERSE,
+	[STY_SORTHEAD] = A_BOLD | A_UNDERLINE,
+	[STY_SELECTED] = A_REVERSE,
+	[STY_VALUE] = A_BOLD,
+	[STY_DIM] = A_DIM,
+	[STY_ERROR] = A_BOLD,
+	[STY_BAR_SWAP] = A_BOLD,
+};
+
+static const struct {
+	short fg, bg;
+	int attr;
+} draw_colors[STY_COUNT] = {
+	[STY_NORMAL] = { -1, -1, 0 },
+	[STY_TITLE] = { -1, -1, A_BOLD },
+	[STY_COLHEAD] = { COLOR_BLACK, COLOR_GREEN, 0 },
+	[STY_SORTHEAD] = { COLOR_BLACK, COLOR_CYAN, A_BOLD },
+	[STY_SELECTED] = { COLOR_BLACK, COLOR_CYAN, 0 },
+	[STY_LABEL] = { COLOR_CYAN, -1, 0 },
+	[STY_VALUE] = { -1, -1, A_BOLD },
+	[STY_DIM] = { -1, -1, A_DIM },
+	[STY_ERROR] = { COLOR_RED, -1, A_BOLD },
+	[STY_OK] = { COLOR_GREEN, -1, 0 },
+	[STY_BAR_ANON] = { COLOR_GREEN, -1, 0 },
+	[STY_BAR_CACHE] = { COLOR_BLUE, -1, A_BOLD },
+	[STY_BAR_SHMEM] = { COLOR_MAGENTA, -1, 0 },
+	[STY_BAR_BUFFERS] = { COLOR_CYAN, -1, 0 },
+	[STY_BAR_SLAB] = { COLOR_YELLOW, -1, 0 },
+	[STY_BAR_KERNEL] = { COLOR_WHITE, -1, A_DIM },
+	[STY_BAR_SWAP] = { COLOR_RED, -1, 0 },
+};
+
+void tui_styles_init(bool color)
+{
+	for (int i = 0; i < STY_COUNT; i++)
+		draw_attrs[i] = draw_mono[i];
+	if (!color || start_color() == ERR)
+		return;
+	use_default_colors();
+	for (int i = 1; i < STY_COUNT && i < COLOR_PAIRS; i++) {
+		if (init_pair(i, draw_colors[i].fg, draw_colors[i].bg) == OK)
+			draw_attrs[i] = COLOR_PAIR(i) | draw_colors[i].attr;
+	}
+}
+
+int tui_attr(enum tui_style s)
+{
+	return s < STY_COUNT ? draw_attrs[s] : 0;
+}
+
+int tui_put_raw(int y, int x, int maxx, const char *s, size_t len, enum tui_style st)
+{
+	char buf[DRAW_BUF];
+	size_t cols;
+
+	if (maxx > COLS)
+		maxx = COLS;
+	if (y < 0 || y >= LINES || x < 0 || x >= maxx)
+		return x;
+	cols = sanitize_term(buf, sizeof buf, s, len, (size_t)(maxx - x));
+	attrset(tui_attr(st));
+	mvaddstr(y, x, buf);	/* ERR in the bottom-right corner only means "cursor stayed" */
+	attrset(A_NORMAL);
+	return x + (int)cols;
+}
+
+int tui_put(int y, int x, int maxx, const char *s, enum tui_style st)
+{
+	return tui_put_raw(y, x, maxx, s, strlen(s), st);
+}
+
+void tui_fill(int y, int x, int maxx, enum tui_style st)
+{
+	if (maxx > COLS)
+		maxx = COLS;
+	if (y < 0 || y >= LINES || x < 0 || x >= maxx)
+		return;
+	attrset(tui_attr(st));
+	mvhline(y, x, ' ', maxx - x);
+	attrset(A_NORMAL);
+}
+
+int tui_cell(int y, int x, int width, const char *s, size_t len, bool right, enum tui_style st)
+{
+	int pad;
+
+	if (width <= 0)
+		return x;
+	pad = right ? width - (int)sanitize_width(s, len) : 0;
+	tui_fill(y, x, x + width, st);
+	tui_put_raw(y, x + (pad > 0 ? pad : 0), x + width, s, len, st);
+	return x + width;
+}
+
+int tui_printf(int y, int x, int maxx, enum tui_style st, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	return tui_put(y, x, maxx, buf, st);
+}
+
+const char *tui_sort_glyph(const struct tui *t, bool ascending)
+{
+	if (t->utf8)
+		return ascending ? "\xe2\x96\xb2" : "\xe2\x96\xbc";	/* ▲ ▼ */
+	return ascending ? "^" : "v";
+}
+
+/* The bottom line: the prompt while one is open, else a fresh message, else key hints. */
+void tui_draw_status(struct tui *t, const char *hints)
+{
+	int y = LINES - 1;
+
+	if (t->prompt.active) {
+		tui_prompt_draw(t, y);
+		return;
+	}
+	curs_set(0);
+	if (t->message[0] && tui_now() < t->message_until) {
+		tui_fill(y, 0, COLS, STY_NORMAL);
+		tui_put(y, 0, COLS, t->message, t->message_error ? STY_ERROR : STY_OK);
+		return;
+	}
+	tui_put(y, 0, COLS, hints, STY_DIM);
+}
+
+/* Word-wrapped into whatever there is, down to a single cell. */
+void tui_draw_too_small(void)
+{
+	static const char *const words[] = { "Terminal", "too", "small:", "enlarge", "it", "or", "press", "q" };
+	int y = 0, x = 0;
+
+	for (size_t i = 0; i < sizeof words / sizeof words[0] && y < LINES; i++) {
+		int w = (int)strlen(words[i]);
+
+		if (x > 0 && x + 1 + w > COLS) {
+			y++;
+			x = 0;
+		} else if (x > 0) {
+			x++;
+		}
+		if (y >= LINES)
+			break;
+		x = tui_put(y, x, COLS, words[i], i < 2 ? STY_ERROR : STY_NORMAL);
+	}
+}

@@ -1,0 +1,175 @@
+/* The machine's memory above the process list: a bar whose parts are told apart by
+ * character as well as colour (monochrome terminals), the same figures as the text report
+ * (ui/summary.c), paging rates, OOM kills and pressure. */
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "summary.h"
+#include "tui.h"
+
+#define HEADER_LINES 5
+
+struct header_part {
+	const struct fval *v;
+	char ch;
+	enum tui_style st;
+	const char *label;
+};
+
+int tui_header_height(void)
+{
+	/* a short terminal keeps its rows for processes */
+	return LINES >= 16 ? HEADER_LINES : LINES >= 12 ? 2 : 1;
+}
+
+static const char *header_size(char *buf, size_t n, const struct fval *v)
+{
+	return v->st == V_KNOWN ? units_compact(buf, n, v->u, UNIT_AUTO) : "-";
+}
+
+static const char *header_rate(char *buf, size_t n, const struct fval *v)
+{
+	if (v->st != V_KNOWN)
+		return "-";
+	units_count(buf, n, v->d);
+	strcat(buf, "/s");
+	return buf;
+}
+
+/* Parts drawn from left to right, each as wide as its share of total. */
+static void header_bar(int y, int x, int width, const struct fval *total, const struct header_part *parts, int n)
+{
+	uint64_t sum = 0;
+	int pos = ++x;
+
+	tui_put(y, x - 1, COLS, "[", STY_NORMAL);
+	tui_put(y, x + width, COLS, "]", STY_NORMAL);
+	if (total->st != V_KNOWN || total->u == 0 || width <= 0)
+		return;
+	for (int i = 0; i < n; i++) {
+		int end;
+
+		if (parts[i].v->st != V_KNOWN)
+			continue;
+		sum += parts[i].v->u;
+		/* cumulative rounding: the parts never drift past the bar's end */
+		end = x + (int)((double)(sum > total->u ? total->u : sum) * width / total->u + 0.5);
+		for (; pos < end && pos < COLS; pos++)
+			tui_put(y, pos, pos + 1, (char[]){ parts[i].ch, '\0' }, parts[i].st);
+	}
+}
+
+static void header_title(struct tui *t, int y)
+{
+	const struct snapshot *snap = t->snap;
+	char when[16], extra[600] = "";
+	struct tm tm;
+	int x;
+
+	localtime_r(&snap->wall.tv_sec, &tm);
+	strftime(when, sizeof when, "%H:%M:%S", &tm);
+	if (t->filter)
+		snprintf(extra, sizeof extra, "  filter: %s", filter_pattern(t->filter));
+	if (t->by_uid)
+		snprintf(extra + strlen(extra), sizeof extra - strlen(extra), "  user: %s", t->user_name);
+	x = tui_put(y, 0, COLS, "memtop", STY_TITLE);
+	x = tui_put(y, x, COLS, "  ", STY_NORMAL);
+	x = tui_put(y, x, COLS, snap->host, STY_NORMAL);	/* a hostname is not ours either */
+	tui_printf(y, x, COLS, STY_NORMAL, "  %s  %zu processes, %zu shown  collected in %.1f ms  every %gs%s",
+		   when, snap->ntotal, snap->nprocs, (snap->collect_seconds + t->fill_seconds) * 1000,
+		   t->delay, extra);
+}
+
+static void header_memory(const struct snapshot *snap, const struct summary *sm, int y)
+{
+	const struct fval *m = snap->sys.mem;
+	const struct header_part parts[] = {
+		{ &m[SYS_ANON_PAGES], '#', STY_BAR_ANON, "anon" },
+		{ &sm->cache_droppable, '=', STY_BAR_CACHE, "cache" },
+		{ &m[SYS_SHMEM], '*', STY_BAR_SHMEM, "shmem" },
+		{ &m[SYS_BUFFERS], '~', STY_BAR_BUFFERS, "buffers" },
+		{ &m[SYS_SLAB], ':', STY_BAR_SLAB, "slab" },
+		{ &sm->kernel_other, '.', STY_BAR_KERNEL, "kernel" },
+	};
+	const int n = sizeof parts / sizeof parts[0];
+	char a[16], b[16], c[16], nums[128];
+	int width, x;
+
+	snprintf(nums, sizeof nums, " %s total, %s used, %s available", header_size(a, sizeof a, &m[SYS_MEM_TOTAL]),
+		 header_size(b, sizeof b, &sm->used), header_size(c, sizeof c, &m[SYS_MEM_AVAILABLE]));
+	width = COLS - 6 - (int)strlen(nums);
+	if (width < 10)
+		width = COLS - 6;
+	tui_put(y, 0, COLS, "Mem", STY_LABEL);
+	header_bar(y, 4, width, &m[SYS_MEM_TOTAL], parts, n);
+	tui_put(y, 6 + width, COLS, nums, STY_NORMAL);
+	if (LINES < 16)
+		return;
+	x = 5;
+	for (int i = 0; i < n; i++) {
+		x = tui_put(y + 1, x, COLS, (char[]){ parts[i].ch, '\0' }, parts[i].st);
+		x = tui_put(y + 1, x, COLS, parts[i].label, STY_LABEL);
+		x = tui_printf(y + 1, x, COLS, STY_VALUE, " %s  ", header_size(a, sizeof a, parts[i].v));
+	}
+	x = tui_put(y + 1, x, COLS, " free", STY_LABEL);
+	tui_printf(y + 1, x, COLS, STY_VALUE, " %s", header_size(a, sizeof a, &m[SYS_MEM_FREE]));
+}
+
+static void header_swap(const struct snapshot *snap, const struct summary *sm, int y)
+{
+	const struct fval *m = snap->sys.mem;
+	const struct header_part part = { &sm->swap_used, '#', STY_BAR_SWAP, "used" };
+	char a[16], b[16], c[16];
+	int x;
+
+	x = tui_put(y, 0, COLS, "Swap", STY_LABEL);
+	if (m[SYS_SWAP_TOTAL].st == V_KNOWN && m[SYS_SWAP_TOTAL].u == 0) {
+		x = tui_put(y, x, COLS, " none", STY_NORMAL);
+	} else {
+		header_bar(y, 4, 20, &m[SYS_SWAP_TOTAL], &part, 1);
+		x = tui_printf(y, 27, COLS, STY_NORMAL, "%s of %s used, %s cached", header_size(a, sizeof a, &sm->swap_used),
+				 header_size(b, sizeof b, &m[SYS_SWAP_TOTAL]), header_size(c, sizeof c, &m[SYS_SWAP_CACHED]));
+	}
+	x = tui_put(y, x, COLS, "   Commit ", STY_LABEL);
+	tui_printf(y, x, COLS, STY_NORMAL, "%s of %s limit (%s)", header_size(a, sizeof a, &m[SYS_COMMITTED_AS]),
+		     header_size(b, sizeof b, &m[SYS_COMMIT_LIMIT]),
+		     summary_overcommit_mode(&snap->sys.knob[KNOB_OVERCOMMIT_MEMORY]));
+}
+
+static void header_paging(const struct snapshot *snap, int y)
+{
+	const struct system *sys = &snap->sys;
+	char a[16], b[16], c[16], d[16];
+	int x;
+
+	x = tui_put(y, 0, COLS, "Paging", STY_LABEL);
+	x = tui_printf(y, x, COLS, STY_NORMAL, " major faults %s, swap in %s, out %s", header_rate(a, sizeof a, &sys->rate[SYSC_PGMAJFAULT]),
+			 header_rate(b, sizeof b, &sys->rate[SYSC_PSWPIN]), header_rate(c, sizeof c, &sys->rate[SYSC_PSWPOUT]));
+	x = tui_put(y, x, COLS, "   OOM kills ", STY_LABEL);
+	x = tui_printf(y, x, COLS, sys->count[SYSC_OOM_KILL].st == V_KNOWN && sys->count[SYSC_OOM_KILL].u ? STY_ERROR : STY_NORMAL,
+			 "%s", sys->count[SYSC_OOM_KILL].st == V_KNOWN ?
+			 units_count(d, sizeof d, (double)sys->count[SYSC_OOM_KILL].u) : "-");
+	if (!sys->pressure.known)
+		return;
+	x = tui_put(y, x, COLS, "   Pressure ", STY_LABEL);
+	tui_printf(y, x, COLS, STY_NORMAL, "some %.2f%% full %.2f%% (avg10)", sys->pressure.some.avg10,
+		     sys->pressure.has_full ? sys->pressure.full.avg10 : 0.0);
+}
+
+void tui_header_draw(struct tui *t)
+{
+	struct summary sm;
+	int h = tui_header_height();
+
+	summary_compute(&t->snap->sys, &sm);
+	header_title(t, 0);
+	if (h < 2)
+		return;
+	header_memory(t->snap, &sm, 1);
+	if (h < HEADER_LINES)
+		return;
+	header_swap(t->snap, &sm, 3);
+	header_paging(t->snap, 4);
+}

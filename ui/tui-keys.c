@@ -1,0 +1,211 @@
+/* The one key table: what each key does on which screen. Dispatch and the help screen both
+ * read it, so the help can never drift from what the keys do. */
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tui.h"
+
+#define FK(k) ((k) | TUI_FKEY)
+#define ON(id) TS_BIT(TS_##id)
+#define PAGES (ON(HELP) | ON(OOM) | ON(SYSTEM))
+
+struct tui_key {
+	int keys[4];		/* 0-terminated */
+	const char *names;	/* as the help screen shows them */
+	unsigned screens;	/* TS_BIT()s where the key does this */
+	unsigned (*act)(struct tui *t, int key);
+	const char *help;
+};
+
+static unsigned act_move(struct tui *t, int key)
+{
+	const struct tui_screen *scr = tui_top(t);
+	struct tui_list *l = scr->list ? scr->list(t) : NULL;
+
+	return l && tui_list_key(l, key) ? TR_REDRAW : TR_NONE;
+}
+
+static unsigned act_sort(struct tui *t, int key)
+{
+	return tui_procs_move_sort(t, key == '<' ? -1 : 1);
+}
+
+static unsigned act_invert(struct tui *t, int key)
+{
+	if (!field_is_numeric(t->sort)) {
+		tui_message(t, false, "text columns sort A to Z");
+		return TR_REDRAW;
+	}
+	t->ascending = !t->ascending;
+	return TR_RESORT;
+}
+
+static unsigned act_maps_sort(struct tui *t, int key)
+{
+	return tui_detail_sort_key(t, key);
+}
+
+static unsigned act_detail(struct tui *t, int key)
+{
+	if (!tui_selected_proc(t))
+		return TR_NONE;
+	tui_push(t, &tui_detail_screen);
+	return TR_REDRAW;
+}
+
+static unsigned act_fields(struct tui *t, int key)
+{
+	tui_push(t, &tui_fields_screen);
+	return TR_REDRAW;
+}
+
+static unsigned act_field_key(struct tui *t, int key)
+{
+	return tui_fields_key(t, key);
+}
+
+static unsigned act_help(struct tui *t, int key)
+{
+	if (tui_top(t)->id == TS_HELP)
+		return TR_NONE;
+	tui_push(t, &tui_help_screen);
+	return TR_REDRAW;
+}
+
+static unsigned act_analysis(struct tui *t, const struct tui_page_source *src, const struct tui_screen *scr)
+{
+	if (!src) {
+		tui_message(t, true, "the %s screen is not built yet", scr->name);
+		return TR_REDRAW;
+	}
+	t->analysis_src = src;
+	tui_push(t, scr);
+	return TR_REDRAW;
+}
+
+static unsigned act_oom(struct tui *t, int key)
+{
+	return act_analysis(t, tui_oom_page, &tui_oom_screen);
+}
+
+static unsigned act_system(struct tui *t, int key)
+{
+	return act_analysis(t, tui_system_page, &tui_system_screen);
+}
+
+static unsigned act_sample(struct tui *t, int key)
+{
+	return TR_SAMPLE;
+}
+
+static unsigned act_units(struct tui *t, int key)
+{
+	t->unit = (t->unit + 1) % UNIT_COUNT;
+	tui_message(t, false, "sizes in %s", t->unit == UNIT_AUTO ? "automatic units" : unit_name(t->unit));
+	return TR_RESORT;
+}
+
+static unsigned act_save(struct tui *t, int key)
+{
+	return tui_settings_save(t);
+}
+
+static unsigned act_redraw(struct tui *t, int key)
+{
+	clearok(curscr, TRUE);
+	return TR_REDRAW;
+}
+
+static unsigned act_back(struct tui *t, int key)
+{
+	return tui_pop(t);
+}
+
+static unsigned act_quit(struct tui *t, int key)
+{
+	return TR_QUIT;
+}
+
+/* Screen-specific rows come before the general ones: the first match wins. */
+static const struct tui_key tui_keys[] = {
+	{ { FK(KEY_UP), FK(KEY_DOWN) }, "Up Down", TS_ALL, act_move, "move the selection, or scroll" },
+	{ { FK(KEY_PPAGE), FK(KEY_NPAGE) }, "PgUp PgDn", TS_ALL, act_move, "move a page" },
+	{ { FK(KEY_HOME), FK(KEY_END) }, "Home End", TS_ALL, act_move, "go to the first, the last row" },
+	{ { '<', '>' }, "< >", ON(LIST), act_sort, "sort by the column to the left, to the right" },
+	{ { 'I' }, "I", ON(LIST), act_invert, "invert the sort order (numbers: lowest first)" },
+	{ { '/', FK(KEY_F(4)) }, "/ F4", ON(LIST), tui_act_filter,
+	  "filter: a PCRE2 pattern over command names and lines (empty: all)" },
+	{ { 'u' }, "u", ON(LIST), tui_act_user, "show one user's processes (name or uid; empty: all)" },
+	{ { 'f', FK(KEY_F(2)) }, "f F2", ON(LIST), act_fields, "choose, order and sort the columns" },
+	{ { TUI_KEY_ENTER, '\r', FK(KEY_ENTER) }, "Enter", ON(LIST), act_detail,
+	  "detail of the selected process: figures, segments, mappings" },
+	{ { '<', '>' }, "< >", ON(DETAIL), act_maps_sort, "sort the mappings by another column" },
+	{ { ' ', TUI_KEY_ENTER, '\r', FK(KEY_ENTER) }, "Space Enter", ON(FIELDS), act_field_key, "show or hide the column" },
+	{ { '[', ']' }, "[ ]", ON(FIELDS), act_field_key, "move the column left, right" },
+	{ { 's' }, "s", ON(FIELDS), act_field_key, "sort the list by this column" },
+	{ { 'k', FK(KEY_F(9)) }, "k F9", ON(LIST) | ON(DETAIL), tui_act_kill,
+	  "send a signal to the process, after asking (never to a reused pid)" },
+	{ { 'O' }, "O", ON(LIST), act_oom, "OOM screen: who the OOM killer would take, and why" },
+	{ { 'S' }, "S", ON(LIST), act_system, "system screen: where the machine's memory is" },
+	{ { 'q', FK(KEY_F(10)) }, "q F10", ON(LIST), act_quit, "quit" },
+	{ { TUI_KEY_ESC, 'q', FK(KEY_F(10)) }, "Esc q", TS_SUB, act_back, "back to the previous screen" },
+	{ { ' ' }, "Space", TS_ALL, act_sample, "refresh now" },
+	{ { 'd' }, "d", TS_ALL, tui_act_delay, "set the refresh delay in seconds" },
+	{ { 'e' }, "e", TS_ALL, act_units, "cycle the size units: automatic, KiB, MiB, GiB" },
+	{ { 'W' }, "W", TS_ALL, act_save, "write the settings (columns, sort, delay, units, filter) to memtoprc" },
+	{ { '?', 'h', FK(KEY_F(1)) }, "? h F1", TS_ALL, act_help, "this help" },
+	{ { TUI_CTRL('l') }, "Ctrl-L", TS_ALL, act_redraw, "redraw the screen" },
+};
+
+unsigned tui_keys_dispatch(struct tui *t, int key)
+{
+	unsigned bit = TS_BIT(tui_top(t)->id);
+
+	for (size_t i = 0; i < sizeof tui_keys / sizeof tui_keys[0]; i++) {
+		const struct tui_key *k = &tui_keys[i];
+
+		if (!(k->screens & bit))
+			continue;
+		for (int j = 0; j < 4 && k->keys[j]; j++) {
+			if (k->keys[j] == key)
+				return k->act(t, key);
+		}
+	}
+	return TR_NONE;
+}
+
+static void keys_section(struct tui_page *pg, const char *title, unsigned screens, bool exact)
+{
+	tui_page_add(pg, STY_LABEL, "%s", title);
+	for (size_t i = 0; i < sizeof tui_keys / sizeof tui_keys[0]; i++) {
+		const struct tui_key *k = &tui_keys[i];
+
+		if (exact ? k->screens == screens : (k->screens & screens) && k->screens != TS_ALL)
+			tui_page_add(pg, STY_NORMAL, "  %-12s %s", k->names, k->help);
+	}
+	tui_page_add(pg, STY_NORMAL, "%s", "");
+}
+
+void tui_keys_help(struct tui *t, struct tui_page *pg)
+{
+	static const struct tui_screen *const screens[] = { &tui_list_screen, &tui_detail_screen, &tui_fields_screen };
+
+	tui_page_clear(pg);
+	tui_page_add(pg, STY_TITLE, "memtop %s: where does the memory go, and who pays for it?", PACKAGE_VERSION);
+	tui_page_add(pg, STY_NORMAL, "%s", "");
+	keys_section(pg, "Everywhere", TS_ALL, true);
+	for (size_t i = 0; i < sizeof screens / sizeof screens[0]; i++)
+		keys_section(pg, screens[i]->name, TS_BIT(screens[i]->id), false);
+	keys_section(pg, "Help, OOM and system screens", PAGES, false);
+	tui_page_add(pg, STY_LABEL, "Header");
+	tui_page_add(pg, STY_NORMAL, "  Mem bar: # anon (process memory)  = page cache that can be dropped  * shmem/tmpfs");
+	tui_page_add(pg, STY_NORMAL, "  (page cache that cannot be dropped)  ~ buffers  : slab  . other kernel memory");
+	tui_page_add(pg, STY_NORMAL, "  Sizes: K M G are KiB MiB GiB.  '-' means unknown: not permitted or not read.");
+	tui_page_add(pg, STY_NORMAL, "  Detail segments: anon = anonymous maps (large mallocs, arenas, thread stacks),");
+	tui_page_add(pg, STY_NORMAL, "  file = other mapped files, kern = [vdso] [vvar] [vsyscall].");
+	tui_page_add(pg, STY_NORMAL, "%s", "");
+	tui_page_add(pg, STY_LABEL, "Columns");
+	for (int i = 0; i < FLD_COUNT; i++)
+		tui_page_add(pg, STY_NORMAL, "  %-8s %s", fields[i].header, fields[i].desc);
+}

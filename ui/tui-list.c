@@ -1,0 +1,127 @@
+/* The list widget: a window of `height` rows onto `count`, with a selected row (or, as a
+ * pager, none). It only keeps indices: the screen that owns it draws the rows, so the same
+ * widget serves processes, mappings, columns and pages of text. */
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "tui.h"
+#include "xalloc.h"
+
+static size_t list_max_top(const struct tui_list *l)
+{
+	size_t h = l->height > 0 ? (size_t)l->height : 1;
+
+	return l->count > h ? l->count - h : 0;
+}
+
+/* Keeps sel inside the rows and on screen, and the window inside the rows. */
+static void list_clamp(struct tui_list *l)
+{
+	size_t h = l->height > 0 ? (size_t)l->height : 1;
+
+	if (l->pager) {
+		l->sel = l->top;
+	} else {
+		if (l->count == 0)
+			l->sel = 0;
+		else if (l->sel >= l->count)
+			l->sel = l->count - 1;
+		if (l->sel < l->top)
+			l->top = l->sel;
+		if (l->sel >= l->top + h)
+			l->top = l->sel - h + 1;
+	}
+	if (l->top > list_max_top(l))
+		l->top = list_max_top(l);
+}
+
+void tui_list_set_count(struct tui_list *l, size_t n)
+{
+	l->count = n;
+	list_clamp(l);
+}
+
+void tui_list_set_height(struct tui_list *l, int height)
+{
+	l->height = height > 0 ? height : 0;
+	list_clamp(l);
+}
+
+void tui_list_select(struct tui_list *l, size_t i)
+{
+	l->sel = i;
+	list_clamp(l);
+}
+
+/* Moves *v by delta within 0..max. */
+static void list_step(size_t *v, long delta, size_t max)
+{
+	if (delta < 0)
+		*v = (size_t)-delta > *v ? 0 : *v - (size_t)-delta;
+	else
+		*v = *v + (size_t)delta > max ? max : *v + (size_t)delta;
+}
+
+bool tui_list_key(struct tui_list *l, int key)
+{
+	size_t *v = l->pager ? &l->top : &l->sel;
+	size_t max = l->pager ? list_max_top(l) : (l->count ? l->count - 1 : 0);
+	long page = l->height > 1 ? l->height - 1 : 1;
+
+	switch (key & ~TUI_FKEY) {
+	case KEY_UP: list_step(v, -1, max); break;
+	case KEY_DOWN: list_step(v, 1, max); break;
+	case KEY_PPAGE: list_step(v, -page, max); break;
+	case KEY_NPAGE: list_step(v, page, max); break;
+	case KEY_HOME: *v = 0; break;
+	case KEY_END: *v = max; break;
+	default: return false;
+	}
+	list_clamp(l);
+	return true;
+}
+
+void tui_page_clear(struct tui_page *pg)
+{
+	for (size_t i = 0; i < pg->n; i++)
+		free(pg->items[i].text);
+	pg->n = 0;
+}
+
+void tui_page_add(struct tui_page *pg, enum tui_style style, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		xalloc_die();
+	va_end(ap);
+	if (pg->n == pg->cap) {
+		pg->cap = pg->cap ? pg->cap * 2 : 64;
+		pg->items = xreallocarray(pg->items, pg->cap, sizeof *pg->items);
+	}
+	pg->items[pg->n++] = (struct tui_page_line){ s, style };
+}
+
+void tui_page_free(struct tui_page *pg)
+{
+	tui_page_clear(pg);
+	free(pg->items);
+	pg->items = NULL;
+	pg->cap = 0;
+}
+
+void tui_page_draw(struct tui_page *pg, int y, int height)
+{
+	pg->list.pager = true;
+	tui_list_set_height(&pg->list, height);
+	tui_list_set_count(&pg->list, pg->n);
+	for (int i = 0; i < height && pg->list.top + (size_t)i < pg->n; i++) {
+		const struct tui_page_line *ln = &pg->items[pg->list.top + (size_t)i];
+
+		tui_put(y + i, 0, COLS, ln->text, ln->style);
+	}
+}

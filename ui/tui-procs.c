@@ -1,0 +1,195 @@
+/* The process list: columns from the field registry, cells from ui/cells.c (as the text
+ * report shows them), the sort column marked. Expensive figures are read only for the rows
+ * on screen (design.md tiers): the refresh reads what the sort needs for everyone. */
+#include <curses.h>
+#include <string.h>
+
+#include "cells.h"
+#include "tui.h"
+
+#define PROCS_OPEN_MIN 8	/* columns kept for an open (width 0) column at least */
+#define PROCS_HINTS "F1 help  / filter  u user  < > sort  Enter detail  f columns  k signal  W save  q quit"
+
+static int procs_top_row(void)
+{
+	return tui_header_height() + 1;
+}
+
+static int procs_rows(void)
+{
+	int h = LINES - procs_top_row() - 1;
+
+	return h > 0 ? h : 0;
+}
+
+unsigned tui_list_need(const struct tui *t)
+{
+	unsigned need = SRC_STAT | fields[t->sort].src;
+
+	for (int i = 0; i < t->ncols; i++) {
+		if (t->cols[i] == FLD_CMD)
+			need |= SRC_CMDLINE;
+	}
+	if (t->filter)
+		need |= SRC_CMDLINE;	/* the filter matches command lines too */
+	return need;
+}
+
+static unsigned procs_need(const struct tui *t)
+{
+	return tui_list_need(t);
+}
+
+static void procs_sampled(struct tui *t)
+{
+	struct tui_procs *ps = &t->procs;
+	struct snapshot *snap = t->snap;
+
+	snapshot_sort(snap, t->sort, t->ascending);
+	tui_list_set_count(&ps->list, snap->nprocs);
+	for (size_t i = 0; i < snap->nprocs && ps->sel_pid; i++) {
+		if (snap->procs[i]->pid == ps->sel_pid && snap->procs[i]->start_ticks == ps->sel_start) {
+			tui_list_select(&ps->list, i);
+			break;
+		}
+	}
+}
+
+/* Tier 2/3 for the rows about to be shown; the sampler skips what it already has. */
+static void procs_prepare(struct tui *t)
+{
+	struct tui_procs *ps = &t->procs;
+	unsigned need = field_sources(t->cols, t->ncols);
+	double start = tui_now();
+
+	tui_list_set_height(&ps->list, procs_rows());
+	tui_list_set_count(&ps->list, t->snap->nprocs);
+	for (int i = 0; i < ps->list.height && ps->list.top + (size_t)i < t->snap->nprocs; i++)
+		sampler_fill(t->sampler, t->snap->procs[ps->list.top + (size_t)i], need, RUN_REUSE_MAX_AGE);
+	t->fill_seconds += tui_now() - start;
+	if (ps->list.sel < t->snap->nprocs) {
+		ps->sel_pid = t->snap->procs[ps->list.sel]->pid;
+		ps->sel_start = t->snap->procs[ps->list.sel]->start_ticks;
+	}
+}
+
+/* Widths: fixed from the registry; an open column gets what the others leave. */
+static void procs_widths(const struct tui *t, int *w)
+{
+	int fixed = 0, open = 0;
+
+	for (int i = 0; i < t->ncols; i++) {
+		fixed += fields[t->cols[i]].width + (i ? 1 : 0);
+		open += fields[t->cols[i]].width == 0;
+	}
+	for (int i = 0; i < t->ncols; i++) {
+		w[i] = fields[t->cols[i]].width;
+		if (!w[i]) {
+			int rest = (COLS - fixed) / (open ? open : 1);
+
+			w[i] = rest > PROCS_OPEN_MIN ? rest : PROCS_OPEN_MIN;
+		}
+	}
+}
+
+static void procs_title(struct tui *t, int y, const int *w)
+{
+	int x = 0;
+
+	tui_fill(y, 0, COLS, STY_COLHEAD);
+	for (int i = 0; i < t->ncols && x < COLS; i++) {
+		enum field_id id = t->cols[i];
+		const char *h = fields[id].header;
+		bool right = cell_right_aligned(id), sorted = id == t->sort;
+		char buf[64];
+
+		if (i)
+			x++;
+		const char *g = tui_sort_glyph(t, t->ascending || !field_is_numeric(id));
+
+		if (!sorted || (int)strlen(h) >= w[i])
+			g = "";
+		snprintf(buf, sizeof buf, "%s%s%s", right ? g : "", h, right ? "" : g);
+		x = tui_cell(y, x, w[i], buf, strlen(buf), right, sorted ? STY_SORTHEAD : STY_COLHEAD);
+	}
+}
+
+static void procs_row(struct tui *t, int y, const struct proc *p, bool selected, const int *w)
+{
+	enum tui_style st = selected ? STY_SELECTED : STY_NORMAL;
+	char buf[64];
+	int x = 0;
+
+	if (selected)
+		tui_fill(y, 0, COLS, st);
+	for (int i = 0; i < t->ncols && x < COLS; i++) {
+		enum field_id id = t->cols[i];
+		size_t len;
+		const char *s = cell_text(buf, sizeof buf, p, id, t->unit, &len);
+
+		if (i)
+			x++;
+		x = tui_cell(y, x, w[i], s, len, cell_right_aligned(id), st);
+	}
+}
+
+static void procs_draw(struct tui *t)
+{
+	struct tui_procs *ps = &t->procs;
+	int y = procs_top_row(), w[FLD_COUNT];
+
+	tui_header_draw(t);
+	procs_widths(t, w);
+	procs_title(t, y - 1, w);
+	for (int i = 0; i < ps->list.height && ps->list.top + (size_t)i < t->snap->nprocs; i++) {
+		size_t k = ps->list.top + (size_t)i;
+
+		procs_row(t, y + i, t->snap->procs[k], k == ps->list.sel, w);
+	}
+	if (t->snap->nprocs == 0)
+		tui_put(y, 0, COLS, t->filter || t->by_uid ? "no process matches the filter" : "no process", STY_DIM);
+	tui_draw_status(t, PROCS_HINTS);
+}
+
+static struct tui_list *procs_list(struct tui *t)
+{
+	return &t->procs.list;
+}
+
+/* `<` `>`: the sort moves to the next shown column, as in top. */
+unsigned tui_procs_move_sort(struct tui *t, int step)
+{
+	int cur = -1;
+
+	for (int i = 0; i < t->ncols; i++) {
+		if (t->cols[i] == t->sort)
+			cur = i;
+	}
+	if (cur < 0)
+		cur = step > 0 ? -1 : t->ncols;
+	cur += step;
+	if (cur < 0 || cur >= t->ncols)
+		return TR_NONE;
+	t->sort = t->cols[cur];
+	t->ascending = false;
+	return TR_RESORT;
+}
+
+struct proc *tui_selected_proc(struct tui *t)
+{
+	if (tui_top(t)->id == TS_DETAIL)
+		return t->detail.p;
+	if (!t->snap || t->procs.list.sel >= t->snap->nprocs)
+		return NULL;
+	return t->snap->procs[t->procs.list.sel];
+}
+
+const struct tui_screen tui_list_screen = {
+	.id = TS_LIST,
+	.name = "Process list",
+	.need = procs_need,
+	.sampled = procs_sampled,
+	.prepare = procs_prepare,
+	.draw = procs_draw,
+	.list = procs_list,
+};

@@ -1,0 +1,291 @@
+/* The bottom-line prompt (Enter applies, Esc cancels) and the actions that ask something
+ * first: the filter, the user, the delay, and the signal to send. */
+#include <curses.h>
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <wchar.h>
+
+#include "memtoprc.h"
+#include "pidfd.h"
+#include "sanitize.h"
+#include "tui.h"
+
+void tui_prompt_open(struct tui *t, const char *label, const char *initial,
+		     unsigned (*done)(struct tui *t, const char *text))
+{
+	struct tui_prompt *p = &t->prompt;
+
+	p->active = true;
+	p->yes_no = false;
+	snprintf(p->label, sizeof p->label, "%s", label);
+	snprintf(p->text, sizeof p->text, "%s", initial ? initial : "");
+	p->len = strlen(p->text);
+	p->done = done;
+}
+
+void tui_prompt_ask(struct tui *t, const char *label, unsigned (*done)(struct tui *t, const char *text))
+{
+	tui_prompt_open(t, label, NULL, done);
+	t->prompt.yes_no = true;
+}
+
+/* Removes the last character, whole even when it is several bytes. */
+static void prompt_backspace(struct tui_prompt *p)
+{
+	while (p->len > 0) {
+		unsigned char c = (unsigned char)p->text[--p->len];
+
+		if ((c & 0xc0) != 0x80)
+			break;
+	}
+	p->text[p->len] = '\0';
+}
+
+static void prompt_insert(struct tui_prompt *p, int key)
+{
+	char mb[MB_LEN_MAX];
+	mbstate_t st;
+	size_t n;
+
+	memset(&st, 0, sizeof st);
+	n = wcrtomb(mb, (wchar_t)key, &st);
+	if (n == (size_t)-1 || p->len + n >= sizeof p->text)
+		return;
+	memcpy(p->text + p->len, mb, n);
+	p->len += n;
+	p->text[p->len] = '\0';
+}
+
+unsigned tui_prompt_key(struct tui *t, int key)
+{
+	struct tui_prompt *p = &t->prompt;
+	unsigned (*done)(struct tui *t, const char *text) = p->done;
+
+	if (p->yes_no) {
+		p->active = false;
+		return done(t, key == 'y' || key == 'Y' ? "y" : "");
+	}
+	switch (key) {
+	case TUI_KEY_ESC:
+		p->active = false;
+		return TR_REDRAW;
+	case TUI_KEY_ENTER:
+	case '\r':
+	case KEY_ENTER | TUI_FKEY:
+		p->active = false;
+		return done(t, p->text);
+	case KEY_BACKSPACE | TUI_FKEY:
+	case 127:
+	case 8:
+		prompt_backspace(p);
+		return TR_REDRAW;
+	case TUI_CTRL('u'):
+		p->len = 0;
+		p->text[0] = '\0';
+		return TR_REDRAW;
+	default:
+		if (key >= ' ' && key != 127 && !(key & TUI_FKEY) && !(key >= 0x80 && key < 0xa0))
+			prompt_insert(p, key);
+		return TR_REDRAW;
+	}
+}
+
+/* The label, then as much of the end of the text as fits, then the cursor. */
+void tui_prompt_draw(struct tui *t, int y)
+{
+	struct tui_prompt *p = &t->prompt;
+	const char *s = p->text;
+	int x;
+
+	tui_fill(y, 0, COLS, STY_NORMAL);
+	x = tui_put(y, 0, COLS, p->label, STY_LABEL);
+	while (*s && x + (int)sanitize_width(s, strlen(s)) >= COLS) {
+		s++;
+		while ((*s & 0xc0) == 0x80)
+			s++;
+	}
+	x = tui_put(y, x, COLS, s, STY_VALUE);
+	if (x < COLS) {
+		move(y, x);
+		curs_set(1);
+	}
+}
+
+bool tui_set_filter(struct tui *t, const char *pattern)
+{
+	struct filter *f = NULL;
+	char err[256];
+
+	if (*pattern) {
+		f = filter_create(pattern, err, sizeof err);
+		if (!f) {
+			tui_message(t, true, "bad pattern: %s", err);
+			return false;
+		}
+	}
+	filter_free(t->filter);
+	t->filter = f;
+	t->procs.list.sel = t->procs.list.top = 0;
+	t->procs.sel_pid = 0;
+	return true;
+}
+
+static unsigned prompt_filter_done(struct tui *t, const char *text)
+{
+	if (!tui_set_filter(t, text))
+		return TR_REDRAW;	/* the old filter stays */
+	return TR_SAMPLE;
+}
+
+unsigned tui_act_filter(struct tui *t, int key)
+{
+	tui_prompt_open(t, "Filter (PCRE2, empty shows all): ", t->filter ? filter_pattern(t->filter) : "",
+			prompt_filter_done);
+	return TR_REDRAW;
+}
+
+static unsigned prompt_user_done(struct tui *t, const char *text)
+{
+	struct passwd *pw;
+	char *end;
+	unsigned long v;
+
+	if (!*text) {
+		t->by_uid = false;
+	} else if ((pw = getpwnam(text))) {
+		t->by_uid = true;
+		t->uid = pw->pw_uid;
+	} else {
+		errno = 0;
+		v = strtoul(text, &end, 10);
+		if (errno || end == text || *end || v > UINT32_MAX - 1 || text[0] == '-') {
+			tui_message(t, true, "no user named '%s'", text);
+			return TR_REDRAW;
+		}
+		t->by_uid = true;
+		t->uid = v;
+	}
+	snprintf(t->user_name, sizeof t->user_name, "%s", text);
+	t->procs.list.sel = t->procs.list.top = 0;
+	t->procs.sel_pid = 0;
+	return TR_SAMPLE;
+}
+
+unsigned tui_act_user(struct tui *t, int key)
+{
+	tui_prompt_open(t, "Show user (name or uid, empty shows all): ", t->by_uid ? t->user_name : "", prompt_user_done);
+	return TR_REDRAW;
+}
+
+static unsigned prompt_delay_done(struct tui *t, const char *text)
+{
+	double d;
+
+	if (memtoprc_parse_delay(text, &d) < 0) {
+		tui_message(t, true, "the delay is seconds from %g to %g, not '%s'", MEMTOPRC_DELAY_MIN,
+			    MEMTOPRC_DELAY_MAX, text);
+		return TR_REDRAW;
+	}
+	t->delay = d;
+	t->next_sample = t->last_sample + d;
+	tui_message(t, false, "refreshing every %g seconds", d);
+	return TR_REDRAW;
+}
+
+unsigned tui_act_delay(struct tui *t, int key)
+{
+	char cur[32];
+
+	snprintf(cur, sizeof cur, "%g", t->delay);
+	tui_prompt_open(t, "Delay in seconds: ", cur, prompt_delay_done);
+	return TR_REDRAW;
+}
+
+/* "TERM", "SIGTERM", "term" or "15"; 0 when none. */
+static int prompt_signal(const char *s)
+{
+	char *end;
+	long v;
+
+	if (!*s)
+		return SIGTERM;
+	if (strncasecmp(s, "SIG", 3) == 0)
+		s += 3;
+	v = strtol(s, &end, 10);
+	if (end != s && !*end)
+		return v > 0 && v <= SIGRTMAX ? (int)v : 0;
+	for (int sig = 1; sig < SIGRTMIN; sig++) {
+		const char *name = sigabbrev_np(sig);
+
+		if (name && strcasecmp(name, s) == 0)
+			return sig;
+	}
+	return 0;
+}
+
+static const char *prompt_signame(int sig, char *buf, size_t n)
+{
+	const char *name = sigabbrev_np(sig);
+
+	if (name)
+		snprintf(buf, n, "SIG%s", name);
+	else
+		snprintf(buf, n, "signal %d", sig);
+	return buf;
+}
+
+static unsigned prompt_kill_confirmed(struct tui *t, const char *yes)
+{
+	char name[32];
+	int rc;
+
+	prompt_signame(t->kill.sig, name, sizeof name);
+	if (!*yes) {
+		tui_message(t, false, "%s not sent", name);
+		return TR_REDRAW;
+	}
+	rc = pidfd_signal_checked(t->kill.pid, t->kill.start_ticks, t->kill.sig);
+	if (rc == 0)
+		tui_message(t, false, "sent %s to %d %s", name, t->kill.pid, t->kill.comm);
+	else if (rc == -ESRCH)
+		tui_message(t, true, "%d %s has exited: nothing sent", t->kill.pid, t->kill.comm);
+	else
+		tui_message(t, true, "cannot send %s to %d %s: %s", name, t->kill.pid, t->kill.comm, strerror(-rc));
+	return TR_SAMPLE;
+}
+
+static unsigned prompt_kill_signal(struct tui *t, const char *text)
+{
+	char label[160], name[32];
+
+	t->kill.sig = prompt_signal(text);
+	if (!t->kill.sig) {
+		tui_message(t, true, "no signal named '%s'", text);
+		return TR_REDRAW;
+	}
+	snprintf(label, sizeof label, "Send %s to %d %s? (y/N) ", prompt_signame(t->kill.sig, name, sizeof name),
+		 t->kill.pid, t->kill.comm);
+	tui_prompt_ask(t, label, prompt_kill_confirmed);
+	return TR_REDRAW;
+}
+
+unsigned tui_act_kill(struct tui *t, int key)
+{
+	struct proc *p = tui_selected_proc(t);
+	char label[160];
+
+	if (!p)
+		return TR_NONE;
+	t->kill.pid = p->pid;
+	t->kill.start_ticks = p->start_ticks;	/* checked again through the pidfd */
+	snprintf(t->kill.comm, sizeof t->kill.comm, "%s", p->comm);
+	snprintf(label, sizeof label, "Signal for %d %s (name or number) [TERM]: ", p->pid, p->comm);
+	tui_prompt_open(t, label, "", prompt_kill_signal);
+	return TR_REDRAW;
+}

@@ -1,0 +1,105 @@
+/* Settings: the command line, over memtoprc (unless --no-config), over the defaults; W
+ * writes the current ones back. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "memtoprc.h"
+#include "tui.h"
+
+struct settings_warnings {
+	unsigned count, first_line;
+	char first[200];
+};
+
+static void settings_warn(void *ctx, unsigned line, const char *msg)
+{
+	struct settings_warnings *w = ctx;
+
+	if (w->count++ == 0) {
+		w->first_line = line;
+		snprintf(w->first, sizeof w->first, "%s", msg);
+	}
+}
+
+static void settings_report(struct tui *t, int rc, const struct settings_warnings *w)
+{
+	if (rc == -EPERM)
+		tui_message(t, true, "memtoprc ignored: not your own regular file, or memtop runs privileged");
+	else if (rc < 0 && rc != -ENOENT)
+		tui_message(t, true, "memtoprc not read: %s", strerror(-rc));
+	else if (w->count > 1)
+		tui_message(t, true, "memtoprc line %u: %s (and %u more warnings)", w->first_line, w->first, w->count - 1);
+	else if (w->count)
+		tui_message(t, true, "memtoprc line %u: %s", w->first_line, w->first);
+}
+
+static void settings_filter(struct tui *t, const struct memtoprc *c)
+{
+	const char *pattern = NULL;
+
+	if (t->rc->filter_pattern)
+		pattern = t->rc->filter_pattern;
+	else if (c->has & MEMTOPRC_HAS_FILTER)
+		pattern = c->filter;
+	if (pattern)
+		tui_set_filter(t, pattern);
+}
+
+void tui_settings_load(struct tui *t)
+{
+	const struct run_config *rc = t->rc;
+	struct settings_warnings w = { 0 };
+	struct memtoprc c = { 0 };
+	int r = 0;
+
+	if (!rc->no_config)
+		r = memtoprc_load(&c, settings_warn, &w);
+	memcpy(t->cols, rc->cols, rc->ncols * sizeof *t->cols);
+	t->ncols = rc->ncols;
+	if (!rc->cols_set && (c.has & MEMTOPRC_HAS_FIELDS)) {
+		memcpy(t->cols, c.cols, c.ncols * sizeof *t->cols);
+		t->ncols = c.ncols;
+	}
+	t->sort = !rc->sort_set && (c.has & MEMTOPRC_HAS_SORT) ? c.sort : rc->sort;
+	t->ascending = !rc->sort_set && (c.has & MEMTOPRC_HAS_ORDER) && c.ascending;
+	t->delay = !rc->delay_set && (c.has & MEMTOPRC_HAS_DELAY) ? c.delay : rc->delay;
+	t->unit = c.has & MEMTOPRC_HAS_UNITS ? c.unit : rc->unit;
+	t->by_uid = rc->by_uid;
+	t->uid = rc->uid;
+	if (t->by_uid)
+		snprintf(t->user_name, sizeof t->user_name, "%u", (unsigned)t->uid);
+	settings_filter(t, &c);
+	settings_report(t, r, &w);
+}
+
+unsigned tui_settings_save(struct tui *t)
+{
+	struct memtoprc c = { 0 };
+	char path[4200];
+	int r;
+
+	c.has = MEMTOPRC_HAS_FIELDS | MEMTOPRC_HAS_SORT | MEMTOPRC_HAS_ORDER | MEMTOPRC_HAS_DELAY |
+		MEMTOPRC_HAS_UNITS | MEMTOPRC_HAS_FILTER;
+	memcpy(c.cols, t->cols, t->ncols * sizeof *c.cols);
+	c.ncols = t->ncols;
+	c.sort = t->sort;
+	c.ascending = t->ascending;
+	c.delay = t->delay;
+	c.unit = t->unit;
+	if (t->filter && strlen(filter_pattern(t->filter)) > MEMTOPRC_PATTERN_MAX) {
+		tui_message(t, true, "settings not written: the filter is longer than %d bytes", MEMTOPRC_PATTERN_MAX);
+		return TR_REDRAW;
+	}
+	snprintf(c.filter, sizeof c.filter, "%s", t->filter ? filter_pattern(t->filter) : "");
+	r = memtoprc_save(&c, path, sizeof path);
+	if (r == -ELOOP)
+		tui_message(t, true, "settings not written: %s is a symbolic link", path);
+	else if (r == -EPERM)
+		tui_message(t, true, "settings not written: the directory of %s is not yours", path);
+	else if (r < 0)
+		tui_message(t, true, "settings not written to %s: %s", path, strerror(-r));
+	else
+		tui_message(t, false, "settings written to %s", path);
+	return TR_REDRAW;
+}

@@ -1,0 +1,241 @@
+/* The interactive view's inner parts: the state they share, screens (structs of function
+ * pointers), reactions returned by key handlers, the list widget and the drawing helpers.
+ * Only ui/tui*.c include this. */
+#ifndef MEMTOP_TUI_H
+#define MEMTOP_TUI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "field.h"
+#include "filter.h"
+#include "model.h"
+#include "run.h"
+#include "sample.h"
+#include "units.h"
+
+#define TUI_MIN_COLS 40		/* below this the view shows a "too small" notice */
+#define TUI_MIN_LINES 8
+#define TUI_FKEY (1 << 24)	/* set on function keys; plain keys are Unicode code points */
+#define TUI_KEY_ESC 27
+#define TUI_KEY_ENTER 10
+#define TUI_CTRL(c) ((c) & 0x1f)
+#define TUI_MESSAGE_SECONDS 4.0
+#define TUI_PROMPT_MAX 512
+
+/* What a key did, for the loop to act on: handlers never draw. */
+enum tui_reaction {
+	TR_NONE = 0,
+	TR_REDRAW = 1u << 0,
+	TR_RESORT = 1u << 1 | TR_REDRAW,	/* sort and rebuild the screens from the current sample */
+	TR_SAMPLE = 1u << 2 | TR_REDRAW,	/* take a new sample now */
+	TR_QUIT = 1u << 3,
+};
+
+enum tui_screen_id { TS_LIST, TS_DETAIL, TS_HELP, TS_FIELDS, TS_OOM, TS_SYSTEM, TS_COUNT };
+
+#define TS_BIT(id) (1u << (id))
+#define TS_ALL ((1u << TS_COUNT) - 1)
+#define TS_SUB (TS_ALL & ~TS_BIT(TS_LIST))
+
+struct tui;
+
+/* One screen. Any pointer but draw may be NULL. */
+struct tui_screen {
+	enum tui_screen_id id;
+	const char *name;			/* for the help screen's sections */
+	unsigned (*need)(const struct tui *t);	/* SRC_* every process needs while shown */
+	void (*open)(struct tui *t);		/* pushed on the stack */
+	void (*sampled)(struct tui *t);		/* a new snapshot arrived (or was re-sorted) */
+	void (*prepare)(struct tui *t);		/* before drawing: read what the rows shown need */
+	void (*draw)(struct tui *t);
+	struct tui_list *(*list)(struct tui *t);	/* what the movement keys move */
+};
+
+/* A window onto rows 0..count-1: the selected row and the first one shown. */
+struct tui_list {
+	size_t count, sel, top;
+	int height;		/* rows shown at the last draw */
+	bool pager;		/* no selected row: keys scroll the text */
+};
+
+/* Lines of text on a scrollable page: the help screen and the hook for the analysis
+ * screens (OOM, system) of issue 5. Text is drawn through the sanitizer. */
+enum tui_style {
+	STY_NORMAL, STY_TITLE, STY_COLHEAD, STY_SORTHEAD, STY_SELECTED, STY_LABEL, STY_VALUE,
+	STY_DIM, STY_ERROR, STY_OK, STY_BAR_ANON, STY_BAR_CACHE, STY_BAR_SHMEM, STY_BAR_BUFFERS,
+	STY_BAR_SLAB, STY_BAR_KERNEL, STY_BAR_SWAP, STY_COUNT
+};
+
+struct tui_page_line {
+	char *text;
+	enum tui_style style;
+};
+
+struct tui_page {
+	struct tui_page_line *items;	/* not "lines": term.h defines that */
+	size_t n, cap;
+	struct tui_list list;
+};
+
+void tui_page_clear(struct tui_page *pg);
+void tui_page_add(struct tui_page *pg, enum tui_style style, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void tui_page_free(struct tui_page *pg);
+
+/* An analysis screen built as a page each refresh (issue 5: OOM and system). */
+struct tui_page_source {
+	const char *title;
+	unsigned need;		/* SRC_* every process needs while it is shown */
+	void (*build)(struct tui_page *pg, struct sampler *s, struct snapshot *snap, enum unit u);
+};
+
+/* Set by ui/oomview.c and ui/sysview.c when they provide their screens; NULL until then. */
+extern const struct tui_page_source *tui_oom_page, *tui_system_page;
+
+/* The prompt on the bottom line, or a yes/no question. */
+struct tui_prompt {
+	bool active, yes_no;
+	char label[160];
+	char text[TUI_PROMPT_MAX];
+	size_t len;
+	unsigned (*done)(struct tui *t, const char *text);	/* Enter; yes/no: "y" or "" */
+};
+
+struct tui_detail {
+	int pid;
+	uint64_t start_ticks;
+	struct proc *p;		/* this refresh's, or NULL when the process exited */
+	char comm[64];		/* kept for the title after it exited (raw bytes) */
+	size_t *order;		/* mapping rows in display order */
+	size_t norder, caporder;
+	int sort;		/* index into the mapping columns */
+	int addr_width;		/* 12 hex digits, 16 when a mapping lies above 2^48 */
+	struct tui_list list;
+};
+
+struct tui_procs {
+	struct tui_list list;
+	int sel_pid;		/* the selected process, followed across refreshes */
+	uint64_t sel_start;
+};
+
+struct tui_fields {
+	enum field_id order[FLD_COUNT];	/* shown columns first, then the rest */
+	struct tui_list list;
+};
+
+struct tui {
+	const struct run_config *rc;
+	struct sampler *sampler;
+	struct snapshot *snap;		/* the sampler's, valid until the next refresh */
+	unsigned snap_need;		/* SRC_* the last refresh read for every process */
+	double next_sample, last_sample;	/* monotonic seconds */
+	double fill_seconds;		/* reading done for the rows on screen since the refresh */
+	long samples;
+
+	/* settings, saved with W */
+	enum field_id cols[FLD_COUNT];
+	int ncols;
+	enum field_id sort;
+	bool ascending;
+	double delay;
+	enum unit unit;
+	struct filter *filter;		/* owned */
+	bool by_uid;
+	uint32_t uid;
+	char user_name[64];
+
+	const struct tui_screen *stack[8];
+	int depth;
+	struct tui_procs procs;
+	struct tui_detail detail;
+	struct tui_fields chooser;
+	struct tui_page help, analysis;
+	const struct tui_page_source *analysis_src;
+	struct tui_prompt prompt;
+	struct {
+		int pid;
+		uint64_t start_ticks;
+		int sig;
+		char comm[64];
+	} kill;
+
+	char message[256];
+	bool message_error;
+	double message_until;
+	bool utf8;			/* the locale can show ▼ and box characters */
+};
+
+/* tui.c: the loop's services. */
+double tui_now(void);
+const struct tui_screen *tui_top(const struct tui *t);
+void tui_push(struct tui *t, const struct tui_screen *scr);
+unsigned tui_pop(struct tui *t);
+void tui_message(struct tui *t, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+struct proc *tui_selected_proc(struct tui *t);
+unsigned tui_list_need(const struct tui *t);
+
+/* tui-term.c: the terminal. */
+int tui_term_open(const struct run_config *rc);	/* 0, or RUN_EXIT_RUNTIME after a message */
+void tui_term_close(void);
+int tui_term_wait(double seconds);		/* waits for a key or a signal; returns a key,
+						   0 on timeout, -1 when a quit signal came */
+int tui_term_quit_signal(void);			/* the signal that asked to quit, or 0 */
+void tui_term_resized(void);			/* brings curses to the terminal's size */
+bool tui_term_take_resize(void);		/* a SIGWINCH/SIGCONT came since the last call */
+
+/* tui-draw.c: drawing, clipped to the screen whatever its size. */
+int tui_attr(enum tui_style s);
+void tui_styles_init(bool color);
+int tui_put(int y, int x, int maxx, const char *s, enum tui_style st);	/* trusted text */
+int tui_put_raw(int y, int x, int maxx, const char *s, size_t len, enum tui_style st);	/* hostile */
+int tui_cell(int y, int x, int width, const char *s, size_t len, bool right, enum tui_style st);
+void tui_fill(int y, int x, int maxx, enum tui_style st);
+int tui_printf(int y, int x, int maxx, enum tui_style st, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+void tui_draw_status(struct tui *t, const char *hints);
+void tui_draw_too_small(void);
+const char *tui_sort_glyph(const struct tui *t, bool ascending);
+
+/* tui-list.c: the list widget. */
+void tui_list_set_count(struct tui_list *l, size_t n);
+void tui_list_set_height(struct tui_list *l, int height);
+bool tui_list_key(struct tui_list *l, int key);
+void tui_list_select(struct tui_list *l, size_t i);
+void tui_page_draw(struct tui_page *pg, int y, int height);
+
+/* tui-header.c: the machine's memory above the list. */
+int tui_header_height(void);
+void tui_header_draw(struct tui *t);
+
+/* The screens. */
+extern const struct tui_screen tui_list_screen, tui_detail_screen, tui_help_screen,
+	tui_fields_screen, tui_oom_screen, tui_system_screen;
+void tui_detail_close(struct tui *t);
+unsigned tui_detail_sort_key(struct tui *t, int key);
+unsigned tui_procs_move_sort(struct tui *t, int step);
+unsigned tui_fields_key(struct tui *t, int key);
+
+/* tui-keys.c: the one key table; help is generated from it. */
+unsigned tui_keys_dispatch(struct tui *t, int key);
+void tui_keys_help(struct tui *t, struct tui_page *pg);
+
+/* tui-prompt.c: the bottom-line prompt and the actions that use it. */
+void tui_prompt_open(struct tui *t, const char *label, const char *initial,
+		     unsigned (*done)(struct tui *t, const char *text));
+void tui_prompt_ask(struct tui *t, const char *label, unsigned (*done)(struct tui *t, const char *text));
+unsigned tui_prompt_key(struct tui *t, int key);
+void tui_prompt_draw(struct tui *t, int y);
+unsigned tui_act_filter(struct tui *t, int key);
+unsigned tui_act_user(struct tui *t, int key);
+unsigned tui_act_delay(struct tui *t, int key);
+unsigned tui_act_kill(struct tui *t, int key);
+
+/* tui-settings.c: memtoprc. */
+void tui_settings_load(struct tui *t);
+unsigned tui_settings_save(struct tui *t);
+bool tui_set_filter(struct tui *t, const char *pattern);
+
+#endif
