@@ -171,7 +171,6 @@ static const char *smaps_skip_blanks(const char *s, const char *end)
 		s++;
 	return s;
 }
-
 static int smaps_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -425,10 +424,12 @@ static int smaps_field_lookup(struct smaps_parser *p, const char *name, size_t l
 	unsigned i;
 
 	for (i = 0; i < SMAPS_NFIELDS; i++) {
-		unsigned f = (p->next_field + i) % SMAPS_NFIELDS;
+		unsigned f = p->next_field + i;
 
+		if (f >= SMAPS_NFIELDS)
+			f -= SMAPS_NFIELDS;
 		if (smaps_fields[f].len == len && memcmp(smaps_fields[f].kernel, name, len) == 0) {
-			p->next_field = (f + 1) % SMAPS_NFIELDS;
+			p->next_field = f + 1 < SMAPS_NFIELDS ? f + 1 : 0;
 			return (int)f;
 		}
 	}
@@ -457,21 +458,19 @@ static int smaps_field_line(struct smaps_parser *p, const char *s, size_t n, siz
 	return 0;
 }
 
+/* Bytes a field name is made of; a table because this runs for every line. */
+static const bool smaps_name_char[256] = {
+	['0' ... '9'] = true, ['A' ... 'Z'] = true, ['a' ... 'z'] = true, ['_'] = true,
+};
+
 /* Length of the "Name" in "Name:", or 0 when the line does not start like a field. */
 static size_t smaps_field_name_len(const char *s, size_t n)
 {
-	size_t i;
+	size_t i = 0;
 
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (c == ':')
-			return i;
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		      (c >= '0' && c <= '9') || c == '_'))
-			return 0;
-	}
-	return 0;
+	while (i < n && smaps_name_char[(unsigned char)s[i]])
+		i++;
+	return i < n && s[i] == ':' ? i : 0;
 }
 
 /* One line without its '\n'. Returns 0 or -EINVAL; a stop is left in p->stopped. */

@@ -294,6 +294,10 @@ static void test_addresses(void)
 	o = PARSE("1000-1000 r--p 00000000 00:00 0\n", &rs);
 	ok(rs.n == 1 && o.feed_rc == 0, "start == end: accepted");
 	recs_clear(&rs);
+	o = PARSE("ABCDEF000-ABCDF0000 r--p 0000000A FE:0a 1 /x\n", &rs);
+	ok(o.feed_rc == 0 && nth(&rs, 0)->start == 0xabcdef000 && nth(&rs, 0)->offset == 10 &&
+	   nth(&rs, 0)->dev_major == 0xfe, "upper-case hex accepted");
+	recs_clear(&rs);
 	o = PARSE("1000-2000 rwxq 00000000 00:00 0\n"
 		  "1000-2000 r--p 0000000g 00:00 0\n"
 		  "1000-2000 r--p 00000000 00-00 0\n"
