@@ -8,6 +8,7 @@
 #include "summary.h"
 
 #define REPORT_CMD_MAX 4096	/* columns of a command line in an unlimited-width report */
+#define REPORT_OPEN_NOT_LAST 32	/* width of a command column that is not the last */
 
 static const char *report_size(char *buf, size_t n, const struct fval *v)
 {
@@ -82,65 +83,57 @@ static void report_cell(FILE *out, const char *s, size_t len, int width, int rig
 		fputs(buf, out);
 }
 
-static int report_col_width(enum field_id id, size_t remaining)
-{
-	if (fields[id].width)
-		return fields[id].width;
-	return remaining > 0 ? (int)remaining : 0;
-}
-
-static void report_header(FILE *out, const struct report_opts *o)
+/* Column widths: the registry's, except the open column (the command line): the rest of
+ * the terminal when it is last, unlimited when there is no terminal, cut when not last. */
+static void report_widths(const struct report_opts *o, int *w)
 {
 	size_t used = 0;
 
 	for (int i = 0; i < o->ncols; i++) {
-		enum field_id id = o->cols[i];
-		const char *h = fields[id].header;
-		int w = fields[id].width;
+		w[i] = fields[o->cols[i]].width;
+		if (!w[i] && i + 1 < o->ncols)
+			w[i] = REPORT_OPEN_NOT_LAST;
+		else if (!w[i] && o->width)
+			w[i] = o->width > used + 1 ? (int)(o->width - used) : 1;
+		used += w[i] + 1;
+	}
+}
+
+static void report_header(FILE *out, const struct report_opts *o, const int *w)
+{
+	for (int i = 0; i < o->ncols; i++) {
+		const char *h = fields[o->cols[i]].header;
 
 		if (i)
-			fputc(' ', out), used++;
-		if (!w) {
-			fputs(h, out);
-			break;
-		}
-		report_cell(out, h, strlen(h), w, cell_right_aligned(id));
-		used += w;
+			fputc(' ', out);
+		report_cell(out, h, strlen(h), w[i], cell_right_aligned(o->cols[i]) && w[i]);
 	}
 	fputc('\n', out);
 }
 
-static void report_row(FILE *out, const struct proc *p, const struct report_opts *o)
+static void report_row(FILE *out, const struct proc *p, const struct report_opts *o, const int *w)
 {
-	size_t used = 0;
 	char buf[64];
 
 	for (int i = 0; i < o->ncols; i++) {
-		enum field_id id = o->cols[i];
 		size_t len;
-		const char *s = cell_text(buf, sizeof buf, p, id, o->unit, &len);
-		int w;
+		const char *s = cell_text(buf, sizeof buf, p, o->cols[i], o->unit, &len);
 
 		if (i)
-			fputc(' ', out), used++;
-		w = fields[id].width;
-		if (!w && o->width) {
-			/* the last, open column takes what the terminal has left */
-			w = report_col_width(id, o->width > used ? o->width - used : 1);
-			report_cell(out, s, len, w, 0);
-			break;
-		}
-		report_cell(out, s, len, w, cell_right_aligned(id));
-		used += w;
+			fputc(' ', out);
+		report_cell(out, s, len, w[i], cell_right_aligned(o->cols[i]));
 	}
 	fputc('\n', out);
 }
 
 void report_write(FILE *out, const struct snapshot *snap, const struct report_opts *o)
 {
+	int w[FLD_COUNT];
+
+	report_widths(o, w);
 	report_system(out, snap);
 	fputc('\n', out);
-	report_header(out, o);
+	report_header(out, o, w);
 	for (size_t i = 0; i < snap->nprocs; i++)
-		report_row(out, snap->procs[i], o);
+		report_row(out, snap->procs[i], o, w);
 }
