@@ -7,14 +7,26 @@ load lib
 
 setup() {
 	command -v tmux >/dev/null 2>&1 || skip "tmux not installed"
-	SOCK="memtop-test-$$-${BATS_TEST_NUMBER}"
+	SOCKS=()
+	tui_next
 	CONF="$BATS_TEST_TMPDIR/xdg"
 	mkdir -p "$CONF"
 }
 
 teardown() {
-	tmux -L "$SOCK" kill-server 2>/dev/null || true
+	local s
+	for s in "${SOCKS[@]}"; do
+		tmux -L "$s" kill-server 2>/dev/null || true
+	done
 	stop_hogs
+}
+
+# tui_next: ends this test's tmux server and takes a fresh socket for the next one (a
+# server still exiting would refuse a new session on the old socket).
+tui_next() {
+	[ -z "${SOCK:-}" ] || tmux -L "$SOCK" kill-server 2>/dev/null || true
+	SOCK="memtop-test-$$-${BATS_TEST_NUMBER}-${#SOCKS[@]}"
+	SOCKS+=("$SOCK")
 }
 
 tx() {
@@ -202,7 +214,7 @@ rows() {
 	keys C-c
 	tui_wait 'memtop-exit=130'
 	[ "$(alt_screen)" = 0 ]
-	tx kill-server
+	tui_next
 	tui_start
 	kill -TERM "$(memtop_pid)"
 	tui_wait 'memtop-exit=143'
@@ -221,15 +233,15 @@ rows() {
 	tui_launch NO_COLOR=1 -- --color=always
 	tui_wait '^ +PID USER'
 	screen -e | grep -Eq "$sgr"
-	tx kill-server
+	tui_next
 	tui_launch NO_COLOR=1 --
 	tui_wait '^ +PID USER'
 	! screen -e | grep -Eq "$sgr"
-	tx kill-server
+	tui_next
 	tui_start --color=never
 	! screen -e | grep -Eq "$sgr"
 	screen -e | grep -q $'\e\\[7m'	# the column titles in reverse video
-	tx kill-server
+	tui_next
 	tui_launch TERM=vt100 --
 	tui_wait '^ +PID USER'
 	keys Enter
@@ -280,7 +292,7 @@ rows() {
 	tui_launch TERM=nonexistent-term --
 	tui_wait 'memtop-exit=1'
 	screen | grep -q "memtop: unknown terminal type 'nonexistent-term'"
-	tx kill-server
+	tui_next
 	tui_launch TERM=dumb --
 	tui_wait 'memtop-exit=1'
 	screen | grep -q "cannot move the cursor"
@@ -318,13 +330,13 @@ rows() {
 	grep -qx 'sort = uss' "$rc"
 	grep -qx 'units = KiB' "$rc"
 	[ "$(stat -c %a "$rc")" = 600 ]
-	tx kill-server
+	tui_next
 	tui_start
 	screen | grep -q '▼USS'
-	tx kill-server
+	tui_next
 	tui_start --no-config
 	screen | grep -q '▼PSS'
-	tx kill-server
+	tui_next
 	tui_start -s rss
 	screen | grep -q '▼RSS'
 }
@@ -342,10 +354,12 @@ rows() {
 	procs=$(find /proc -maxdepth 1 -name '[0-9]*' | wc -l)
 	[ "$procs" -ge 60 ] || skip "too few processes ($procs) to tell"
 	for sort in rss pss; do
-		tx -f /dev/null new-session -d -x 120 -y 20 "env XDG_CONFIG_HOME=$CONF strace -f -qq -e trace=openat,open \
+		# LeakSanitizer cannot work under ptrace: an ASan build is traced without it
+		tx -f /dev/null new-session -d -x 120 -y 20 "env XDG_CONFIG_HOME=$CONF ASAN_OPTIONS=detect_leaks=0 \
+			strace -f -qq -e trace=openat,open \
 			-o $BATS_TEST_TMPDIR/$sort.trace $MEMTOP -s $sort -n 2 -d 0.5; echo memtop-exit=\$?; sleep 600"
 		tui_wait 'memtop-exit=0'
-		tx kill-server
+		tui_next
 	done
 	# 20 lines: 13 process rows, so 26 reads at most over two samples
 	rss=$(grep -c 'smaps_rollup' "$BATS_TEST_TMPDIR/rss.trace")
@@ -375,7 +389,7 @@ rows() {
 	tui_wait "user: $(id -un)"
 	keys I
 	tui_wait '▲PSS'
-	tx kill-server
+	tui_next
 	tui_launch -- -n 2 -d 0.2
 	tui_wait 'memtop-exit=0' 5
 }

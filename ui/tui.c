@@ -131,13 +131,27 @@ static unsigned tui_handle_key(struct tui *t, int key)
 	return tui_keys_dispatch(t, key);
 }
 
+/* Applies a key's reaction; false when it asks to quit. */
+static bool tui_react(struct tui *t, int key, bool *dirty)
+{
+	unsigned r = tui_handle_key(t, key);
+
+	if (r & TR_QUIT)
+		return false;
+	if ((r & TR_SAMPLE) == TR_SAMPLE)
+		t->next_sample = 0;
+	else if ((r & TR_RESORT) == TR_RESORT)
+		tui_rebuild(t);
+	*dirty = *dirty || r != TR_NONE;
+	return true;
+}
+
 static int tui_loop(struct tui *t, char *err, size_t errsz)
 {
 	bool dirty = true;
 
 	for (;;) {
 		double now = tui_now();
-		unsigned r;
 		int key;
 
 		if (tui_term_take_resize()) {
@@ -158,19 +172,14 @@ static int tui_loop(struct tui *t, char *err, size_t errsz)
 		if (dirty)
 			tui_draw(t);
 		dirty = false;
-		key = tui_term_wait(tui_wait_time(t, tui_now()));
+		/* every key typed so far is handled before the next sample, however long
+		 * sampling takes */
+		for (key = tui_term_wait(tui_wait_time(t, tui_now())); key > 0; key = tui_term_wait(0)) {
+			if (!tui_react(t, key, &dirty))
+				return 0;
+		}
 		if (key < 0)
 			return 0;
-		if (key == 0)
-			continue;
-		r = tui_handle_key(t, key);
-		if (r & TR_QUIT)
-			return 0;
-		if ((r & TR_SAMPLE) == TR_SAMPLE)
-			t->next_sample = 0;
-		else if ((r & TR_RESORT) == TR_RESORT)
-			tui_rebuild(t);
-		dirty = r != TR_NONE || dirty;
 	}
 }
 
