@@ -37,52 +37,47 @@ static size_t batch_width(void)
 	return 0;
 }
 
-int batch_run(const struct run_config *rc)
-{
-	struct sampler *s = run_sampler();
-	struct sample_request req = { 0 };
+struct batch {
+	const struct run_config *rc;
 	struct report_opts ro;
 	bool jsonf[FLD_COUNT];
-	struct jsonw *w = NULL;
-	long n = rc->iterations ? rc->iterations : 1;
-	int status = 0;
+	struct jsonw *w;
+};
 
-	if (!s)
+static int batch_emit(struct snapshot *snap, long i, void *ctx)
+{
+	struct batch *b = ctx;
+	const struct run_config *rc = b->rc;
+
+	if (i == 0 && rc->npids && snap->nprocs == 0) {
+		run_error("no process with pid %d%s", rc->pids[0], rc->npids > 1 ? " nor the others given" : "");
 		return RUN_EXIT_RUNTIME;
-	batch_json_fields(rc, jsonf);
-	req.need = batch_needs(rc, jsonf);
+	}
+	snapshot_sort(snap, rc->sort, false);
+	if (rc->json) {
+		jsonout_snapshot(b->w, snap, &(struct jsonout_opts){ b->jsonf, false });
+	} else {
+		if (i)
+			fputc('\n', stdout);
+		report_write(stdout, snap, &b->ro);
+	}
+	return 0;
+}
+
+int batch_run(const struct run_config *rc)
+{
+	struct batch b = { .rc = rc };
+	struct sample_request req = { 0 };
+	int status;
+
+	batch_json_fields(rc, b.jsonf);
+	req.need = batch_needs(rc, b.jsonf);
 	req.sel = run_selection(rc);
 	req.reuse_max_age = RUN_REUSE_MAX_AGE;
-	ro = (struct report_opts){ rc->cols, rc->ncols, rc->sort, rc->unit, batch_width() };
+	b.ro = (struct report_opts){ rc->cols, rc->ncols, rc->sort, rc->unit, batch_width() };
 	if (rc->json)
-		w = jsonw_create(stdout, false);
-	for (long i = 0; i < n && status == 0; i++) {
-		struct snapshot *snap;
-		int rc2 = sampler_refresh(s, &req, &snap);
-
-		if (rc2 < 0) {
-			run_error("cannot read processes: %s", strerror(-rc2));
-			status = RUN_EXIT_RUNTIME;
-			break;
-		}
-		if (i == 0 && rc->npids && snap->nprocs == 0) {
-			run_error("no process with pid %d%s", rc->pids[0], rc->npids > 1 ? " nor the others given" : "");
-			status = RUN_EXIT_RUNTIME;
-			break;
-		}
-		snapshot_sort(snap, rc->sort, false);
-		if (rc->json) {
-			jsonout_snapshot(w, snap, &(struct jsonout_opts){ jsonf, false });
-		} else {
-			if (i)
-				fputc('\n', stdout);
-			report_write(stdout, snap, &ro);
-		}
-		status = run_output_check(stdout);
-		if (i + 1 < n && status == 0)
-			run_sleep(rc->delay);
-	}
-	jsonw_free(w);
-	sampler_free(s);
-	return status < 0 ? 0 : status;
+		b.w = jsonw_create(stdout, false);
+	status = run_loop(rc, &req, batch_emit, &b);
+	jsonw_free(b.w);
+	return status;
 }

@@ -212,49 +212,44 @@ static int mapsview_check(const struct run_config *rc, const struct snapshot *sn
 	return status;
 }
 
+struct mapsview {
+	const struct run_config *rc;
+	bool jsonf[FLD_COUNT];
+	struct jsonw *w;
+	int bad;		/* a named process could not be read: exit 1 after showing the rest */
+};
+
+static int mapsview_emit(struct snapshot *snap, long i, void *ctx)
+{
+	struct mapsview *m = ctx;
+	const struct run_config *rc = m->rc;
+
+	m->bad = mapsview_check(rc, snap);
+	snapshot_sort(snap, FLD_PID, true);
+	for (size_t j = 0; j < snap->nprocs; j++) {
+		struct proc *p = snap->procs[j];
+
+		if (rc->sort_set && mapsview_sortable(rc->sort))
+			mapsview_sort(p->maps, p->nmaps, rc->sort);
+		if (!rc->json && p->has_segments)
+			mapsview_text(stdout, p, rc->unit, i == 0 && j == 0);
+	}
+	if (rc->json)
+		jsonout_snapshot(m->w, snap, &(struct jsonout_opts){ m->jsonf, true });
+	return 0;
+}
+
 int mapsview_run(const struct run_config *rc)
 {
-	struct sampler *s = run_sampler();
 	struct sample_request req = { MAPSVIEW_NEED, run_selection(rc), 0 };
-	bool jsonf[FLD_COUNT];
-	struct jsonw *w = NULL;
-	long n = rc->iterations ? rc->iterations : 1;
-	int status = 0, bad = 0;
+	struct mapsview m = { .rc = rc };
+	int status;
 
-	if (!s)
-		return RUN_EXIT_RUNTIME;
 	for (int i = 0; i < FLD_COUNT; i++)
-		jsonf[i] = true;
+		m.jsonf[i] = true;
 	if (rc->json)
-		w = jsonw_create(stdout, false);
-	for (long i = 0; i < n && status == 0; i++) {
-		struct snapshot *snap;
-		int rc2 = sampler_refresh(s, &req, &snap);
-
-		if (rc2 < 0) {
-			run_error("cannot read processes: %s", strerror(-rc2));
-			status = RUN_EXIT_RUNTIME;
-			break;
-		}
-		bad = mapsview_check(rc, snap);
-		snapshot_sort(snap, FLD_PID, true);
-		for (size_t j = 0; j < snap->nprocs; j++) {
-			struct proc *p = snap->procs[j];
-
-			if (rc->sort_set && mapsview_sortable(rc->sort))
-				mapsview_sort(p->maps, p->nmaps, rc->sort);
-			if (!rc->json && p->has_segments)
-				mapsview_text(stdout, p, rc->unit, i == 0 && j == 0);
-		}
-		if (rc->json)
-			jsonout_snapshot(w, snap, &(struct jsonout_opts){ jsonf, true });
-		status = run_output_check(stdout);
-		if (i + 1 < n && status == 0)
-			run_sleep(rc->delay);
-	}
-	jsonw_free(w);
-	sampler_free(s);
-	if (status < 0)
-		return 0;
-	return status ? status : bad;
+		m.w = jsonw_create(stdout, false);
+	status = run_loop(rc, &req, mapsview_emit, &m);
+	jsonw_free(m.w);
+	return status ? status : m.bad;
 }

@@ -48,3 +48,30 @@ void run_sleep(double s)
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
 }
+
+int run_loop(const struct run_config *rc, const struct sample_request *req, run_emit_fn emit, void *ctx)
+{
+	struct sampler *s = run_sampler();
+	long n = rc->iterations ? rc->iterations : 1;
+	int status = 0;
+
+	if (!s)
+		return RUN_EXIT_RUNTIME;
+	for (long i = 0; i < n && status == 0; i++) {
+		struct snapshot *snap;
+		int err = sampler_refresh(s, req, &snap);
+
+		if (err < 0) {
+			run_error("cannot read processes: %s", strerror(-err));
+			status = RUN_EXIT_RUNTIME;
+			break;
+		}
+		status = emit(snap, i, ctx);
+		if (status == 0)
+			status = run_output_check(stdout);
+		if (i + 1 < n && status == 0)
+			run_sleep(rc->delay);
+	}
+	sampler_free(s);
+	return status < 0 ? 0 : status;
+}

@@ -53,6 +53,14 @@ struct sampler *run_sampler(void);
 /* The selection the command line made (-p, -u, -f). */
 struct selection run_selection(const struct run_config *rc);
 
+/* What a one-shot face does with each sample: write it to stdout. i counts from 0. Returns 0,
+ * or an exit status to stop with. */
+typedef int (*run_emit_fn)(struct snapshot *snap, long i, void *ctx);
+
+/* The loop every one-shot face shares: -n samples -d apart, each handed to emit, output
+ * checked after each. Returns the exit status (a closed pipe is a quiet 0). */
+int run_loop(const struct run_config *rc, const struct sample_request *req, run_emit_fn emit, void *ctx);
+
 /* Sleeps, restarting after signals. */
 void run_sleep(double seconds);
 
