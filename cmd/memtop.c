@@ -15,6 +15,7 @@
 
 #include "field.h"
 #include "filter.h"
+#include "oomadj.h"
 #include "run.h"
 #include "xalloc.h"
 
@@ -215,6 +216,15 @@ static enum color_when parse_color(const char *s)
 	usage_error("--color wants auto, always or never, not '%s'", s);
 }
 
+/* Checked here, never passed on as typed: the kernel would read "010" as 8. */
+static void parse_oom_adj(struct options *o, const char *s)
+{
+	if (oomadj_parse(s, &o->rc.oom_adj) < 0)
+		usage_error("--set-oom-adj wants a plain decimal number from -1000 to 1000 "
+			    "(no leading zero, '+' or blank), not '%s'", s);
+	o->set_oom_adj = true;
+}
+
 enum { OPT_SET_OOM_ADJ = 256, OPT_COLOR, OPT_NO_CONFIG };
 
 static const struct option long_options[] = {
@@ -257,10 +267,7 @@ static void parse_options(struct options *o, int argc, char **argv)
 		case 'S': o->system = true; break;
 		case 'O': o->oom = true; break;
 		case 'J': o->rc.json = true; break;
-		case OPT_SET_OOM_ADJ:
-			o->set_oom_adj = true;
-			o->rc.oom_adj = parse_long("--set-oom-adj", optarg, -1000, 1000);
-			break;
+		case OPT_SET_OOM_ADJ: parse_oom_adj(o, optarg); break;
 		case OPT_COLOR: o->rc.color = parse_color(optarg); break;
 		case OPT_NO_CONFIG: o->rc.no_config = true; break;
 		case 'h': usage(); exit_after_output();

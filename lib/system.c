@@ -10,6 +10,7 @@ static const char *const sys_mem_names[SYS_MEM_COUNT] = {
 	"dirty", "writeback", "slab", "slab_reclaimable", "slab_unreclaimable", "kernel_stack",
 	"page_tables", "swap_total", "swap_free", "swap_cached", "committed_as", "commit_limit",
 	"hugepages_total", "hugepages_free", "hugepage_size", "hugetlb", "anon_huge_pages",
+	"percpu", "vmalloc_used",
 };
 
 static const char *const sys_counter_names[SYSC_COUNT] = {

@@ -51,7 +51,7 @@ static void jsonout_psi_line(struct jsonw *w, const char *key, const struct psi_
 	jsonw_obj_end(w);
 }
 
-static void jsonout_system(struct jsonw *w, const struct system *sys)
+static void jsonout_system(struct jsonw *w, const struct system *sys, const struct jsonout_extra *x)
 {
 	static const enum sys_id swap_ids[] = { SYS_SWAP_TOTAL, SYS_SWAP_FREE, SYS_SWAP_CACHED };
 	struct fval reclaim = { .st = V_UNKNOWN };
@@ -120,6 +120,8 @@ static void jsonout_system(struct jsonw *w, const struct system *sys)
 			jsonout_psi_line(w, "full", &sys->pressure.full);
 		jsonw_obj_end(w);
 	}
+	if (x->system)
+		x->system(w, x->ctx);
 	jsonw_obj_end(w);
 }
 
@@ -256,6 +258,12 @@ static void jsonout_process(struct jsonw *w, const struct proc *p, const struct 
 
 void jsonout_snapshot(struct jsonw *w, const struct snapshot *snap, const struct jsonout_opts *o)
 {
+	jsonout_snapshot_with(w, snap, o, &(struct jsonout_extra){ 0 });
+}
+
+void jsonout_snapshot_with(struct jsonw *w, const struct snapshot *snap, const struct jsonout_opts *o,
+			   const struct jsonout_extra *x)
+{
 	jsonw_obj_begin(w);
 	jsonw_kv_str(w, "schema", SCHEMA);
 	jsonout_time(w, &snap->wall);
@@ -268,12 +276,14 @@ void jsonout_snapshot(struct jsonw *w, const struct snapshot *snap, const struct
 	jsonw_strn(w, snap->host, strlen(snap->host));
 	jsonw_kv_str(w, "kernel", snap->kernel);
 	jsonw_kv_u64(w, "processes_total", snap->ntotal);
-	jsonout_system(w, &snap->sys);
+	jsonout_system(w, &snap->sys, x);
 	jsonw_key(w, "processes");
 	jsonw_arr_begin(w);
 	for (size_t i = 0; i < snap->nprocs; i++)
 		jsonout_process(w, snap->procs[i], o);
 	jsonw_arr_end(w);
+	if (x->top)
+		x->top(w, x->ctx);
 	jsonw_obj_end(w);
 	jsonw_end_line(w);
 }

@@ -14,6 +14,16 @@ struct jsonout_opts {
 	bool maps;		/* write the per-mapping table of processes that have one */
 };
 
+/* Members a face that reports more (-S, -O) adds: at the end of "system", and at the end
+ * of the document. NULL: nothing there. */
+struct jsonout_extra {
+	void (*system)(struct jsonw *w, void *ctx);
+	void (*top)(struct jsonw *w, void *ctx);
+	void *ctx;
+};
+
 void jsonout_snapshot(struct jsonw *w, const struct snapshot *snap, const struct jsonout_opts *o);
+void jsonout_snapshot_with(struct jsonw *w, const struct snapshot *snap, const struct jsonout_opts *o,
+			   const struct jsonout_extra *x);
 
 #endif

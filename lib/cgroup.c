@@ -1,0 +1,205 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgroup.h"
+#include "kv.h"
+#include "mountinfo.h"
+#include "xalloc.h"
+
+/* v1 writes its page counter's maximum, LONG_MAX rounded down to a page, for "no limit";
+ * nobody sets a real limit of 4 EiB. */
+#define CGROUP_V1_UNLIMITED (1ull << 62)
+
+struct cgroup_scan {
+	struct cgroup_layout *l;
+	bool v2_seen;
+	char *v2_mount, *v2_root;
+};
+
+static int cgroup_layout_take(const struct mountinfo_entry *e, void *ctx)
+{
+	struct cgroup_scan *s = ctx;
+
+	if (strcmp(e->fstype, "cgroup2") == 0 && !s->v2_seen) {
+		s->v2_seen = true;
+		s->v2_mount = xstrdup(e->mountpoint);
+		s->v2_root = xstrdup(e->root);
+	} else if (strcmp(e->fstype, "cgroup") == 0 && mountinfo_has_opt(e->super_opts, "memory") &&
+		   s->l->memory != CGROUP_V1) {
+		s->l->memory = CGROUP_V1;
+		s->l->mount = xstrdup(e->mountpoint);
+		s->l->root = xstrdup(e->root);
+	}
+	return 0;
+}
+
+void cgroup_layout_parse(const char *buf, size_t len, struct cgroup_layout *l)
+{
+	struct cgroup_scan s = { l, false, NULL, NULL };
+
+	memset(l, 0, sizeof *l);
+	mountinfo_parse(buf, len, cgroup_layout_take, &s);
+	if (l->memory == CGROUP_V1) {
+		l->hybrid = s.v2_seen;
+		free(s.v2_mount);
+		free(s.v2_root);
+	} else if (s.v2_seen) {
+		l->memory = CGROUP_V2;
+		l->mount = s.v2_mount;
+		l->root = s.v2_root;
+	}
+}
+
+void cgroup_layout_free(struct cgroup_layout *l)
+{
+	free(l->mount);
+	free(l->root);
+	memset(l, 0, sizeof *l);
+}
+
+const char *cgroup_layout_describe(const struct cgroup_layout *l)
+{
+	switch (l->memory) {
+	case CGROUP_V2:
+		return "cgroup v2: limits from memory.max";
+	case CGROUP_V1:
+		if (l->hybrid)
+			return "cgroup v1 (hybrid layout: the memory controller is on a v1 hierarchy, "
+			       "so v2 has no memory.max): limits from memory.limit_in_bytes";
+		return "cgroup v1: limits from memory.limit_in_bytes";
+	case CGROUP_NONE:
+		break;
+	}
+	return "no memory cgroup hierarchy is mounted: only the system-wide OOM killer applies";
+}
+
+const char *cgroup_version_name(enum cgroup_version v)
+{
+	return v == CGROUP_V2 ? "v2" : v == CGROUP_V1 ? "v1" : "none";
+}
+
+/* Whether the comma-separated list [s, s + n) holds "memory". */
+static bool cgroup_lists_memory(const char *s, size_t n)
+{
+	const char *end = s + n;
+
+	while (s < end) {
+		const char *comma = memchr(s, ',', end - s);
+		size_t w = (comma ? comma : end) - s;
+
+		if (w == 6 && memcmp(s, "memory", 6) == 0)
+			return true;
+		s = comma ? comma + 1 : end;
+	}
+	return false;
+}
+
+/* "ID:CONTROLLERS:PATH"; the path may itself hold ':' */
+int cgroup_parse_proc(const char *buf, size_t len, enum cgroup_version v, const char **path,
+		      size_t *pathlen)
+{
+	const char *p = buf, *end = buf + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p), *eol = nl ? nl : end;
+		const char *c1 = memchr(p, ':', eol - p);
+		const char *c2 = c1 ? memchr(c1 + 1, ':', eol - c1 - 1) : NULL;
+		bool want;
+
+		if (c2) {
+			if (v == CGROUP_V2)
+				want = c1 - p == 1 && *p == '0' && c2 == c1 + 1;
+			else
+				want = cgroup_lists_memory(c1 + 1, c2 - c1 - 1);
+			if (want && c2 + 1 < eol && c2[1] == '/') {
+				*path = c2 + 1;
+				*pathlen = eol - c2 - 1;
+				return 0;
+			}
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return -ENOENT;
+}
+
+const char *cgroup_relative(const struct cgroup_layout *l, const char *path)
+{
+	size_t n = l->root ? strlen(l->root) : 0;
+
+	if (!l->mount || path[0] != '/')
+		return NULL;
+	if (n <= 1)
+		return path + 1 + strspn(path + 1, "/");
+	if (strncmp(path, l->root, n) != 0 || (path[n] != '/' && path[n] != '\0'))
+		return NULL;
+	return path + n + strspn(path + n, "/");
+}
+
+static void cgroup_set(struct fval *v, uint64_t x, enum vstate st)
+{
+	v->u = x;
+	v->st = st;
+}
+
+/* A limit file: a number of bytes, or "max" (v2). */
+static void cgroup_read_limit(int dirfd, const char *file, enum cgroup_version v,
+			      struct buf *scratch, struct fval *out)
+{
+	ssize_t n = procfs_read(dirfd, file, scratch);
+	uint64_t x;
+
+	out->st = V_UNKNOWN;
+	if (n < 0)
+		return;
+	while (n > 0 && (scratch->data[n - 1] == '\n' || scratch->data[n - 1] == ' '))
+		n--;
+	if (n == 3 && memcmp(scratch->data, "max", 3) == 0)
+		cgroup_set(out, 0, V_NA);
+	else if (kv_parse_u64(scratch->data, n, &x) == 0)
+		cgroup_set(out, x, v == CGROUP_V1 && x >= CGROUP_V1_UNLIMITED ? V_NA : V_KNOWN);
+}
+
+static void cgroup_read_u64(int dirfd, const char *file, struct buf *scratch, struct fval *out)
+{
+	cgroup_read_limit(dirfd, file, CGROUP_V2, scratch, out);
+	if (out->st == V_NA)	/* "max" is not a figure here */
+		out->st = V_UNKNOWN;
+}
+
+static void cgroup_read_v1(int dirfd, struct buf *scratch, struct cgroup_mem *m)
+{
+	struct fval memsw;
+
+	cgroup_read_limit(dirfd, "memory.limit_in_bytes", CGROUP_V1, scratch, &m->limit);
+	cgroup_read_u64(dirfd, "memory.usage_in_bytes", scratch, &m->usage);
+	cgroup_read_u64(dirfd, "memory.swappiness", scratch, &m->swappiness);
+	/* memsw limits memory + swap together: the swap part is what it adds to the limit */
+	cgroup_read_limit(dirfd, "memory.memsw.limit_in_bytes", CGROUP_V1, scratch, &memsw);
+	if (memsw.st == V_KNOWN && m->limit.st == V_KNOWN)
+		cgroup_set(&m->swap_limit, memsw.u > m->limit.u ? memsw.u - m->limit.u : 0, V_KNOWN);
+	else if (memsw.st == V_NA)
+		cgroup_set(&m->swap_limit, 0, V_NA);
+}
+
+static void cgroup_read_v2(int dirfd, struct buf *scratch, struct cgroup_mem *m)
+{
+	struct fval group;
+
+	cgroup_read_limit(dirfd, "memory.max", CGROUP_V2, scratch, &m->limit);
+	cgroup_read_u64(dirfd, "memory.current", scratch, &m->usage);
+	cgroup_read_limit(dirfd, "memory.swap.max", CGROUP_V2, scratch, &m->swap_limit);
+	cgroup_read_u64(dirfd, "memory.oom.group", scratch, &group);
+	if (group.st == V_KNOWN)
+		m->oom_group = group.u != 0;
+}
+
+void cgroup_read_mem(int dirfd, enum cgroup_version v, struct buf *scratch, struct cgroup_mem *m)
+{
+	memset(m, 0, sizeof *m);
+	m->oom_group = -1;
+	if (v == CGROUP_V1)
+		cgroup_read_v1(dirfd, scratch, m);
+	else if (v == CGROUP_V2)
+		cgroup_read_v2(dirfd, scratch, m);
+}

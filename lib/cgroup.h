@@ -1,0 +1,57 @@
+/* Memory cgroups: where the memory controller is mounted (v2, or v1 in a hybrid layout),
+ * which cgroup a process is in, and that cgroup's limit and usage. A memory cgroup OOM
+ * kills inside the cgroup whose limit was hit, so these bound a process's fate too. */
+#ifndef MEMTOP_CGROUP_H
+#define MEMTOP_CGROUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model.h"
+#include "procfs.h"
+
+enum cgroup_version { CGROUP_NONE, CGROUP_V1, CGROUP_V2 };
+
+/* The hierarchy that holds the memory controller. */
+struct cgroup_layout {
+	enum cgroup_version memory;	/* NONE: no memory controller mounted */
+	bool hybrid;			/* v1 memory controller while a v2 hierarchy is mounted too */
+	char *mount;			/* its mount point (owned), NULL with NONE */
+	char *root;			/* the mount's root inside the hierarchy (owned) */
+};
+
+/* Reads the layout from mountinfo text. A v1 hierarchy with the memory controller wins
+ * over v2: the kernel binds a controller to one hierarchy only, and when v1 has it, v2's
+ * memory.* files do not exist. */
+void cgroup_layout_parse(const char *buf, size_t len, struct cgroup_layout *l);
+void cgroup_layout_free(struct cgroup_layout *l);
+
+/* "cgroup v2", "cgroup v1 (hybrid: ...)", ... for the reports. */
+const char *cgroup_layout_describe(const struct cgroup_layout *l);
+/* "v1", "v2" or "none", for JSON. */
+const char *cgroup_version_name(enum cgroup_version v);
+
+/* The process's memory cgroup from /proc/PID/cgroup text: with v1 the line whose
+ * controller list holds "memory", with v2 the "0::" line. Sets *path (pointing into buf,
+ * not NUL-terminated) and *len. Returns 0, or -ENOENT when there is no such line. */
+int cgroup_parse_proc(const char *buf, size_t len, enum cgroup_version v, const char **path,
+		      size_t *pathlen);
+
+/* Where the cgroup at path (as /proc/PID/cgroup gives it) lives relative to the layout's
+ * mount point: "a/b" for "/a/b" under a mount whose root is "/". NULL when the cgroup is
+ * outside the mounted part of the hierarchy. Borrowed from path. */
+const char *cgroup_relative(const struct cgroup_layout *l, const char *path);
+
+struct cgroup_mem {
+	struct fval limit;		/* bytes; V_NA when there is none ("max", or v1's maximum) */
+	struct fval usage;		/* bytes */
+	struct fval swap_limit;		/* swap the cgroup may add to its limit; V_NA: no limit */
+	struct fval swappiness;		/* v1 only (memory.swappiness); v2 follows vm.swappiness */
+	int oom_group;			/* v2 memory.oom.group: 1 kills the whole cgroup; -1 unknown */
+};
+
+/* Reads the figures of one cgroup through a handle of its directory. Files that are
+ * missing or unreadable leave their figure unknown. */
+void cgroup_read_mem(int dirfd, enum cgroup_version v, struct buf *scratch, struct cgroup_mem *m);
+
+#endif
