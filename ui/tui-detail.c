@@ -19,7 +19,7 @@ static const struct {
 	const char *header;
 	int width;		/* 0: the rest of the line */
 	bool numeric;
-} map_cols[MC_COUNT] = {
+} detail_map_cols[MC_COUNT] = {
 	[MC_ADDR] = { "ADDRESS", 12, false },
 	[MC_PERMS] = { "PERM", 4, false },
 	[MC_SEG] = { "SEG", 5, false },
@@ -32,46 +32,46 @@ static const struct {
 };
 
 /* Short names so that the ten segments fit across 80 columns. */
-static const char *const seg_short[SEG_COUNT] = {
+static const char *const detail_seg_short[SEG_COUNT] = {
 	"text", "data", "bss", "heap", "stack", "libs", "anon", "file", "shmem", "kern",
 };
 
-static bool map_known(const struct mapping *m, enum smaps_field f)
+static bool detail_map_known(const struct mapping *m, enum smaps_field f)
 {
 	return m->known & (1ull << f);
 }
 
 /* A mapping's figure for a numeric column; false when the kernel did not give it. */
-static bool map_value(const struct mapping *m, enum map_col c, uint64_t *v)
+static bool detail_map_value(const struct mapping *m, enum map_col c, uint64_t *v)
 {
 	switch (c) {
 	case MC_SIZE:
-		*v = map_known(m, SMAPS_SIZE) ? m->val[SMAPS_SIZE] : m->end - m->start;
+		*v = detail_map_known(m, SMAPS_SIZE) ? m->val[SMAPS_SIZE] : m->end - m->start;
 		return true;
 	case MC_RSS:
 		*v = m->val[SMAPS_RSS];
-		return map_known(m, SMAPS_RSS);
+		return detail_map_known(m, SMAPS_RSS);
 	case MC_PSS:
 		*v = m->val[SMAPS_PSS];
-		return map_known(m, SMAPS_PSS);
+		return detail_map_known(m, SMAPS_PSS);
 	case MC_PRIV:
 		*v = m->val[SMAPS_PRIVATE_CLEAN] + m->val[SMAPS_PRIVATE_DIRTY];
-		return map_known(m, SMAPS_PRIVATE_CLEAN) && map_known(m, SMAPS_PRIVATE_DIRTY);
+		return detail_map_known(m, SMAPS_PRIVATE_CLEAN) && detail_map_known(m, SMAPS_PRIVATE_DIRTY);
 	case MC_SWAP:
 		*v = m->val[SMAPS_SWAP];
-		return map_known(m, SMAPS_SWAP);
+		return detail_map_known(m, SMAPS_SWAP);
 	default:
 		return false;
 	}
 }
 
-static int map_cmp_text(const struct mapping *a, const struct mapping *b, enum map_col c)
+static int detail_map_cmp_text(const struct mapping *a, const struct mapping *b, enum map_col c)
 {
 	switch (c) {
 	case MC_PERMS:
 		return strcmp(a->perms, b->perms);
 	case MC_SEG:
-		return strcmp(seg_short[a->seg], seg_short[b->seg]);
+		return strcmp(detail_seg_short[a->seg], detail_seg_short[b->seg]);
 	case MC_PATH:
 		if (!a->path || !b->path)
 			return (a->path == NULL) - (b->path == NULL);	/* anonymous last */
@@ -81,7 +81,7 @@ static int map_cmp_text(const struct mapping *a, const struct mapping *b, enum m
 	}
 }
 
-static int map_cmp(const void *x, const void *y, void *ctx)
+static int detail_map_cmp(const void *x, const void *y, void *ctx)
 {
 	const struct proc *p = ((void **)ctx)[0];
 	enum map_col c = *(const int *)((void **)ctx)[1];
@@ -90,11 +90,11 @@ static int map_cmp(const void *x, const void *y, void *ctx)
 	bool ka, kb;
 	int r;
 
-	if (!map_cols[c].numeric) {
-		r = map_cmp_text(a, b, c);
+	if (!detail_map_cols[c].numeric) {
+		r = detail_map_cmp_text(a, b, c);
 	} else {
-		ka = map_value(a, c, &va);
-		kb = map_value(b, c, &vb);
+		ka = detail_map_value(a, c, &va);
+		kb = detail_map_value(b, c, &vb);
 		if (ka != kb)
 			return ka ? -1 : 1;	/* unknown last */
 		r = ka ? (va < vb) - (va > vb) : 0;	/* biggest first */
@@ -121,7 +121,7 @@ static void detail_sort(struct tui *t)
 			d->addr_width = 16;
 	}
 	if (d->norder)
-		qsort_r(d->order, d->norder, sizeof *d->order, map_cmp, ctx);
+		qsort_r(d->order, d->norder, sizeof *d->order, detail_map_cmp, ctx);
 	tui_list_set_count(&d->list, d->norder);
 }
 
@@ -235,7 +235,7 @@ static void detail_segments(struct tui *t, const struct proc *p, int y)
 	tui_fill(y, 0, COLS, STY_COLHEAD);
 	tui_put(y, 0, COLS, "SEG", STY_COLHEAD);
 	for (int s = 0; s < SEG_COUNT; s++)
-		x = tui_cell(y, x, 7, seg_short[s], strlen(seg_short[s]), true, STY_COLHEAD);
+		x = tui_cell(y, x, 7, detail_seg_short[s], strlen(detail_seg_short[s]), true, STY_COLHEAD);
 	for (int f = 0; f < SEGF_COUNT; f++) {
 		tui_put(y + 1 + f, 0, COLS, figs[f], STY_LABEL);
 		x = 6;
@@ -246,9 +246,9 @@ static void detail_segments(struct tui *t, const struct proc *p, int y)
 	}
 }
 
-static int map_width(const struct tui_detail *d, enum map_col c, int x)
+static int detail_map_width(const struct tui_detail *d, enum map_col c, int x)
 {
-	int w = c == MC_ADDR ? d->addr_width : map_cols[c].width;
+	int w = c == MC_ADDR ? d->addr_width : detail_map_cols[c].width;
 
 	return w ? w : COLS - x > 8 ? COLS - x : 8;
 }
@@ -261,11 +261,11 @@ static void detail_map_title(struct tui *t, int y)
 	tui_fill(y, 0, COLS, STY_COLHEAD);
 	for (int c = 0; c < MC_COUNT && x < COLS; c++) {
 		char buf[32];
-		const char *g = c == d->sort ? tui_sort_glyph(t, !map_cols[c].numeric) : "";
+		const char *g = c == d->sort ? tui_sort_glyph(t, !detail_map_cols[c].numeric) : "";
 
-		snprintf(buf, sizeof buf, "%s%s%s", map_cols[c].numeric ? g : "", map_cols[c].header,
-			 map_cols[c].numeric ? "" : g);
-		x = tui_cell(y, x, map_width(&t->detail, c, x), buf, strlen(buf), map_cols[c].numeric,
+		snprintf(buf, sizeof buf, "%s%s%s", detail_map_cols[c].numeric ? g : "", detail_map_cols[c].header,
+			 detail_map_cols[c].numeric ? "" : g);
+		x = tui_cell(y, x, detail_map_width(&t->detail, c, x), buf, strlen(buf), detail_map_cols[c].numeric,
 			     c == d->sort ? STY_SORTHEAD : STY_COLHEAD) + 1;
 	}
 }
@@ -304,15 +304,15 @@ static void detail_map_row(struct tui *t, int y, const struct mapping *m, bool s
 		else if (c == MC_PERMS)
 			s = m->perms;
 		else if (c == MC_SEG)
-			s = seg_short[m->seg];
+			s = detail_seg_short[m->seg];
 		else if (c == MC_PATH)
 			s = m->path ? m->path : "[anon]";
-		else if (map_value(m, c, &v))
+		else if (detail_map_value(m, c, &v))
 			units_compact(buf, sizeof buf, v, t->unit);
 		else
 			s = "-";
 		len = c == MC_PATH && m->path ? strlen(m->path) : strlen(s);
-		x = tui_cell(y, x, map_width(&t->detail, c, x), s, len, map_cols[c].numeric, st) + 1;
+		x = tui_cell(y, x, detail_map_width(&t->detail, c, x), s, len, detail_map_cols[c].numeric, st) + 1;
 	}
 }
 

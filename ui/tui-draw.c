@@ -60,7 +60,7 @@ void tui_styles_init(bool color)
 	}
 }
 
-int tui_attr(enum tui_style s)
+static int draw_attr(enum tui_style s)
 {
 	return s < STY_COUNT ? draw_attrs[s] : 0;
 }
@@ -75,7 +75,7 @@ int tui_put_raw(int y, int x, int maxx, const char *s, size_t len, enum tui_styl
 	if (y < 0 || y >= LINES || x < 0 || x >= maxx)
 		return x;
 	cols = sanitize_term(buf, sizeof buf, s, len, (size_t)(maxx - x));
-	attrset(tui_attr(st));
+	attrset(draw_attr(st));
 	mvaddstr(y, x, buf);	/* ERR in the bottom-right corner only means "cursor stayed" */
 	attrset(A_NORMAL);
 	return x + (int)cols;
@@ -92,7 +92,7 @@ void tui_fill(int y, int x, int maxx, enum tui_style st)
 		maxx = COLS;
 	if (y < 0 || y >= LINES || x < 0 || x >= maxx)
 		return;
-	attrset(tui_attr(st));
+	attrset(draw_attr(st));
 	mvhline(y, x, ' ', maxx - x);
 	attrset(A_NORMAL);
 }

@@ -18,7 +18,7 @@ struct tui_key {
 	const char *help;
 };
 
-static unsigned act_move(struct tui *t, int key)
+static unsigned keys_move(struct tui *t, int key)
 {
 	const struct tui_screen *scr = tui_top(t);
 	struct tui_list *l = scr->list ? scr->list(t) : NULL;
@@ -26,12 +26,12 @@ static unsigned act_move(struct tui *t, int key)
 	return l && tui_list_key(l, key) ? TR_REDRAW : TR_NONE;
 }
 
-static unsigned act_sort(struct tui *t, int key)
+static unsigned keys_sort(struct tui *t, int key)
 {
 	return tui_procs_move_sort(t, key == '<' ? -1 : 1);
 }
 
-static unsigned act_invert(struct tui *t, int key)
+static unsigned keys_invert(struct tui *t, int key)
 {
 	if (!field_is_numeric(t->sort)) {
 		tui_message(t, false, "text columns sort A to Z");
@@ -41,31 +41,31 @@ static unsigned act_invert(struct tui *t, int key)
 	return TR_RESORT;
 }
 
-static unsigned act_maps_sort(struct tui *t, int key)
+static unsigned keys_maps_sort(struct tui *t, int key)
 {
 	return tui_detail_sort_key(t, key);
 }
 
-static unsigned act_detail(struct tui *t, int key)
+static unsigned keys_detail(struct tui *t, int key)
 {
-	if (!tui_selected_proc(t))
+	if (!tui_procs_selected(t))
 		return TR_NONE;
 	tui_push(t, &tui_detail_screen);
 	return TR_REDRAW;
 }
 
-static unsigned act_fields(struct tui *t, int key)
+static unsigned keys_fields(struct tui *t, int key)
 {
 	tui_push(t, &tui_fields_screen);
 	return TR_REDRAW;
 }
 
-static unsigned act_field_key(struct tui *t, int key)
+static unsigned keys_field_key(struct tui *t, int key)
 {
 	return tui_fields_key(t, key);
 }
 
-static unsigned act_help(struct tui *t, int key)
+static unsigned keys_help(struct tui *t, int key)
 {
 	if (tui_top(t)->id == TS_HELP)
 		return TR_NONE;
@@ -73,7 +73,7 @@ static unsigned act_help(struct tui *t, int key)
 	return TR_REDRAW;
 }
 
-static unsigned act_analysis(struct tui *t, const struct tui_page_source *src, const struct tui_screen *scr)
+static unsigned keys_analysis(struct tui *t, const struct tui_page_source *src, const struct tui_screen *scr)
 {
 	if (!src) {
 		tui_message(t, true, "the %s screen is not built yet", scr->name);
@@ -84,78 +84,78 @@ static unsigned act_analysis(struct tui *t, const struct tui_page_source *src, c
 	return TR_REDRAW;
 }
 
-static unsigned act_oom(struct tui *t, int key)
+static unsigned keys_oom(struct tui *t, int key)
 {
-	return act_analysis(t, tui_oom_page, &tui_oom_screen);
+	return keys_analysis(t, tui_oom_page, &tui_oom_screen);
 }
 
-static unsigned act_system(struct tui *t, int key)
+static unsigned keys_system(struct tui *t, int key)
 {
-	return act_analysis(t, tui_system_page, &tui_system_screen);
+	return keys_analysis(t, tui_system_page, &tui_system_screen);
 }
 
-static unsigned act_sample(struct tui *t, int key)
+static unsigned keys_sample(struct tui *t, int key)
 {
 	return TR_SAMPLE;
 }
 
-static unsigned act_units(struct tui *t, int key)
+static unsigned keys_units(struct tui *t, int key)
 {
 	t->unit = (t->unit + 1) % UNIT_COUNT;
 	tui_message(t, false, "sizes in %s", t->unit == UNIT_AUTO ? "automatic units" : unit_name(t->unit));
 	return TR_RESORT;
 }
 
-static unsigned act_save(struct tui *t, int key)
+static unsigned keys_save(struct tui *t, int key)
 {
 	return tui_settings_save(t);
 }
 
-static unsigned act_redraw(struct tui *t, int key)
+static unsigned keys_redraw(struct tui *t, int key)
 {
 	clearok(curscr, TRUE);
 	return TR_REDRAW;
 }
 
-static unsigned act_back(struct tui *t, int key)
+static unsigned keys_back(struct tui *t, int key)
 {
 	return tui_pop(t);
 }
 
-static unsigned act_quit(struct tui *t, int key)
+static unsigned keys_quit(struct tui *t, int key)
 {
 	return TR_QUIT;
 }
 
 /* Screen-specific rows come before the general ones: the first match wins. */
 static const struct tui_key tui_keys[] = {
-	{ { FK(KEY_UP), FK(KEY_DOWN) }, "Up Down", TS_ALL, act_move, "move the selection, or scroll" },
-	{ { FK(KEY_PPAGE), FK(KEY_NPAGE) }, "PgUp PgDn", TS_ALL, act_move, "move a page" },
-	{ { FK(KEY_HOME), FK(KEY_END) }, "Home End", TS_ALL, act_move, "go to the first, the last row" },
-	{ { '<', '>' }, "< >", ON(LIST), act_sort, "sort by the column to the left, to the right" },
-	{ { 'I' }, "I", ON(LIST), act_invert, "invert the sort order (numbers: lowest first)" },
-	{ { '/', FK(KEY_F(4)) }, "/ F4", ON(LIST), tui_act_filter,
+	{ { FK(KEY_UP), FK(KEY_DOWN) }, "Up Down", TS_ALL, keys_move, "move the selection, or scroll" },
+	{ { FK(KEY_PPAGE), FK(KEY_NPAGE) }, "PgUp PgDn", TS_ALL, keys_move, "move a page" },
+	{ { FK(KEY_HOME), FK(KEY_END) }, "Home End", TS_ALL, keys_move, "go to the first, the last row" },
+	{ { '<', '>' }, "< >", ON(LIST), keys_sort, "sort by the column to the left, to the right" },
+	{ { 'I' }, "I", ON(LIST), keys_invert, "invert the sort order (numbers: lowest first)" },
+	{ { '/', FK(KEY_F(4)) }, "/ F4", ON(LIST), tui_prompt_filter,
 	  "filter: a PCRE2 pattern over command names and lines (empty: all)" },
-	{ { 'u' }, "u", ON(LIST), tui_act_user, "show one user's processes (name or uid; empty: all)" },
-	{ { 'f', FK(KEY_F(2)) }, "f F2", ON(LIST), act_fields, "choose, order and sort the columns" },
-	{ { TUI_KEY_ENTER, '\r', FK(KEY_ENTER) }, "Enter", ON(LIST), act_detail,
+	{ { 'u' }, "u", ON(LIST), tui_prompt_user, "show one user's processes (name or uid; empty: all)" },
+	{ { 'f', FK(KEY_F(2)) }, "f F2", ON(LIST), keys_fields, "choose, order and sort the columns" },
+	{ { TUI_KEY_ENTER, '\r', FK(KEY_ENTER) }, "Enter", ON(LIST), keys_detail,
 	  "detail of the selected process: figures, segments, mappings" },
-	{ { '<', '>' }, "< >", ON(DETAIL), act_maps_sort, "sort the mappings by another column" },
-	{ { ' ', TUI_KEY_ENTER, '\r', FK(KEY_ENTER) }, "Space Enter", ON(FIELDS), act_field_key, "show or hide the column" },
-	{ { '[', ']' }, "[ ]", ON(FIELDS), act_field_key, "move the column left, right" },
-	{ { 's' }, "s", ON(FIELDS), act_field_key, "sort the list by this column" },
-	{ { 'k', FK(KEY_F(9)) }, "k F9", ON(LIST) | ON(DETAIL), tui_act_kill,
+	{ { '<', '>' }, "< >", ON(DETAIL), keys_maps_sort, "sort the mappings by another column" },
+	{ { ' ', TUI_KEY_ENTER, '\r', FK(KEY_ENTER) }, "Space Enter", ON(FIELDS), keys_field_key, "show or hide the column" },
+	{ { '[', ']' }, "[ ]", ON(FIELDS), keys_field_key, "move the column left, right" },
+	{ { 's' }, "s", ON(FIELDS), keys_field_key, "sort the list by this column" },
+	{ { 'k', FK(KEY_F(9)) }, "k F9", ON(LIST) | ON(DETAIL), tui_prompt_kill,
 	  "send a signal to the process, after asking (never to a reused pid)" },
-	{ { 'O' }, "O", ON(LIST), act_oom, "OOM screen: who the OOM killer would take, and why" },
-	{ { 'S' }, "S", ON(LIST), act_system, "system screen: where the machine's memory is" },
-	{ { 'q', FK(KEY_F(10)) }, "q F10", ON(LIST), act_quit, "quit" },
-	{ { TUI_KEY_ESC, 'q', FK(KEY_F(10)) }, "Esc q", TS_SUB, act_back, "back to the previous screen" },
-	{ { ' ' }, "Space", TS_ALL, act_sample, "refresh now" },
-	{ { 'd' }, "d", TS_ALL, tui_act_delay, "set the refresh delay in seconds" },
-	{ { 'e' }, "e", TS_ALL, act_units, "cycle the size units: automatic, KiB, MiB, GiB" },
-	{ { 'W' }, "W", TS_ALL, act_save, "write the settings (columns, sort, delay, units, filter) to memtoprc" },
-	{ { '?', 'h', FK(KEY_F(1)) }, "? h F1", TS_ALL, act_help, "this help" },
-	{ { TUI_CTRL('l') }, "Ctrl-L", TS_ALL, act_redraw, "redraw the screen" },
+	{ { 'O' }, "O", ON(LIST), keys_oom, "OOM screen: who the OOM killer would take, and why" },
+	{ { 'S' }, "S", ON(LIST), keys_system, "system screen: where the machine's memory is" },
+	{ { 'q', FK(KEY_F(10)) }, "q F10", ON(LIST), keys_quit, "quit" },
+	{ { TUI_KEY_ESC, 'q', FK(KEY_F(10)) }, "Esc q", TS_SUB, keys_back, "back to the previous screen" },
+	{ { ' ' }, "Space", TS_ALL, keys_sample, "refresh now" },
+	{ { 'd' }, "d", TS_ALL, tui_prompt_delay, "set the refresh delay in seconds" },
+	{ { 'e' }, "e", TS_ALL, keys_units, "cycle the size units: automatic, KiB, MiB, GiB" },
+	{ { 'W' }, "W", TS_ALL, keys_save, "write the settings (columns, sort, delay, units, filter) to memtoprc" },
+	{ { '?', 'h', FK(KEY_F(1)) }, "? h F1", TS_ALL, keys_help, "this help" },
+	{ { TUI_CTRL('l') }, "Ctrl-L", TS_ALL, keys_redraw, "redraw the screen" },
 };
 
 unsigned tui_keys_dispatch(struct tui *t, int key)
@@ -189,7 +189,7 @@ static void keys_section(struct tui_page *pg, const char *title, unsigned screen
 
 void tui_keys_help(struct tui *t, struct tui_page *pg)
 {
-	static const struct tui_screen *const screens[] = { &tui_list_screen, &tui_detail_screen, &tui_fields_screen };
+	static const struct tui_screen *const screens[] = { &tui_procs_screen, &tui_detail_screen, &tui_fields_screen };
 
 	tui_page_clear(pg);
 	tui_page_add(pg, STY_TITLE, "memtop %s: where does the memory go, and who pays for it?", PACKAGE_VERSION);

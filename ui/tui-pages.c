@@ -6,8 +6,9 @@
 
 #define PAGE_HINTS "Up/Down PgUp/PgDn scroll  Esc back"
 
-/* NULL until ui/oomview.c and ui/sysview.c provide their screens (issue 5). */
-const struct tui_page_source *tui_oom_page, *tui_system_page;
+/* Issue 5: point these at the sources ui/oomview.c and ui/sysview.c provide. */
+const struct tui_page_source *const tui_oom_page = NULL;
+const struct tui_page_source *const tui_system_page = NULL;
 
 static void help_open(struct tui *t)
 {

@@ -22,7 +22,7 @@ static int procs_rows(void)
 	return h > 0 ? h : 0;
 }
 
-unsigned tui_list_need(const struct tui *t)
+static unsigned procs_need(const struct tui *t)
 {
 	unsigned need = SRC_STAT | fields[t->sort].src;
 
@@ -33,11 +33,6 @@ unsigned tui_list_need(const struct tui *t)
 	if (t->filter)
 		need |= SRC_CMDLINE;	/* the filter matches command lines too */
 	return need;
-}
-
-static unsigned procs_need(const struct tui *t)
-{
-	return tui_list_need(t);
 }
 
 static void procs_sampled(struct tui *t)
@@ -175,7 +170,7 @@ unsigned tui_procs_move_sort(struct tui *t, int step)
 	return TR_RESORT;
 }
 
-struct proc *tui_selected_proc(struct tui *t)
+struct proc *tui_procs_selected(struct tui *t)
 {
 	if (tui_top(t)->id == TS_DETAIL)
 		return t->detail.p;
@@ -184,7 +179,7 @@ struct proc *tui_selected_proc(struct tui *t)
 	return t->snap->procs[t->procs.list.sel];
 }
 
-const struct tui_screen tui_list_screen = {
+const struct tui_screen tui_procs_screen = {
 	.id = TS_LIST,
 	.name = "Process list",
 	.need = procs_need,

@@ -16,7 +16,7 @@
 #include "sanitize.h"
 #include "tui.h"
 
-void tui_prompt_open(struct tui *t, const char *label, const char *initial,
+static void prompt_open(struct tui *t, const char *label, const char *initial,
 		     unsigned (*done)(struct tui *t, const char *text))
 {
 	struct tui_prompt *p = &t->prompt;
@@ -29,9 +29,9 @@ void tui_prompt_open(struct tui *t, const char *label, const char *initial,
 	p->done = done;
 }
 
-void tui_prompt_ask(struct tui *t, const char *label, unsigned (*done)(struct tui *t, const char *text))
+static void prompt_ask(struct tui *t, const char *label, unsigned (*done)(struct tui *t, const char *text))
 {
-	tui_prompt_open(t, label, NULL, done);
+	prompt_open(t, label, NULL, done);
 	t->prompt.yes_no = true;
 }
 
@@ -117,35 +117,16 @@ void tui_prompt_draw(struct tui *t, int y)
 	}
 }
 
-bool tui_set_filter(struct tui *t, const char *pattern)
-{
-	struct filter *f = NULL;
-	char err[256];
-
-	if (*pattern) {
-		f = filter_create(pattern, err, sizeof err);
-		if (!f) {
-			tui_message(t, true, "bad pattern: %s", err);
-			return false;
-		}
-	}
-	filter_free(t->filter);
-	t->filter = f;
-	t->procs.list.sel = t->procs.list.top = 0;
-	t->procs.sel_pid = 0;
-	return true;
-}
-
 static unsigned prompt_filter_done(struct tui *t, const char *text)
 {
-	if (!tui_set_filter(t, text))
+	if (!tui_settings_filter(t, text))
 		return TR_REDRAW;	/* the old filter stays */
 	return TR_SAMPLE;
 }
 
-unsigned tui_act_filter(struct tui *t, int key)
+unsigned tui_prompt_filter(struct tui *t, int key)
 {
-	tui_prompt_open(t, "Filter (PCRE2, empty shows all): ", t->filter ? filter_pattern(t->filter) : "",
+	prompt_open(t, "Filter (PCRE2, empty shows all): ", t->filter ? filter_pattern(t->filter) : "",
 			prompt_filter_done);
 	return TR_REDRAW;
 }
@@ -177,9 +158,9 @@ static unsigned prompt_user_done(struct tui *t, const char *text)
 	return TR_SAMPLE;
 }
 
-unsigned tui_act_user(struct tui *t, int key)
+unsigned tui_prompt_user(struct tui *t, int key)
 {
-	tui_prompt_open(t, "Show user (name or uid, empty shows all): ", t->by_uid ? t->user_name : "", prompt_user_done);
+	prompt_open(t, "Show user (name or uid, empty shows all): ", t->by_uid ? t->user_name : "", prompt_user_done);
 	return TR_REDRAW;
 }
 
@@ -198,12 +179,12 @@ static unsigned prompt_delay_done(struct tui *t, const char *text)
 	return TR_REDRAW;
 }
 
-unsigned tui_act_delay(struct tui *t, int key)
+unsigned tui_prompt_delay(struct tui *t, int key)
 {
 	char cur[32];
 
 	snprintf(cur, sizeof cur, "%g", t->delay);
-	tui_prompt_open(t, "Delay in seconds: ", cur, prompt_delay_done);
+	prompt_open(t, "Delay in seconds: ", cur, prompt_delay_done);
 	return TR_REDRAW;
 }
 
@@ -271,13 +252,13 @@ static unsigned prompt_kill_signal(struct tui *t, const char *text)
 	}
 	snprintf(label, sizeof label, "Send %s to %d %s? (y/N) ", prompt_signame(t->kill.sig, name, sizeof name),
 		 t->kill.pid, t->kill.comm);
-	tui_prompt_ask(t, label, prompt_kill_confirmed);
+	prompt_ask(t, label, prompt_kill_confirmed);
 	return TR_REDRAW;
 }
 
-unsigned tui_act_kill(struct tui *t, int key)
+unsigned tui_prompt_kill(struct tui *t, int key)
 {
-	struct proc *p = tui_selected_proc(t);
+	struct proc *p = tui_procs_selected(t);
 	char label[160];
 
 	if (!p)
@@ -286,6 +267,6 @@ unsigned tui_act_kill(struct tui *t, int key)
 	t->kill.start_ticks = p->start_ticks;	/* checked again through the pidfd */
 	snprintf(t->kill.comm, sizeof t->kill.comm, "%s", p->comm);
 	snprintf(label, sizeof label, "Signal for %d %s (name or number) [TERM]: ", p->pid, p->comm);
-	tui_prompt_open(t, label, "", prompt_kill_signal);
+	prompt_open(t, label, "", prompt_kill_signal);
 	return TR_REDRAW;
 }

@@ -34,7 +34,26 @@ static void settings_report(struct tui *t, int rc, const struct settings_warning
 		tui_message(t, true, "memtoprc line %u: %s", w->first_line, w->first);
 }
 
-static void settings_filter(struct tui *t, const struct memtoprc *c)
+bool tui_settings_filter(struct tui *t, const char *pattern)
+{
+	struct filter *f = NULL;
+	char err[256];
+
+	if (*pattern) {
+		f = filter_create(pattern, err, sizeof err);
+		if (!f) {
+			tui_message(t, true, "bad pattern: %s", err);
+			return false;
+		}
+	}
+	filter_free(t->filter);
+	t->filter = f;
+	t->procs.list.sel = t->procs.list.top = 0;
+	t->procs.sel_pid = 0;
+	return true;
+}
+
+static void settings_initial_filter(struct tui *t, const struct memtoprc *c)
 {
 	const char *pattern = NULL;
 
@@ -43,7 +62,7 @@ static void settings_filter(struct tui *t, const struct memtoprc *c)
 	else if (c->has & MEMTOPRC_HAS_FILTER)
 		pattern = c->filter;
 	if (pattern)
-		tui_set_filter(t, pattern);
+		tui_settings_filter(t, pattern);
 }
 
 void tui_settings_load(struct tui *t)
@@ -69,7 +88,7 @@ void tui_settings_load(struct tui *t)
 	t->uid = rc->uid;
 	if (t->by_uid)
 		snprintf(t->user_name, sizeof t->user_name, "%u", (unsigned)t->uid);
-	settings_filter(t, &c);
+	settings_initial_filter(t, &c);
 	settings_report(t, r, &w);
 }
 

@@ -208,7 +208,7 @@ int tui_run(const struct run_config *rc)
 		tui_free(&t);
 		return status;
 	}
-	tui_push(&t, &tui_list_screen);
+	tui_push(&t, &tui_procs_screen);
 	status = tui_loop(&t, err, sizeof err);
 	tui_term_close();
 	sig = tui_term_quit_signal();

@@ -91,8 +91,9 @@ struct tui_page_source {
 	void (*build)(struct tui_page *pg, struct sampler *s, struct snapshot *snap, enum unit u);
 };
 
-/* Set by ui/oomview.c and ui/sysview.c when they provide their screens; NULL until then. */
-extern const struct tui_page_source *tui_oom_page, *tui_system_page;
+/* What O and S show: defined in ui/tui-pages.c, NULL (a "not built yet" message) until
+ * ui/oomview.c and ui/sysview.c provide a struct tui_page_source for them (issue 5). */
+extern const struct tui_page_source *const tui_oom_page, *const tui_system_page;
 
 /* The prompt on the bottom line, or a yes/no question. */
 struct tui_prompt {
@@ -174,8 +175,6 @@ const struct tui_screen *tui_top(const struct tui *t);
 void tui_push(struct tui *t, const struct tui_screen *scr);
 unsigned tui_pop(struct tui *t);
 void tui_message(struct tui *t, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-struct proc *tui_selected_proc(struct tui *t);
-unsigned tui_list_need(const struct tui *t);
 
 /* tui-term.c: the terminal. */
 int tui_term_open(const struct run_config *rc);	/* 0, or RUN_EXIT_RUNTIME after a message */
@@ -187,10 +186,10 @@ void tui_term_resized(void);			/* brings curses to the terminal's size */
 bool tui_term_take_resize(void);		/* a SIGWINCH/SIGCONT came since the last call */
 
 /* tui-draw.c: drawing, clipped to the screen whatever its size. */
-int tui_attr(enum tui_style s);
 void tui_styles_init(bool color);
-int tui_put(int y, int x, int maxx, const char *s, enum tui_style st);	/* trusted text */
-int tui_put_raw(int y, int x, int maxx, const char *s, size_t len, enum tui_style st);	/* hostile */
+/* Text, sanitized whoever wrote it, cut at maxx (and the screen); return the x after it. */
+int tui_put(int y, int x, int maxx, const char *s, enum tui_style st);
+int tui_put_raw(int y, int x, int maxx, const char *s, size_t len, enum tui_style st);
 int tui_cell(int y, int x, int width, const char *s, size_t len, bool right, enum tui_style st);
 void tui_fill(int y, int x, int maxx, enum tui_style st);
 int tui_printf(int y, int x, int maxx, enum tui_style st, const char *fmt, ...)
@@ -211,11 +210,12 @@ int tui_header_height(void);
 void tui_header_draw(struct tui *t);
 
 /* The screens. */
-extern const struct tui_screen tui_list_screen, tui_detail_screen, tui_help_screen,
+extern const struct tui_screen tui_procs_screen, tui_detail_screen, tui_help_screen,
 	tui_fields_screen, tui_oom_screen, tui_system_screen;
 void tui_detail_close(struct tui *t);
 unsigned tui_detail_sort_key(struct tui *t, int key);
 unsigned tui_procs_move_sort(struct tui *t, int step);
+struct proc *tui_procs_selected(struct tui *t);	/* the list's, or the detail's process */
 unsigned tui_fields_key(struct tui *t, int key);
 
 /* tui-keys.c: the one key table; help is generated from it. */
@@ -223,19 +223,16 @@ unsigned tui_keys_dispatch(struct tui *t, int key);
 void tui_keys_help(struct tui *t, struct tui_page *pg);
 
 /* tui-prompt.c: the bottom-line prompt and the actions that use it. */
-void tui_prompt_open(struct tui *t, const char *label, const char *initial,
-		     unsigned (*done)(struct tui *t, const char *text));
-void tui_prompt_ask(struct tui *t, const char *label, unsigned (*done)(struct tui *t, const char *text));
 unsigned tui_prompt_key(struct tui *t, int key);
 void tui_prompt_draw(struct tui *t, int y);
-unsigned tui_act_filter(struct tui *t, int key);
-unsigned tui_act_user(struct tui *t, int key);
-unsigned tui_act_delay(struct tui *t, int key);
-unsigned tui_act_kill(struct tui *t, int key);
+unsigned tui_prompt_filter(struct tui *t, int key);
+unsigned tui_prompt_user(struct tui *t, int key);
+unsigned tui_prompt_delay(struct tui *t, int key);
+unsigned tui_prompt_kill(struct tui *t, int key);
 
 /* tui-settings.c: memtoprc. */
 void tui_settings_load(struct tui *t);
 unsigned tui_settings_save(struct tui *t);
-bool tui_set_filter(struct tui *t, const char *pattern);
+bool tui_settings_filter(struct tui *t, const char *pattern);	/* false, with a message, when bad */
 
 #endif
