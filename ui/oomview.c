@@ -21,6 +21,7 @@ struct oomview {
 	const struct snapshot *snap;
 	bool jsonf[FLD_COUNT];
 	size_t width;
+	struct jsonw *w;		/* JSON, or NULL for text */
 };
 
 /* The report covers every process; -p, -u and -f choose the rows shown. */
@@ -428,60 +429,44 @@ static int oomview_missing(const struct run_config *rc, const struct snapshot *s
 	return 0;
 }
 
-static int oomview_sample(struct oomview *v, struct sampler *s, const struct sample_request *req,
-			  struct jsonw *w, long i)
+static int oomview_emit(struct snapshot *snap, long i, void *ctx)
 {
-	struct snapshot *snap;
-	int rc = sampler_refresh(s, req, &snap);
+	struct oomview *v = ctx;
+	int rc;
 
-	if (rc < 0) {
-		run_error("cannot read processes: %s", strerror(-rc));
-		return RUN_EXIT_RUNTIME;
-	}
 	if (i == 0 && (rc = oomview_missing(v->rc, snap)) != 0)
 		return rc;
 	v->snap = snap;
 	oom_report_update(v->r, snap);
-	if (w) {
+	if (v->w) {
 		snapshot_sort(snap, v->rc->sort, false);
-		oomview_json_write(w, v, snap);
+		oomview_json_write(v->w, v, snap);
 	} else {
 		if (i)
 			fputc('\n', stdout);
 		oomview_text(stdout, v);
 	}
-	return run_output_check(stdout);
+	return 0;
 }
 
 int oomview_run(const struct run_config *rc)
 {
 	struct oomview v = { .rc = rc, .width = oomview_width() };
 	struct sample_request req = { 0 };
-	struct sampler *s = run_sampler();
-	struct jsonw *w = NULL;
-	long n = rc->iterations ? rc->iterations : 1;
-	int status = 0;
+	int status;
 
-	if (!s)
-		return RUN_EXIT_RUNTIME;
 	v.r = oom_report_create();
 	if (!v.r) {
 		run_error("cannot read /proc: %s", strerror(errno));
-		sampler_free(s);
 		return RUN_EXIT_RUNTIME;
 	}
 	oomview_json_fields(rc, v.jsonf);
 	req.need = oomview_needs(&v);
 	req.reuse_max_age = RUN_REUSE_MAX_AGE;
 	if (rc->json)
-		w = jsonw_create(stdout, false);
-	for (long i = 0; i < n && status == 0; i++) {
-		status = oomview_sample(&v, s, &req, w, i);
-		if (i + 1 < n && status == 0)
-			run_sleep(rc->delay);
-	}
-	jsonw_free(w);
+		v.w = jsonw_create(stdout, false);
+	status = run_loop(rc, &req, oomview_emit, &v);
+	jsonw_free(v.w);
 	oom_report_free(v.r);
-	sampler_free(s);
-	return status < 0 ? 0 : status;
+	return status;
 }

@@ -20,6 +20,7 @@ struct sysview {
 	struct sysmem sm;
 	struct shmem_report *shm;
 	bool jsonf[FLD_COUNT];
+	struct jsonw *w;		/* JSON, or NULL for text */
 };
 
 /* ---- text ---- */
@@ -407,59 +408,42 @@ static unsigned sysview_needs(struct sysview *v)
 	return need;
 }
 
-static int sysview_sample(struct sysview *v, struct sampler *s, const struct sample_request *req,
-			  struct jsonw *w, long i)
+static int sysview_emit(struct snapshot *snap, long i, void *ctx)
 {
-	struct snapshot *snap;
-	int rc = sampler_refresh(s, req, &snap);
+	struct sysview *v = ctx;
 
-	if (rc < 0) {
-		run_error("cannot read processes: %s", strerror(-rc));
-		return RUN_EXIT_RUNTIME;
-	}
 	v->snap = snap;
 	sysmem_compute(snap, &v->sm);
 	shmem_report_update(v->shm, snap);
-	if (w) {
+	if (v->w) {
 		snapshot_sort(snap, v->rc->sort, false);
-		jsonout_snapshot_with(w, snap, &(struct jsonout_opts){ v->jsonf, false },
+		jsonout_snapshot_with(v->w, snap, &(struct jsonout_opts){ v->jsonf, false },
 				      &(struct jsonout_extra){ sysview_json, NULL, v });
 	} else {
 		if (i)
 			fputc('\n', stdout);
 		sysview_text(stdout, v);
 	}
-	return run_output_check(stdout);
+	return 0;
 }
 
 int sysview_run(const struct run_config *rc)
 {
 	struct sysview v = { .rc = rc };
 	struct sample_request req = { 0 };
-	struct sampler *s = run_sampler();
-	struct jsonw *w = NULL;
-	long n = rc->iterations ? rc->iterations : 1;
-	int status = 0;
+	int status;
 
-	if (!s)
-		return RUN_EXIT_RUNTIME;
 	v.shm = shmem_report_create();
 	if (!v.shm) {
 		run_error("cannot read /proc: %s", strerror(errno));
-		sampler_free(s);
 		return RUN_EXIT_RUNTIME;
 	}
 	req.need = sysview_needs(&v);
 	req.reuse_max_age = RUN_REUSE_MAX_AGE;
 	if (rc->json)
-		w = jsonw_create(stdout, false);
-	for (long i = 0; i < n && status == 0; i++) {
-		status = sysview_sample(&v, s, &req, w, i);
-		if (i + 1 < n && status == 0)
-			run_sleep(rc->delay);
-	}
-	jsonw_free(w);
+		v.w = jsonw_create(stdout, false);
+	status = run_loop(rc, &req, sysview_emit, &v);
+	jsonw_free(v.w);
 	shmem_report_free(v.shm);
-	sampler_free(s);
-	return status < 0 ? 0 : status;
+	return status;
 }
