@@ -117,13 +117,18 @@ static long parse_long(const char *opt, const char *s, long lo, long hi)
 	return v;
 }
 
+/* "0.5" whatever LC_NUMERIC says: in a comma locale plain strtod() stops at the '.', and
+ * scripts write the same command line everywhere. */
 static double parse_delay(const char *s)
 {
+	locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
 	char *end;
 	double v;
 
 	errno = 0;
-	v = strtod(s, &end);
+	v = c ? strtod_l(s, &end, c) : strtod(s, &end);
+	if (c)
+		freelocale(c);
 	if (errno || end == s || *end || !isfinite(v) || v < 0.01 || v > 86400)
 		usage_error("--delay wants seconds from 0.01 to 86400, not '%s'", s);
 	return v;
@@ -311,6 +316,7 @@ int main(int argc, char **argv)
 	int status;
 
 	setlocale(LC_ALL, "");	/* before libproc2 caches its escaping choice */
+	setlocale(LC_NUMERIC, "C");	/* "-d 0.5" and JSON numbers use '.', whatever the locale */
 	signal(SIGPIPE, SIG_IGN);	/* EPIPE is handled: a closed pipe ends quietly */
 	parse_options(&o, argc, argv);
 	if (!o.rc.cols_set) {

@@ -38,6 +38,18 @@ stop_hogs() {
 	rm -f "$BATS_TEST_TMPDIR/hogs"
 }
 
+# stop_proc PID: SIGSTOP, then wait until the kernel shows it stopped (signals are async).
+stop_proc() {
+	local i
+	kill -STOP "$1"
+	for i in $(seq 100); do
+		[ "$(awk '{print $3}' "/proc/$1/stat")" = T ] && return 0
+		sleep 0.01
+	done
+	echo "process $1 did not stop" >&2
+	return 1
+}
+
 # A /proc/PID/status value in bytes: status_bytes PID VmRSS
 status_bytes() {
 	awk -v k="$2:" '$1 == k { printf "%.0f\n", $2 * 1024 }' "/proc/$1/status"

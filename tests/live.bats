@@ -43,7 +43,7 @@ teardown() {
 
 @test "rss, pss and oom_score equal /proc for an idle process" {
 	start_hog touched 32
-	kill -STOP "$HOG_PID"
+	stop_proc "$HOG_PID"
 	j=$(proc_json "$HOG_PID")
 	want_rss=$(status_bytes "$HOG_PID" VmRSS)
 	want_pss=$(rollup_bytes "$HOG_PID" Pss)

@@ -14,7 +14,7 @@ seg() {
 }
 
 maps_json() {
-	kill -STOP "$1"
+	stop_proc "$1"
 	"$MEMTOP" -bJ -m -p "$1" >"$BATS_TEST_TMPDIR/m.json"
 	pmap -X "$1" >"$BATS_TEST_TMPDIR/pmap" 2>/dev/null || true
 	cat "/proc/$1/smaps_rollup" >"$BATS_TEST_TMPDIR/rollup"

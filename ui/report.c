@@ -34,8 +34,8 @@ void report_system(FILE *out, const struct snapshot *snap)
 
 	gmtime_r(&snap->wall.tv_sec, &tm);
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
-	fprintf(out, "memtop - %s - %s (%s) - %zu processes, %zu shown\n", when, snap->host,
-		snap->kernel, snap->ntotal, snap->nprocs);
+	fprintf(out, "memtop - %s - %s (%s) - %zu process%s, %zu shown\n", when, snap->host,
+		snap->kernel, snap->ntotal, snap->ntotal == 1 ? "" : "es", snap->nprocs);
 	summary_compute(&snap->sys, &sm);
 	fprintf(out, "Mem:    %s total, %s used, %s free, %s available\n",
 		report_size(a, sizeof a, &m[SYS_MEM_TOTAL]), report_size(b, sizeof b, &sm.used),
