@@ -1,0 +1,134 @@
+#!/usr/bin/env bats
+# Churn: processes exiting between memtop's listing of /proc and its reads of their files.
+# libproc2 4.0.2 hands back NULL strings there (procps #380/#390); smaps_rollup of an exiting
+# process reads empty; a PID can be reused. memtop must neither crash nor print a row of
+# garbage: a vanished process is dropped, a half-read one shows unknown, never a wrong number.
+
+load lib
+load hardening
+
+setup() {
+	export LC_ALL=C.UTF-8
+}
+
+teardown() {
+	stop_helpers
+}
+
+# Descriptors PID holds on /proc entries of processes that no longer exist: the fewest over
+# ten looks, since one refresh may still hold those of processes that just exited.
+gone_fds() {
+	"$PY" - "$1" <<-'PY'
+		import os, re, sys, time
+		fewest = None
+		for _ in range(10):
+		    n = 0
+		    d = "/proc/%s/fd" % sys.argv[1]
+		    try:
+		        fds = os.listdir(d)
+		    except OSError:
+		        break
+		    for fd in fds:
+		        try:
+		            m = re.match(r"/proc/(\d+)(/|$)", os.readlink(os.path.join(d, fd)))
+		        except OSError:
+		            continue
+		        if m and not os.path.exists("/proc/" + m.group(1)):
+		            n += 1
+		    fewest = n if fewest is None else min(fewest, n)
+		    time.sleep(0.05)
+		print(fewest if fewest is not None else 0)
+	PY
+}
+
+# Prints the churn rate as a TAP comment, and fails when there was hardly any churn.
+report_churn() {
+	stop_churn
+	echo "# churn: ${CHURN_RATE:-?} exits/s" >&3
+	[ "${CHURN_RATE:-0}" -ge 300 ]
+}
+
+@test "-bJ -n 100 -d 0.02 under churn: exit 0, every line valid JSON, no row of garbage" {
+	start_churn 120
+	run "$MEMTOP" -bJ -n 100 -d 0.02
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/j"
+	report_churn
+	[ "$status" -eq 0 ]
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/j")" -eq 100 ]
+	check_json "$BATS_TEST_TMPDIR/j"
+	check_rows "$BATS_TEST_TMPDIR/j"
+	# the churn was seen: some samples hold churn children
+	grep -q '"comm":"churn-' "$BATS_TEST_TMPDIR/j"
+}
+
+@test "command lines and segments (full smaps) of exiting processes: still no garbage" {
+	start_churn 120
+	run "$MEMTOP" -bJ -n 40 -d 0.02 -o pid,comm,cmd,rss,pss,uss,swap_pss,seg_heap,seg_anon_mmap,seg_libs
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/j"
+	report_churn
+	[ "$status" -eq 0 ]
+	check_json "$BATS_TEST_TMPDIR/j"
+	check_rows "$BATS_TEST_TMPDIR/j"
+}
+
+@test "the text report under churn: exit 0, nothing unsafe for a terminal" {
+	start_churn 120
+	run "$MEMTOP" -b -n 40 -d 0.02 -o pid,user,comm,rss,pss,uss,cmd
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out"
+	report_churn
+	[ "$status" -eq 0 ]
+	check_term "$BATS_TEST_TMPDIR/out"
+	# a size column never shows a negative or non-numeric figure
+	! grep -Eq '^ +[0-9]+ +[^ ]+ +[^ ]+ +(-[0-9]|nan|inf)' "$BATS_TEST_TMPDIR/out"
+}
+
+@test "-p on processes that exit mid-run: exit 0 or 1 with a message, never a crash" {
+	local pids i
+	start_churn 120
+	for ((i = 0; i < 20; i++)); do
+		pids=$(pgrep -d, -P "$CHURN_PID" | cut -d, -f1-5)
+		[ -n "$pids" ] || continue
+		run "$MEMTOP" -bJ -n 3 -d 0.01 -p "$pids,$$"
+		[ "$status" -le 1 ]
+		[ "$status" -eq 1 ] || check_json <(printf '%s\n' "$output")
+		run "$MEMTOP" -b -m -p "${pids%%,*}"
+		[ "$status" -le 1 ]
+	done
+	report_churn
+}
+
+@test "descriptors of exited processes are let go (-p and full scan)" {
+	local mpid mode gone total live
+	for mode in all pid; do
+		start_churn 3
+		if [ "$mode" = pid ]; then
+			"$MEMTOP" -bJ -n 100000 -d 0.02 -p "$$,$CHURN_PID" >/dev/null &
+		else
+			"$MEMTOP" -bJ -n 100000 -d 0.02 -o pid,rss,pss >/dev/null &
+		fi
+		mpid=$!
+		track_pid "$mpid"
+		wait "$CHURN_PID" || true
+		sleep 3	# a few refreshes after the last exit, however slow
+		gone=$(gone_fds "$mpid")
+		total=$(ls "/proc/$mpid/fd" | wc -l)
+		live=$(find /proc -maxdepth 1 -name "[0-9]*" 2>/dev/null | wc -l)
+		kill "$mpid"
+		echo "# $mode: $gone descriptors of exited processes, $total in all, $live processes" >&3
+		[ "$gone" -eq 0 ]
+		# at most /proc/PID and its stat kept per live process, and a few more
+		[ "$total" -le $((2 * live + 64)) ]
+	done
+}
+
+@test "the interactive view keeps running under churn for 30 refreshes, then quits cleanly" {
+	command -v tmux >/dev/null || skip "no tmux"
+	start_churn 120
+	tui_start churn "env LC_ALL=C.UTF-8 TERM=xterm-256color '$MEMTOP' -d 0.05"
+	tui_wait churn PID
+	sleep 3	# 60 refresh intervals
+	tui_running churn
+	tui_wait churn PID
+	[ "$(tui_quit churn)" = 0 ]
+	report_churn
+}
