@@ -284,7 +284,10 @@ static uint64_t oom_cgroup_totalpages(const struct oom_report *r, const struct o
 static void oom_cgroup_read(struct oom_report *r, struct oom_cgroup *c, const struct system *sys)
 {
 	const char *rel = cgroup_relative(&r->layout, c->path);
-	int fd = rel ? openat(r->priv->mountfd, *rel ? rel : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	int fd = -1;
+
+	if (rel)
+		fd = openat(r->priv->mountfd, *rel ? rel : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	c->readable = fd >= 0;
 	cgroup_read_mem(fd, fd >= 0 ? r->layout.memory : CGROUP_NONE, &r->priv->buf, &c->mem);

@@ -103,7 +103,9 @@ struct oom_report *oom_report_create_at(int procfd, const char *mountinfo, size_
 void oom_report_free(struct oom_report *r);
 
 /* Recomputes the report for snap. It keeps pointers to snap's processes: valid until the
- * sampler's next refresh. Returns 0 (figures that cannot be known stay unknown). */
+ * sampler's next refresh. A process without status figures (not asked for, or unreadable)
+ * has its badness unknown and is placed by its oom_score. Reads each process's
+ * /proc/PID/cgroup (about 5 ms per 1,000) and each cgroup's limit files. Returns 0. */
 int oom_report_update(struct oom_report *r, const struct snapshot *snap);
 
 /* Position of the process in r->entries, or -1. */

@@ -122,13 +122,17 @@ static int shmem_sysv_header(const char *p, const char *end, int *col)
 	int n = shmem_words(p, end, w, wl, SHMEM_SYSV_COLUMNS);
 
 	for (int c = 0; c < SC_COUNT; c++) {
+		const char *name = shmem_sysv_names[c];
+
 		col[c] = -1;
 		for (int i = 0; i < n; i++) {
-			if (wl[i] == strlen(shmem_sysv_names[c]) && memcmp(w[i], shmem_sysv_names[c], wl[i]) == 0)
+			if (wl[i] == strlen(name) && memcmp(w[i], name, wl[i]) == 0)
 				col[c] = i;
 		}
 	}
-	return col[SC_KEY] < 0 || col[SC_SHMID] < 0 || col[SC_SIZE] < 0 || col[SC_NATTCH] < 0 ? -EINVAL : 0;
+	if (col[SC_KEY] < 0 || col[SC_SHMID] < 0 || col[SC_SIZE] < 0 || col[SC_NATTCH] < 0)
+		return -EINVAL;
+	return 0;
 }
 
 /* A number in a word: decimal, a leading '-' allowed when neg is given, or octal. */
@@ -294,13 +298,18 @@ static void shmem_slot_put(struct shmem_private *pv, const struct shmem_object *
 	pv->slots[i] = index + 1;
 }
 
-static void shmem_rehash(struct shmem_report *r)
+/* Rebuilds the hash with nslots slots (a power of two, more than twice the objects). */
+static void shmem_rehash(struct shmem_report *r, size_t nslots)
 {
 	struct shmem_private *pv = r->priv;
 
-	pv->nslots = pv->nslots ? pv->nslots * 2 : 256;
-	free(pv->slots);
-	pv->slots = xcalloc(pv->nslots, sizeof *pv->slots);
+	if (nslots != pv->nslots) {
+		free(pv->slots);
+		pv->slots = xcalloc(nslots, sizeof *pv->slots);
+		pv->nslots = nslots;
+	} else {
+		memset(pv->slots, 0, nslots * sizeof *pv->slots);
+	}
 	for (size_t i = 0; i < r->nobjects; i++)
 		shmem_slot_put(pv, &r->objects[i], i);
 }
@@ -326,7 +335,7 @@ static struct shmem_object *shmem_add(struct shmem_report *r, enum shmem_kind ki
 	o->inode = inode;
 	r->nobjects++;
 	if (r->nobjects * 2 > pv->nslots)
-		shmem_rehash(r);
+		shmem_rehash(r, pv->nslots ? pv->nslots * 2 : 256);
 	else
 		shmem_slot_put(pv, o, r->nobjects - 1);
 	return o;
@@ -381,7 +390,9 @@ static int shmem_take_mount(const struct mountinfo_entry *e, void *ctx)
 		pv->capdevs = pv->capdevs ? pv->capdevs * 2 : 16;
 		pv->devs = xreallocarray(pv->devs, pv->capdevs, sizeof *pv->devs);
 	}
-	pv->devs[pv->ndevs++] = (struct shmem_dev){ e->major, e->minor, strcmp(e->mountpoint, pv->posix_dir) == 0 };
+	pv->devs[pv->ndevs++] = (struct shmem_dev){
+		e->major, e->minor, strcmp(e->mountpoint, pv->posix_dir) == 0
+	};
 	for (size_t i = 0; i < r->nmounts && !m; i++)	/* a later mount hides the earlier */
 		m = strcmp(r->mounts[i].mountpoint, e->mountpoint) == 0 ? &r->mounts[i] : NULL;
 	if (!m) {
@@ -643,8 +654,8 @@ static void shmem_scan(struct shmem_report *r, const struct proc *p)
 	rc = shmem_read(pv, fd, "maps", true, false);
 	if (rc == 1)
 		rc = shmem_read(pv, fd, "smaps", false, true);
-	if (rc < 0 && rc != -ESRCH)
-		r->unreadable++;
+	if (rc < 0 && rc != -ESRCH && rc != -ENOENT)
+		r->unreadable++;	/* gone meanwhile is not unreadable */
 	close(fd);
 }
 
@@ -706,7 +717,8 @@ static void shmem_totals(struct shmem_report *r)
 			r->unattributed += o->used.u;
 	}
 	qsort(r->objects, r->nobjects, sizeof *r->objects, shmem_object_cmp);
-	shmem_rehash(r);	/* sorting moved the objects */
+	if (r->priv->nslots)
+		shmem_rehash(r, r->priv->nslots);	/* sorting moved the objects */
 }
 
 /* ---- life cycle ---- */

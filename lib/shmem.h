@@ -115,7 +115,9 @@ void shmem_report_free(struct shmem_report *r);
 
 /* Recomputes the report. snap should hold every process (no selection): an object mapped
  * only by a process left out would look unattributed. Keeps pointers to snap's processes
- * (valid until the sampler's next refresh). Returns 0. */
+ * (valid until the sampler's next refresh). Reads every process's maps (about 33 ms per
+ * 1,000 processes) and the smaps of those that map shmem: an interactive view should call
+ * it only while the figures are shown. Returns 0. */
 int shmem_report_update(struct shmem_report *r, const struct snapshot *snap);
 
 #endif

@@ -14,6 +14,7 @@
 #include "xalloc.h"
 
 #define OOMVIEW_CMD_MAX 4096	/* display columns of a command line when not on a terminal */
+#define OOMVIEW_ROW_FIXED 84	/* columns before COMMAND */
 
 struct oomview {
 	const struct run_config *rc;
@@ -133,7 +134,7 @@ static void oomview_row(FILE *out, const struct oom_entry *e, const struct oomvi
 	} else {
 		fprintf(out, " %6s %6s %6s %6s %6s %6s %7s %7s ", "-", "-", "-", "-", "-", "-", "-", "-");
 	}
-	oomview_command(out, p, v->width > 79 ? v->width - 79 : 0);
+	oomview_command(out, p, v->width > OOMVIEW_ROW_FIXED + 8 ? v->width - OOMVIEW_ROW_FIXED : v->width ? 8 : 0);
 	fputc('\n', out);
 }
 
@@ -188,10 +189,12 @@ static void oomview_cgroup(FILE *out, const struct oomview *v, const struct oom_
 	char path[4096], a[24], b[24], s[24];
 
 	sanitize_term(path, sizeof path, c->path, strlen(c->path), 512);
-	fprintf(out, "  %s  limit %s  usage %s  swap %s", path, oomview_fval(a, sizeof a, &c->mem.limit, u),
-		oomview_fval(b, sizeof b, &c->mem.usage, u), oomview_fval(s, sizeof s, &c->mem.swap_limit, u));
+	fprintf(out, "  %s  limit %s  usage %s  swap %s", path,
+		oomview_fval(a, sizeof a, &c->mem.limit, u), oomview_fval(b, sizeof b, &c->mem.usage, u),
+		oomview_fval(s, sizeof s, &c->mem.swap_limit, u));
 	if (c->mem.oom_group >= 0)
-		fprintf(out, "  oom.group %d%s", c->mem.oom_group, c->mem.oom_group ? " (kills them all)" : "");
+		fprintf(out, "  oom.group %d%s", c->mem.oom_group,
+			c->mem.oom_group ? " (kills them all)" : "");
 	fprintf(out, "\n    kill order inside (scale %llu pages):", (unsigned long long)c->totalpages);
 	for (size_t k = 0; k < c->norder && k < 16; k++)
 		oomview_name(out, v->r->entries[c->order[k]].p);
@@ -296,7 +299,8 @@ static void oomview_json_entry(struct jsonw *w, const struct oomview *v, const s
 	jsonw_obj_end(w);
 }
 
-static void oomview_json_pids(struct jsonw *w, const struct oomview *v, const char *key, size_t from, size_t to)
+static void oomview_json_pids(struct jsonw *w, const struct oomview *v, const char *key,
+			      size_t from, size_t to)
 {
 	jsonw_key(w, key);
 	jsonw_arr_begin(w);
