@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -25,22 +26,29 @@ static void buf_reserve(struct buf *b, size_t want)
 	b->data = xrealloc(b->data, b->cap);
 }
 
-static ssize_t procfs_read_fd(int fd, struct buf *b)
+/* The files read whole are produced in one piece (a single seq_file record, a sysctl,
+ * cmdline): a read that leaves room in the buffer has reached the end, as procps assumes
+ * too. That saves the second read(2) per file that would only return 0. smaps, which the
+ * kernel hands out a few mappings per read, goes through procfs_stream instead. */
+static ssize_t procfs_read_fd(int fd, struct buf *b, bool positioned)
 {
 	b->len = 0;
 	for (;;) {
+		size_t room;
 		ssize_t n;
 
 		buf_reserve(b, b->len + 4096 + 1);
-		n = read(fd, b->data + b->len, b->cap - b->len - 1);
+		room = b->cap - b->len - 1;
+		n = positioned ? pread(fd, b->data + b->len, room, (off_t)b->len) :
+				 read(fd, b->data + b->len, room);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
-		if (n == 0)
-			break;
 		b->len += n;
+		if ((size_t)n < room)
+			break;
 	}
 	b->data[b->len] = '\0';
 	return b->len;
@@ -53,9 +61,14 @@ ssize_t procfs_read(int dirfd, const char *path, struct buf *b)
 
 	if (fd < 0)
 		return -errno;
-	n = procfs_read_fd(fd, b);
+	n = procfs_read_fd(fd, b, false);
 	close(fd);
 	return n;
+}
+
+ssize_t procfs_pread(int fd, struct buf *b)
+{
+	return procfs_read_fd(fd, b, true);
 }
 
 int procfs_read_int(int dirfd, const char *path, long long *out)

@@ -13,8 +13,15 @@ struct buf {
 void buf_free(struct buf *b);
 
 /* Reads the whole file at path (relative to dirfd) into b, NUL-terminated.
- * Returns its length, or -errno (ENOENT/ESRCH when the process went away). */
+ * Returns its length, or -errno (ENOENT/ESRCH when the process went away).
+ * For files the kernel writes in one piece: every /proc file memtop reads whole (stat,
+ * status, smaps_rollup, cmdline, oom_score, sysctls, PSI) and regular files; not smaps. */
 ssize_t procfs_read(int dirfd, const char *path, struct buf *b);
+
+/* The same from an open descriptor, from its start: a file kept open is read again
+ * without open(2) and close(2). Returns the length or -errno (ESRCH once the process is
+ * gone: the descriptor never reaches another process that got its pid). */
+ssize_t procfs_pread(int fd, struct buf *b);
 
 /* Reads a small file and parses one integer (/proc/sys/vm knobs, oom_score).
  * Returns 0 or -errno / -EINVAL. */
