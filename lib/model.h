@@ -28,12 +28,17 @@ struct fval {
 
 /* Sources a figure comes from, cheapest first (design.md "Collection in tiers"). */
 enum source {
-	SRC_STAT = 1u << 0,	/* stat + oom_score(_adj): every process, every refresh */
+	SRC_STAT = 1u << 0,	/* stat: every process, every refresh */
 	SRC_CMDLINE = 1u << 1,
 	SRC_STATUS = 1u << 2,
-	SRC_ROLLUP = 1u << 3,	/* smaps_rollup: PSS, USS, SwapPss */
+	SRC_ROLLUP = 1u << 3,	/* smaps_rollup itself: Pss_Anon/File/Shmem are only there */
 	SRC_SMAPS = 1u << 4,	/* full smaps: segments */
 	SRC_MAPS_LIST = 1u << 5,	/* keep the per-mapping table (-m) */
+	SRC_OOM = 1u << 6,	/* oom_score and oom_score_adj */
+	SRC_PSS = 1u << 7,	/* PSS, USS, SwapPss, dirty: from smaps_rollup, or summed from
+				   smaps when that is read anyway (as smem does: each mapping's
+				   Pss is rounded down to a KiB, so the sum may be lower by < 1 KiB
+				   per mapping with shared pages) */
 };
 
 struct mapping;	/* one VMA with its smaps figures, see segment.h / smaps.h */
@@ -64,12 +69,14 @@ struct proc {
 	double rollup_age, smaps_age;
 
 	/* sampler bookkeeping */
+	int dirfd, statfd;		/* /proc/PID and its stat, kept open in steady state; -1 */
 	uint64_t gen;			/* last refresh that saw it */
-	uint64_t prev_minflt, prev_majflt;
+	uint64_t prev_minflt, prev_majflt, prev_rss, prev_vsize;	/* stat at the previous sample */
 	double prev_time;		/* monotonic seconds of the previous sample, 0 = none */
-	double rollup_time, smaps_time, status_time;
+	double rollup_time, pss_time, smaps_time, status_time, cmdline_time;	/* when read, 0 = never */
 	uint64_t stat_rss;		/* stat's rss: cheap but approximate (per-cpu counters) */
-	uint64_t sig_minflt, sig_majflt, sig_rss, sig_vsize;	/* stat figures at the last expensive read */
+	double changed_time;		/* the sample that last saw faults, rss or vsize move (or
+					   saw the process first): figures read since are still true */
 	unsigned have;			/* SRC_* read (or reused) this refresh */
 	struct proc *hnext;		/* hash chain */
 };

@@ -1,113 +1,31 @@
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include <libproc2/meminfo.h>
-#include <libproc2/pids.h>
 #include <libproc2/vmstat.h>
 
 #include "proc2.h"
 #include "xalloc.h"
 
-/* Order matters: PIDS_VAL takes the position in this array. argv is last so that it can be
- * left out by asking for one item fewer. */
-static enum pids_item proc2_items[] = {
-	PIDS_ID_PID, PIDS_ID_PPID, PIDS_ID_EUID, PIDS_ID_EUSER, PIDS_STATE, PIDS_CMD, PIDS_NLWP,
-	PIDS_TICS_BEGAN, PIDS_FLT_MIN, PIDS_FLT_MAJ, PIDS_VSIZE_BYTES, PIDS_RSS, PIDS_FLAGS,
-	PIDS_OOM_SCORE, PIDS_OOM_ADJ, PIDS_CMDLINE_V,
-};
-enum proc2_rel {
-	REL_PID, REL_PPID, REL_EUID, REL_EUSER, REL_STATE, REL_CMD, REL_NLWP, REL_BEGAN,
-	REL_FLT_MIN, REL_FLT_MAJ, REL_VSIZE, REL_RSS, REL_FLAGS, REL_OOM_SCORE, REL_OOM_ADJ,
-	REL_CMDLINE_V, REL_COUNT
-};
-
 struct proc2 {
-	struct pids_info *pids;
 	struct meminfo_info *mem;
 	struct vmstat_info *vm;
-	bool with_cmdline;
-	long page_size;
 };
 
 struct proc2 *proc2_create(void)
 {
-	struct proc2 *p = xcalloc(1, sizeof *p);
-	int rc;
-
-	p->page_size = sysconf(_SC_PAGESIZE);
-	rc = procps_pids_new(&p->pids, proc2_items, REL_COUNT - 1);
-	if (rc < 0) {
-		free(p);
-		errno = -rc;
-		return NULL;
-	}
-	return p;
+	return xcalloc(1, sizeof(struct proc2));
 }
 
 void proc2_free(struct proc2 *p)
 {
 	if (!p)
 		return;
-	procps_pids_unref(&p->pids);
 	if (p->mem)
 		procps_meminfo_unref(&p->mem);
 	if (p->vm)
 		procps_vmstat_unref(&p->vm);
 	free(p);
-}
-
-static void proc2_task_fill(struct proc2_task *t, struct pids_stack *s, struct pids_info *info,
-			    bool with_cmdline, long page_size)
-{
-	t->pid = PIDS_VAL(REL_PID, s_int, s, info);
-	t->ppid = PIDS_VAL(REL_PPID, s_int, s, info);
-	t->euid = PIDS_VAL(REL_EUID, u_int, s, info);
-	t->euser = PIDS_VAL(REL_EUSER, str, s, info);
-	t->state = PIDS_VAL(REL_STATE, s_ch, s, info);
-	t->comm = PIDS_VAL(REL_CMD, str, s, info);
-	t->nlwp = PIDS_VAL(REL_NLWP, s_int, s, info);
-	t->start_ticks = PIDS_VAL(REL_BEGAN, ull_int, s, info);
-	t->minflt = PIDS_VAL(REL_FLT_MIN, ul_int, s, info);
-	t->majflt = PIDS_VAL(REL_FLT_MAJ, ul_int, s, info);
-	t->vsize = PIDS_VAL(REL_VSIZE, ul_int, s, info);
-	t->rss = (uint64_t)PIDS_VAL(REL_RSS, ul_int, s, info) * page_size;
-	t->flags = PIDS_VAL(REL_FLAGS, ul_int, s, info);
-	t->oom_score = PIDS_VAL(REL_OOM_SCORE, s_int, s, info);
-	t->oom_adj = PIDS_VAL(REL_OOM_ADJ, s_int, s, info);
-	t->argv = with_cmdline ? PIDS_VAL(REL_CMDLINE_V, strv, s, info) : NULL;
-}
-
-int proc2_reap(struct proc2 *p, bool with_cmdline, const int *pids, size_t npids,
-	       void (*fn)(const struct proc2_task *t, void *ctx), void *ctx)
-{
-	struct pids_fetch *f;
-	struct proc2_task t;
-
-	if (with_cmdline != p->with_cmdline) {
-		int rc = procps_pids_reset(p->pids, proc2_items, with_cmdline ? REL_COUNT : REL_COUNT - 1);
-
-		if (rc < 0)
-			return rc;
-		p->with_cmdline = with_cmdline;
-	}
-	if (npids) {
-		/* -p: read just those, not the whole of /proc */
-		if (npids > INT_MAX)
-			return -EINVAL;
-		f = procps_pids_select(p->pids, (unsigned *)pids, (int)npids, PIDS_SELECT_PID);
-	} else {
-		f = procps_pids_reap(p->pids, PIDS_FETCH_TASKS_ONLY);
-	}
-	if (!f)
-		return errno ? -errno : -EIO;
-	for (int i = 0; i < f->counts->total; i++) {
-		proc2_task_fill(&t, f->stacks[i], p->pids, with_cmdline, p->page_size);
-		fn(&t, ctx);
-	}
-	return f->counts->total;
 }
 
 /* meminfo items in enum sys_id order; values are KiB */

@@ -36,7 +36,9 @@ void sampler_free(struct sampler *s);
 int sampler_refresh(struct sampler *s, const struct sample_request *req, struct snapshot **out);
 
 /* Reads more of one process of the current snapshot (tier 2/3 on demand: rows that became
- * visible, the detail screen, -m). Unreadable figures stay unknown. */
+ * visible, the detail screen, -m). Unreadable figures stay unknown. Figures the refresh
+ * reused are read again when older than reuse_max_age: a refresh may sort on figures
+ * reused for longer than the rows on screen may show. */
 void sampler_fill(struct sampler *s, struct proc *p, unsigned need, double reuse_max_age);
 
 /* Sorts the snapshot's processes: numbers highest first (ascending reverses), text A-Z;

@@ -58,11 +58,15 @@ static void test_parse(void)
 
 static void test_sources(void)
 {
-	enum field_id cheap[] = { FLD_PID, FLD_VIRT, FLD_MINFLT, FLD_OOM };
+	enum field_id cheap[] = { FLD_PID, FLD_VIRT, FLD_MINFLT, FLD_COMM };
 	enum field_id heap[] = { FLD_SEG_HEAP };
+	enum field_id split[] = { FLD_PSS, FLD_PSS_ANON };
 
-	is_int(field_sources(cheap, 4), SRC_STAT, "pid, virt, faults, oom need only stat");
-	is_int(field_sources((enum field_id[]){ FLD_PSS }, 1), SRC_ROLLUP, "pss needs smaps_rollup");
+	is_int(field_sources(cheap, 4), SRC_STAT, "pid, virt, faults, comm need only stat");
+	is_int(field_sources((enum field_id[]){ FLD_OOM, FLD_OOM_ADJ }, 2), SRC_OOM, "oom needs its own two files");
+	is_int(field_sources((enum field_id[]){ FLD_PSS, FLD_USS }, 2), SRC_PSS,
+	       "pss, uss need smaps_rollup (or smaps when read anyway)");
+	is_int(field_sources(split, 2), SRC_PSS | SRC_ROLLUP, "pss_anon needs smaps_rollup itself");
 	is_int(field_sources((enum field_id[]){ FLD_ANON }, 1), SRC_STATUS, "anon needs status");
 	is_int(field_sources(heap, 1), SRC_SMAPS, "segments need smaps");
 	is_int(field_sources((enum field_id[]){ FLD_CMD }, 1), SRC_CMDLINE, "cmd needs cmdline");
