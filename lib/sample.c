@@ -20,7 +20,7 @@
 #include "xalloc.h"
 
 #define PF_KTHREAD 0x00200000	/* include/linux/sched.h */
-#define SAMPLER_HASH 8192
+#define SAMPLER_HASH 2048	/* buckets: chains stay short up to tens of thousands of processes */
 #define SAMPLER_USERS 64
 /* Steady state keeps two descriptors per process open (/proc/PID and its stat): a refresh
  * then reads stat with one pread(2) and the owner with fstat(2), instead of a path walk,
