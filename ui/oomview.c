@@ -11,6 +11,7 @@
 #include "oom.h"
 #include "run.h"
 #include "sanitize.h"
+#include "tui.h"
 #include "xalloc.h"
 
 #define OOMVIEW_CMD_MAX 4096	/* display columns of a command line when not on a terminal */
@@ -474,3 +475,54 @@ int oomview_run(const struct run_config *rc)
 	oom_report_free(v.r);
 	return status;
 }
+
+/* ---- the interactive view's OOM screen (O) ---- */
+
+/* The text report, one page line per line; its column heads styled as such. */
+static void oomview_page_lines(struct tui_page *pg, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		int n = (int)((nl ? nl : end) - p);
+
+		tui_page_add(pg, strncmp(p, " RANK", 5) == 0 ? STY_COLHEAD : STY_NORMAL, "%.*s", n, p);
+		p = nl ? nl + 1 : end;
+	}
+}
+
+static void oomview_page_build(struct tui_page *pg, struct sampler *s, struct snapshot *snap, enum unit u)
+{
+	static struct oom_report *r;	/* kept for the view's life: it holds the cgroup layout */
+	struct run_config rc = { .unit = u };
+	struct oomview v = { .rc = &rc, .snap = snap };
+	unsigned need = SRC_STATUS | fields[FLD_OOM].src | fields[FLD_OOM_ADJ].src;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	if (!r && !(r = oom_report_create())) {
+		tui_page_add(pg, STY_ERROR, "cannot read /proc: %s", strerror(errno));
+		return;
+	}
+	for (size_t i = 0; i < snap->nprocs; i++)
+		sampler_fill(s, snap->procs[i], need, RUN_REUSE_MAX_AGE);
+	oom_report_update(r, snap);
+	v.r = r;
+	if (snap->nprocs < snap->ntotal)
+		tui_page_add(pg, STY_DIM, "(the processes the view's filter selects: ranks are among them)");
+	mem = open_memstream(&text, &len);
+	if (!mem)
+		xalloc_die();
+	oomview_text(mem, &v);
+	fclose(mem);
+	oomview_page_lines(pg, text, len);
+	free(text);
+}
+
+const struct tui_page_source oomview_page = {
+	"OOM: whom the kernel's OOM killer takes first, and why",
+	SRC_STATUS | SRC_CMDLINE,
+	oomview_page_build,
+};

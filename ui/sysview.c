@@ -4,6 +4,7 @@
  * them, unattributed ones first, and the tmpfs mounts. Text, or JSON (the usual document
  * with "breakdown" and "shmem" added under "system"). */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "jsonout.h"
@@ -11,6 +12,8 @@
 #include "sanitize.h"
 #include "shmem.h"
 #include "sysmem.h"
+#include "tui.h"
+#include "xalloc.h"
 
 #define SYSVIEW_USERS_SHOWN 8	/* mappers listed per object in text */
 
@@ -447,3 +450,58 @@ int sysview_run(const struct run_config *rc)
 	shmem_report_free(v.shm);
 	return status;
 }
+
+/* ---- the interactive view's system screen (S) ---- */
+
+/* The text report, one page line per line; section titles styled as such. */
+static void sysview_page_lines(struct tui_page *pg, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		int n = (int)((nl ? nl : end) - p);
+		bool title = n && p[0] != ' ' && p[n - 1] == ':';
+
+		tui_page_add(pg, title ? STY_TITLE : strncmp(p, "KIND", 4) == 0 ? STY_COLHEAD : STY_NORMAL,
+			     "%.*s", n, p);
+		p = nl ? nl + 1 : end;
+	}
+}
+
+static void sysview_page_build(struct tui_page *pg, struct sampler *s, struct snapshot *snap, enum unit u)
+{
+	static struct shmem_report *shm;	/* kept for the view's life */
+	struct run_config rc = { .unit = u };
+	struct sysview v = { .rc = &rc, .snap = snap };
+	unsigned need = fields[FLD_PSS_SHMEM].src | fields[FLD_SHMEM].src;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	if (!shm && !(shm = shmem_report_create())) {
+		tui_page_add(pg, STY_ERROR, "cannot read /proc: %s", strerror(errno));
+		return;
+	}
+	for (size_t i = 0; i < snap->nprocs; i++)
+		sampler_fill(s, snap->procs[i], need, RUN_REUSE_MAX_AGE);
+	sysmem_compute(snap, &v.sm);
+	shmem_report_update(shm, snap);
+	v.shm = shm;
+	if (snap->nprocs < snap->ntotal)
+		tui_page_add(pg, STY_DIM, "(the processes the view's filter selects: shmem mapped only by "
+			     "others shows as unattributed)");
+	mem = open_memstream(&text, &len);
+	if (!mem)
+		xalloc_die();
+	sysview_text(mem, &v);
+	fclose(mem);
+	sysview_page_lines(pg, text, len);
+	free(text);
+}
+
+const struct tui_page_source sysview_page = {
+	"System: where the memory goes",
+	SRC_STATUS | SRC_ROLLUP,
+	sysview_page_build,
+};

@@ -6,9 +6,10 @@
 
 #define PAGE_HINTS "Up/Down PgUp/PgDn scroll  Esc back"
 
-/* Issue 5: point these at the sources ui/oomview.c and ui/sysview.c provide. */
-const struct tui_page_source *const tui_oom_page = NULL;
-const struct tui_page_source *const tui_system_page = NULL;
+/* Issue 5: the sources ui/oomview.c and ui/sysview.c provide. */
+extern const struct tui_page_source oomview_page, sysview_page;
+const struct tui_page_source *const tui_oom_page = &oomview_page;
+const struct tui_page_source *const tui_system_page = &sysview_page;
 
 static void help_open(struct tui *t)
 {
