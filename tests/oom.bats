@@ -9,9 +9,11 @@ PAGE=$(getconf PAGESIZE)
 
 setup() {
 	SHM_NAME=memtop-oom-test-$$-$RANDOM
+	SOCK="memtop-oom-$$-$BATS_TEST_NUMBER"
 }
 
 teardown() {
+	tmux -L "$SOCK" kill-server 2>/dev/null || true
 	stop_hogs
 	rm -f "/dev/shm/$SHM_NAME"
 }
@@ -397,4 +399,33 @@ kill_entry() {
 	run bash -c "\"$MEMTOP\" -S 2>&1 | head -1"
 	[ "${#lines[@]}" -eq 1 ]
 	[[ "${lines[0]}" == Memory* ]]
+}
+
+# the interactive view's O and S screens show these reports (a private tmux server)
+@test "interactive: O shows the kill order with a child at adj 1000 first, S the breakdown" {
+	command -v tmux >/dev/null 2>&1 || skip "tmux not installed"
+	start_hog adj 1000
+	scr() { tmux -L "$SOCK" capture-pane -p; }
+	wait_for() {
+		local i
+		for ((i = 0; i < 100; i++)); do
+			scr | grep -Eq -- "$1" && return 0
+			sleep 0.1
+		done
+		scr >&2
+		return 1
+	}
+	mkdir -p "$BATS_TEST_TMPDIR/xdg"
+	tmux -L "$SOCK" -f /dev/null new-session -d -x 200 -y 50 \
+		"env XDG_CONFIG_HOME=$BATS_TEST_TMPDIR/xdg LC_ALL=C.UTF-8 $MEMTOP --no-config; sleep 30"
+	wait_for 'PID'
+	tmux -L "$SOCK" send-keys O
+	wait_for 'RANK +PID +SCORE'
+	# first row: rank 1 is an adj 1000 process (ours, or another test's at 1000)
+	scr | grep -E '^ +1 +[0-9]+ +[0-9]+ +1000 '
+	scr | grep -E "^ +[0-9]+ +$HOG_PID +[0-9]+ +1000 .*memhog adj 1000"
+	tmux -L "$SOCK" send-keys Escape S
+	wait_for 'in parts that add up to it'
+	scr | grep -E '^  unaccounted '
+	tmux -L "$SOCK" send-keys Escape q
 }
