@@ -94,6 +94,11 @@ static void sysview_views(FILE *out, const struct system *sys, enum unit u)
 		if (i == 3)
 			fprintf(out, "\n ");
 	}
+	if (sys->mem[SYS_HUGE_TOTAL].st == V_KNOWN && sys->mem[SYS_HUGE_TOTAL].u)
+		fprintf(out, "  huge pages: %llu of %s, %llu free\n",
+			(unsigned long long)sys->mem[SYS_HUGE_TOTAL].u,
+			sysview_bytes(a, sizeof a, &sys->mem[SYS_HUGE_SIZE]),
+			(unsigned long long)sys->mem[SYS_HUGE_FREE].u);
 }
 
 static const char *sysview_rate(char *buf, size_t n, const struct fval *f)
