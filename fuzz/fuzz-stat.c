@@ -1,9 +1,10 @@
-/* libFuzzer target for the /proc/PID/stat parsers: procdir_parse_stat() (the pid-reuse
- * check of every write and signal) and pidfd_parse_start(). stat is where a hostile comm
+/* libFuzzer target for the /proc/PID/stat parsers: pidstat_parse() (every process, every
+ * refresh), procdir_parse_stat() (the pid-reuse check of every write) and
+ * pidfd_parse_start() (the same check before a signal). stat is where a hostile comm
  * meets a field parser: comm may hold ')', spaces, newlines and "fake) R 1 2" (Qualys 0072).
  *
  * Each input is used twice. As a whole stat text: no read past it, and when both parsers
- * accept it they agree on the start time. And as the parts of a line the kernel could have
+ * accept it they agree on the figures they share. And as the parts of a line the kernel could have
  * written (start time, state, flags from the first bytes, the rest as comm): both must
  * accept that line and give back exactly those values and that comm.
  *
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "pidfd.h"
+#include "pidstat.h"
 #include "procdir.h"
 
 #define FUZZ_COMM_MAX 512
@@ -34,10 +36,20 @@ static int fuzz_stat_single_blanks(const char *buf, size_t len)
 static void fuzz_stat_raw(const char *buf, size_t len)
 {
 	struct procdir_stat st;
+	struct pidstat ps;
 	uint64_t start = 0;
 	int a = procdir_parse_stat(buf, len, &st), b = pidfd_parse_start(buf, len, &start);
+	int c = pidstat_parse(buf, len, &ps);
 
 	if (a == 0 && (strlen(st.comm) >= PROCDIR_COMM_MAX || st.state == ' ' || st.state == '\n'))
+		abort();
+	if (c == 0 && (ps.pid <= 0 || ps.ppid < 0 || ps.comm < buf || ps.comm + ps.comm_len > buf + len ||
+		       ps.comm[ps.comm_len] != ')'))
+		abort();
+	if (c == 0 && b == 0 && ps.start_ticks != start && fuzz_stat_single_blanks(buf, len))
+		abort();
+	if (c == 0 && a == 0 && fuzz_stat_single_blanks(buf, len) &&
+	    (ps.state != st.state || ps.flags != st.flags || ps.start_ticks != st.start_ticks))
 		abort();
 	/* procdir_parse_stat steps over runs of blanks, pidfd_parse_start counts each blank as
 	 * a separator: they may differ only on text the kernel never writes after the comm */
@@ -71,6 +83,7 @@ static void fuzz_stat_generated(const uint8_t *data, size_t size)
 	static const char states[] = "RSDZTtXxIKWPL";
 	char line[FUZZ_COMM_MAX + 1024], comm[FUZZ_COMM_MAX], want[PROCDIR_COMM_MAX];
 	struct procdir_stat st;
+	struct pidstat ps;
 	size_t comm_len, i;
 	unsigned long flags;
 	uint64_t start, start2 = 0;
@@ -92,9 +105,15 @@ static void fuzz_stat_generated(const uint8_t *data, size_t size)
 	n = fuzz_stat_line(line, sizeof line, comm, comm_len, state, flags, start);
 	if (n < 0 || (size_t)n >= sizeof line)
 		abort();
-	if (procdir_parse_stat(line, n, &st) != 0 || pidfd_parse_start(line, n, &start2) != 0)
+	if (procdir_parse_stat(line, n, &st) != 0 || pidfd_parse_start(line, n, &start2) != 0 ||
+	    pidstat_parse(line, n, &ps) != 0)
 		abort();
 	if (st.state != state || st.flags != flags || st.start_ticks != start || start2 != start)
+		abort();
+	if (ps.pid != 4242 || ps.ppid != 1 || ps.state != state || ps.flags != flags ||
+	    ps.minflt != 120 || ps.majflt != 3 || ps.nlwp != 1 || ps.start_ticks != start ||
+	    ps.vsize != 4399112192u || ps.rss_pages != 900 || ps.comm_len != comm_len ||
+	    memcmp(ps.comm, comm, comm_len) != 0)
 		abort();
 	i = comm_len < sizeof want - 1 ? comm_len : sizeof want - 1;
 	memcpy(want, comm, i);
