@@ -9,6 +9,8 @@
   check-output.py names FILE PID...     each PID's comm, cmdline and mapping paths in the
                                         JSON equal what /proc/PID holds, invalid bytes
                                         replaced by U+FFFD one for one
+  check-output.py strings FILE TEXT...  each TEXT (raw bytes), U+FFFD-replaced, is inside
+                                        some string of the JSON
   check-output.py rows FILE             no row of garbage: pid > 0, a comm, sizes
                                         non-negative integers, uss <= pss <= rss
 
@@ -97,9 +99,13 @@ def mapping_paths(pid):
     d = "/proc/%d/map_files" % pid
     for entry in os.listdir(d):
         try:
-            paths.add(decoded(os.readlink(os.path.join(d, entry).encode())))
+            target = os.readlink(os.path.join(d, entry).encode())
         except OSError:
-            pass
+            continue
+        # memtop reports " (deleted)" as a flag beside the path, not in it
+        if target.endswith(b" (deleted)"):
+            target = target[:-len(b" (deleted)")]
+        paths.add(decoded(target))
     return paths
 
 
@@ -125,6 +131,27 @@ def cmd_names(args):
                    and not m["path"].startswith("/SYSV")}
             if want - got:
                 fail("pid %d: mapping paths missing from the JSON: %r (have %r)" % (pid, want - got, got))
+
+
+def all_strings(o):
+    if isinstance(o, dict):
+        for k, v in o.items():
+            yield k
+            yield from all_strings(v)
+    elif isinstance(o, list):
+        for v in o:
+            yield from all_strings(v)
+    elif isinstance(o, str):
+        yield o
+
+
+def cmd_strings(args):
+    docs = json_lines(args[0])
+    have = list(all_strings(docs))
+    for raw in args[1:]:
+        want = decoded(os.fsencode(raw))
+        if not any(want in s for s in have):
+            fail("%r is in no string of the JSON" % want)
 
 
 def ram_and_swap():
@@ -167,9 +194,10 @@ def cmd_rows(args):
 
 
 def main():
-    cmds = {"term": cmd_term, "json": cmd_json, "names": cmd_names, "rows": cmd_rows}
+    cmds = {"term": cmd_term, "json": cmd_json, "names": cmd_names, "rows": cmd_rows,
+            "strings": cmd_strings}
     if len(sys.argv) < 3 or sys.argv[1] not in cmds:
-        fail("usage: check-output.py term|json|names|rows FILE [ARG...]")
+        fail("usage: check-output.py term|json|names|strings|rows FILE [ARG...]")
     cmds[sys.argv[1]](sys.argv[2:])
 
 

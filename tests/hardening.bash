@@ -52,11 +52,13 @@ stop_helpers() {
 	rm -f "$BATS_TEST_TMPDIR/helpers"
 }
 
-# check_term FILE [--ascii], check_json FILE, check_names FILE PID..., check_rows FILE
+# check_term FILE [--ascii], check_json FILE, check_names FILE PID..., check_rows FILE,
+# check_strings FILE TEXT...
 check_term() { "$PY" "$CHECK" term "$@"; }
 check_json() { "$PY" "$CHECK" json "$@"; }
 check_names() { "$PY" "$CHECK" names "$@"; }
 check_rows() { "$PY" "$CHECK" rows "$@"; }
+check_strings() { "$PY" "$CHECK" strings "$@"; }
 
 # Runs memtop as nobody: as_nobody memtop ARGS...
 as_nobody() {

@@ -11,6 +11,8 @@ load hardening
 # Map file name: OSC title, BEL, newline (maps shows it as \012), C1 CSI as UTF-8 and raw,
 # an invalid byte, RLO, CR and TAB.
 HOSTILE_FILE=$'map-\e]0;owned\a\n\xc2\x9b\x9b31m\xff\xe2\x80\xaetxt.exe\r\t'
+# memfd and /dev/shm names reach the shared memory report (-S)
+HOSTILE_MEMFD=$'shm\e]52;c;eA==\a\xc2\x9b\x9bK\xff\xe2\x80\xae\x7f'
 
 setup() {
 	export LC_ALL=C.UTF-8
@@ -18,11 +20,16 @@ setup() {
 	printf 'x%.0s' {1..9000} >"$BATS_TEST_TMPDIR/$HOSTILE_FILE"
 	# ESC / CSI / OSC (title and clipboard) / BEL
 	start_argv $'\e]0;pwned\a\e[2J\e[H' --comm $'\e]0;x\a\e[2Jz' \
-		--map "$BATS_TEST_TMPDIR/$HOSTILE_FILE" \
+		--map "$BATS_TEST_TMPDIR/$HOSTILE_FILE" --memfd "$HOSTILE_MEMFD" \
 		-- $'\e[31mred\e[0m' $'\e]52;c;ZXZpbA==\a' $'\eP+q\e\\'
 	PIDS+=("$ARGV_PID")
 	# C1 CSI U+009B spelled in UTF-8 and as the raw 8-bit byte, NEL U+0085
-	start_argv $'\xc2\x9b31mc1' --comm $'\xc2\x9b31m\x9b2J' -- $'raw\x9b2J' $'utf8\xc2\x9b2J' $'\xc2\x85nel'
+	SHM_FILE=
+	if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+		SHM_FILE="/dev/shm/memtop-test-$$-$HOSTILE_MEMFD"
+		printf 'y%.0s' {1..5000} >"$SHM_FILE"
+	fi
+	start_argv $'\xc2\x9b31mc1' ${SHM_FILE:+--map "$SHM_FILE"} --comm $'\xc2\x9b31m\x9b2J' -- $'raw\x9b2J' $'utf8\xc2\x9b2J' $'\xc2\x85nel'
 	PIDS+=("$ARGV_PID")
 	# newline, CR, backspace, TAB, DEL
 	start_argv $'line1\nline2' --comm $'a\nb\rc\bd\te\x7f' -- $'x\ny' $'\r\b\t\x7f'
@@ -41,6 +48,7 @@ setup() {
 
 teardown() {
 	stop_helpers
+	[ -z "${SHM_FILE:-}" ] || rm -f "$SHM_FILE"
 }
 
 @test "the report (-b) holds no raw control byte, whatever the names" {
@@ -159,4 +167,20 @@ teardown() {
 		    assert not (0x80 <= c < 0xa0 or 0x200b <= c < 0x2010 or 0x202a <= c < 0x202f
 		                or 0x2066 <= c < 0x206a or c in (0x2028, 0x2029, 0xfeff)), "raw U+%04X" % c
 	PY
+}
+
+@test "-S and -O name processes and shared memory objects: escaped in text, exact in JSON" {
+	local out
+	for out in "-b -S" "-b -O"; do
+		# shellcheck disable=SC2086
+		"$MEMTOP" $out >"$BATS_TEST_TMPDIR/out"
+		check_term "$BATS_TEST_TMPDIR/out"
+	done
+	"$MEMTOP" -b -S | grep -Fq 'memfd:shm^[]52;c;eA==^G\u{009B}\x9bK\xff\u{202E}^?'
+	"$MEMTOP" -bJ -S >"$BATS_TEST_TMPDIR/j"
+	check_json "$BATS_TEST_TMPDIR/j"
+	check_strings "$BATS_TEST_TMPDIR/j" "memfd:$HOSTILE_MEMFD" ${SHM_FILE:+"$SHM_FILE"}
+	"$MEMTOP" -bJ -O >"$BATS_TEST_TMPDIR/j"
+	check_json "$BATS_TEST_TMPDIR/j"
+	check_names "$BATS_TEST_TMPDIR/j" "${PIDS[@]}"
 }

@@ -1,9 +1,10 @@
 /* argv: a process whose names are whatever a test wants them to be, for the hostile-name and
  * permission tests. It sets its comm, maps a file (so the file's name shows in maps/smaps),
+ * and a memfd with a name of its choosing (so both show in smaps and the shmem report),
  * optionally makes itself non-dumpable and pads its command line, says "ready", then waits
  * to be killed.
  *
- *   argv [--comm NAME] [--map FILE] [--nodump] [--pad BYTES] [--] [ARG...]
+ *   argv [--comm NAME] [--map FILE] [--memfd NAME] [--nodump] [--pad BYTES] [--] [ARG...]
  *
  * argv[0] is the caller's: `exec -a NAME argv ...` sets it. The ARGs are there only to be
  * seen in /proc/PID/cmdline. --pad re-executes the helper with filler arguments (hostile
@@ -34,8 +35,8 @@ static void argv_fail(const char *what)
 
 static void argv_usage(void)
 {
-	fputs("usage: argv [--comm NAME] [--map FILE] [--nodump] [--pad BYTES] [--] [ARG...]\n",
-	      stderr);
+	fputs("usage: argv [--comm NAME] [--map FILE] [--memfd NAME] [--nodump] [--pad BYTES] [--] "
+	      "[ARG...]\n", stderr);
 	exit(2);
 }
 
@@ -58,6 +59,21 @@ static void argv_map(const char *path)
 	for (off_t i = 0; i < st.st_size; i += 4096)
 		(void)p[i];
 	close(fd);
+}
+
+/* A shared 64 KiB memfd, touched: /memfd:NAME in smaps, a shmem object in -S. */
+static void argv_memfd(const char *name)
+{
+	volatile char *p;
+	int fd = memfd_create(name, MFD_CLOEXEC);
+
+	if (fd < 0 || ftruncate(fd, 65536) != 0)
+		argv_fail("memfd_create");
+	p = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		argv_fail("mmap memfd");
+	for (int i = 0; i < 65536; i += 4096)
+		p[i] = 1;
 }
 
 /* Re-executes with the options given minus --pad and enough filler after them. */
@@ -95,7 +111,7 @@ static void argv_pad(int argc, char **argv, int pad_at, size_t bytes)
 
 int main(int argc, char **argv)
 {
-	const char *comm = NULL, *map = NULL;
+	const char *comm = NULL, *map = NULL, *memfd = NULL;
 	int pad_at = -1, a;
 	bool nodump = false;
 	size_t pad = 0;
@@ -111,6 +127,8 @@ int main(int argc, char **argv)
 			comm = argv[++a];
 		else if (strcmp(argv[a], "--map") == 0)
 			map = argv[++a];
+		else if (strcmp(argv[a], "--memfd") == 0)
+			memfd = argv[++a];
 		else if (strcmp(argv[a], "--pad") == 0)
 			pad_at = a, pad = strtoul(argv[++a], NULL, 10);
 		else
@@ -122,6 +140,8 @@ int main(int argc, char **argv)
 		argv_fail("PR_SET_NAME");
 	if (map)
 		argv_map(map);
+	if (memfd)
+		argv_memfd(memfd);
 	if (nodump && prctl(PR_SET_DUMPABLE, 0) != 0)
 		argv_fail("PR_SET_DUMPABLE");
 	if (write(STDOUT_FILENO, "ready\n", 6) != 6)
