@@ -88,9 +88,9 @@ def expected_cmdline(pid):
     raw = read("/proc/%d/cmdline" % pid)
     if raw.endswith(b"\0"):
         raw = raw[:-1]
-    # libproc2 4.0.2 splits arguments at newlines as well as NULs (procps #429): a newline
-    # inside an argument comes back as a space. Either spelling is accepted.
-    return decoded(raw.replace(b"\0", b" ")).replace("\n", " ")
+    # memtop reads cmdline itself: libproc2 4.0.2's PIDS_CMDLINE_V splits arguments at
+    # newlines too (procps #429), which would turn a newline inside one into a space
+    return decoded(raw.replace(b"\0", b" "))
 
 
 def mapping_paths(pid):
@@ -120,7 +120,7 @@ def cmd_names(args):
         if p["comm"] != comm:
             fail("pid %d: comm %r, expected %r" % (pid, p["comm"], comm))
         cmdline = expected_cmdline(pid)
-        if (p["cmdline"] or "").replace("\n", " ") != cmdline:
+        if p["cmdline"] != cmdline:
             got = p["cmdline"] or ""
             at = next((i for i, (a, b) in enumerate(zip(got, cmdline)) if a != b), min(len(got), len(cmdline)))
             fail("pid %d: cmdline differs at %d (length %d, expected %d): %r vs %r" %
