@@ -1,15 +1,33 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include <string.h>
+#include <unistd.h>
+
 #include <libproc2/meminfo.h>
+#include <libproc2/pids.h>
 #include <libproc2/vmstat.h>
 
 #include "proc2.h"
 #include "xalloc.h"
 
 struct proc2 {
+	struct pids_info *pids;
 	struct meminfo_info *mem;
 	struct vmstat_info *vm;
+};
+
+/* procps_pids_select takes at most this many pids a call (FILL_ID_MAX in 4.0.2) */
+#define PROC2_SELECT_MAX 255
+
+/* Order matters: PIDS_VAL takes the position in this array. */
+static enum pids_item proc2_items[] = {
+	PIDS_ID_PID, PIDS_ID_PPID, PIDS_ID_EUID, PIDS_STATE, PIDS_CMD, PIDS_NLWP, PIDS_TICS_BEGAN,
+	PIDS_FLT_MIN, PIDS_FLT_MAJ, PIDS_VSIZE_BYTES, PIDS_RSS, PIDS_FLAGS,
+};
+enum proc2_rel {
+	REL_PID, REL_PPID, REL_EUID, REL_STATE, REL_CMD, REL_NLWP, REL_BEGAN, REL_FLT_MIN,
+	REL_FLT_MAJ, REL_VSIZE, REL_RSS, REL_FLAGS, REL_COUNT
 };
 
 struct proc2 *proc2_create(void)
@@ -21,11 +39,61 @@ void proc2_free(struct proc2 *p)
 {
 	if (!p)
 		return;
+	if (p->pids)
+		procps_pids_unref(&p->pids);
 	if (p->mem)
 		procps_meminfo_unref(&p->mem);
 	if (p->vm)
 		procps_vmstat_unref(&p->vm);
 	free(p);
+}
+
+static void proc2_task_fill(struct proc2_task *t, struct pids_stack *s, struct pids_info *info)
+{
+	const char *comm = PIDS_VAL(REL_CMD, str, s, info);
+
+	memset(t, 0, sizeof *t);
+	t->st.pid = PIDS_VAL(REL_PID, s_int, s, info);
+	t->st.ppid = PIDS_VAL(REL_PPID, s_int, s, info);
+	t->euid = PIDS_VAL(REL_EUID, u_int, s, info);
+	t->st.state = PIDS_VAL(REL_STATE, s_ch, s, info);
+	t->st.comm = comm ? comm : "?";	/* NULL under churn in 4.0.2 */
+	t->st.comm_len = strlen(t->st.comm);
+	t->st.nlwp = PIDS_VAL(REL_NLWP, s_int, s, info);
+	t->st.start_ticks = PIDS_VAL(REL_BEGAN, ull_int, s, info);
+	t->st.minflt = PIDS_VAL(REL_FLT_MIN, ul_int, s, info);
+	t->st.majflt = PIDS_VAL(REL_FLT_MAJ, ul_int, s, info);
+	t->st.vsize = PIDS_VAL(REL_VSIZE, ul_int, s, info);
+	t->st.rss_pages = PIDS_VAL(REL_RSS, ul_int, s, info);
+	t->st.flags = PIDS_VAL(REL_FLAGS, ul_int, s, info);
+	t->comm_escaped = comm && strpbrk(comm, "?.");
+}
+
+int proc2_select(struct proc2 *p, const int *pids, size_t n,
+		 void (*fn)(const struct proc2_task *t, void *ctx), void *ctx)
+{
+	struct pids_fetch *f;
+	struct proc2_task t;
+	int rc;
+
+	int total = 0;
+
+	if (!p->pids && (rc = procps_pids_new(&p->pids, proc2_items, REL_COUNT)) < 0)
+		return rc;
+	for (size_t done = 0; done < n; done += PROC2_SELECT_MAX) {
+		size_t chunk = n - done < PROC2_SELECT_MAX ? n - done : PROC2_SELECT_MAX;
+
+		f = procps_pids_select(p->pids, (unsigned *)pids + done, (int)chunk, PIDS_SELECT_PID);
+		if (!f)
+			return errno ? -errno : -EIO;
+		for (int i = 0; i < f->counts->total; i++) {
+			proc2_task_fill(&t, f->stacks[i], p->pids);
+			if (t.st.pid > 0)
+				fn(&t, ctx);
+		}
+		total += f->counts->total;
+	}
+	return total;
 }
 
 /* meminfo items in enum sys_id order; values are KiB */

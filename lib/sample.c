@@ -50,6 +50,8 @@ struct sampler {
 	uint64_t gen;
 	double now;			/* monotonic seconds of the current refresh */
 	long page_size;
+	int *fresh;			/* pids to read through libproc2 this refresh */
+	size_t nfresh, capfresh;
 	bool keep_fds;			/* steady state: the descriptor budget is known */
 	long keep_left;			/* processes that may still keep descriptors */
 	struct snapshot snap;
@@ -160,6 +162,7 @@ void sampler_free(struct sampler *s)
 	buf_free(&s->buf);
 	buf_free(&s->chunk);
 	free(s->all);
+	free(s->fresh);
 	free(s->snap.procs);
 	if (s->procdir)
 		closedir(s->procdir);
@@ -347,6 +350,8 @@ static bool sampler_keep(struct sampler *s, const char *name, int *dfd, int *sfd
 	return true;
 }
 
+static void sampler_queue_fresh(struct sampler *s, int pid);
+
 /* Reads one process's stat; its kept descriptors when it has them. */
 static void sampler_visit(struct sampler *s, int pid)
 {
@@ -373,31 +378,60 @@ static void sampler_visit(struct sampler *s, int pid)
 	}
 	snprintf(name, sizeof name, "%d", pid);
 	/* descriptors only for a pid seen before: most short-lived processes never get any */
-	if (p && sampler_keep(s, name, &dfd, &sfd)) {
-		n = procfs_pread(sfd, &s->buf);
-		if (n <= 0 || fstat(dfd, &sb) != 0)
-			n = -1;
-	} else {
-		char path[32];
-
-		snprintf(path, sizeof path, "%d/stat", pid);
-		/* the owner of /proc/PID is the euid (root for a non-dumpable process, as ps shows) */
-		n = fstatat(s->procfd, name, &sb, 0) == 0 ? procfs_read(s->procfd, path, &s->buf) : -1;
+	if (!p || !sampler_keep(s, name, &dfd, &sfd)) {
+		sampler_queue_fresh(s, pid);
+		return;
 	}
-	if (n <= 0 || pidstat_parse(s->buf.data, n, &st) < 0 || st.pid != pid) {
-		if (dfd >= 0) {	/* exited before it could be read */
-			close(dfd);
-			close(sfd);
-			s->keep_left++;
-		}
+	n = procfs_pread(sfd, &s->buf);
+	if (n <= 0 || fstat(dfd, &sb) != 0 || pidstat_parse(s->buf.data, n, &st) < 0 || st.pid != pid) {
+		close(dfd);	/* exited before it could be read */
+		close(sfd);
+		s->keep_left++;
 		return;
 	}
 	p = sampler_lookup(s, pid, st.start_ticks);
-	if (dfd >= 0) {
-		p->dirfd = dfd;
-		p->statfd = sfd;
-	}
+	p->dirfd = dfd;
+	p->statfd = sfd;
+	/* the owner of /proc/PID is the euid (root for a non-dumpable process, as ps shows) */
 	sampler_take(s, p, &st, sb.st_uid);
+}
+
+/* A process seen for the first time (or past the descriptor budget) is read through
+ * libproc2, in one batch after the listing. */
+static void sampler_queue_fresh(struct sampler *s, int pid)
+{
+	if (s->nfresh == s->capfresh) {
+		s->capfresh = s->capfresh ? s->capfresh * 2 : 256;
+		s->fresh = xreallocarray(s->fresh, s->capfresh, sizeof *s->fresh);
+	}
+	s->fresh[s->nfresh++] = pid;
+}
+
+/* libproc2 escapes comm: the raw bytes, which the faces sanitize themselves, come from
+ * /proc/PID/comm when they may differ. */
+static void sampler_take_fresh(const struct proc2_task *t, void *ctx)
+{
+	struct sampler *s = ctx;
+	struct pidstat st = t->st;
+	struct proc *p;
+	char path[32];
+	ssize_t n;
+
+	if (t->comm_escaped) {
+		snprintf(path, sizeof path, "%d/comm", st.pid);
+		n = procfs_read(s->procfd, path, &s->buf);
+		if (n > 0 && s->buf.data[n - 1] == '\n')
+			n--;
+		if (n > 0) {
+			st.comm = s->buf.data;
+			st.comm_len = n;
+		}
+	}
+	p = sampler_find(s, st.pid);
+	if (p && p->gen == s->gen)
+		return;	/* named twice with -p */
+	p = sampler_lookup(s, st.pid, st.start_ticks);
+	sampler_take(s, p, &st, t->euid);
 }
 
 static int sampler_pid(const char *name)
@@ -416,24 +450,32 @@ static int sampler_pid(const char *name)
 static int sampler_scan(struct sampler *s, const struct selection *sel)
 {
 	struct dirent *de;
+	int rc = 0;
 
+	s->nfresh = 0;
 	if (sel->npids) {
 		for (size_t i = 0; i < sel->npids; i++) {
 			if (sel->pids[i] > 0)
 				sampler_visit(s, sel->pids[i]);
 		}
-		return 0;
-	}
-	rewinddir(s->procdir);
-	errno = 0;
-	while ((de = readdir(s->procdir))) {
-		int pid = sampler_pid(de->d_name);
-
-		if (pid > 0)
-			sampler_visit(s, pid);
+	} else {
+		rewinddir(s->procdir);
 		errno = 0;
+		while ((de = readdir(s->procdir))) {
+			int pid = sampler_pid(de->d_name);
+
+			if (pid > 0)
+				sampler_visit(s, pid);
+			errno = 0;
+		}
+		rc = errno ? -errno : 0;
 	}
-	return errno ? -errno : 0;
+	if (rc == 0 && s->nfresh) {
+		int n = proc2_select(s->p2, s->fresh, s->nfresh, sampler_take_fresh, s);
+
+		rc = n < 0 ? n : 0;
+	}
+	return rc;
 }
 
 /* Figures read at `then` still hold when the process has not moved since, up to max_age.

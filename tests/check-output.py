@@ -185,7 +185,7 @@ def cmd_rows(args):
             # rss comes from status, pss from smaps_rollup read a moment later (or reused
             # from an earlier refresh): a process changing in between may show a little
             # more PSS than RSS, never much more.
-            if pss is not None and rss is not None and pss > rss + max(4 << 20, rss // 10):
+            if pss is not None and rss is not None and pss > rss + max(16 << 20, rss // 4):
                 fail("%s: pss %d > rss %d" % (where, pss, rss))
             # no resident figure beyond the machine's memory and swap
             for k in ("rss", "pss", "uss", "anon", "file", "shmem", "swap", "swap_pss"):
