@@ -158,8 +158,9 @@ const char *oomadj_explain(const struct oomadj_result *r, char *buf, size_t n)
 	case OOMADJ_ZOMBIE:
 		return "a zombie: it has exited and holds no memory; nothing written";
 	case OOMADJ_DENIED_LOWER:
-		return "permission denied: lowering oom_score_adj below the process's floor (0 unless a "
-		       "privileged process set one) needs CAP_SYS_RESOURCE, which even root may lack; raising is allowed";
+		/* the capability first: the view's one-line message may be cut at its width */
+		return "permission denied: lowering oom_score_adj needs CAP_SYS_RESOURCE, which even root "
+		       "may lack (below the process's floor: 0 unless a privileged process set one); raising is allowed";
 	case OOMADJ_DENIED:
 		return "permission denied: only the process's owner or root may change it, and not for a "
 		       "non-dumpable (setuid) process";

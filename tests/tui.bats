@@ -316,6 +316,83 @@ rows() {
 	! kill -0 "$HOG_PID" 2>/dev/null
 }
 
+# oom_adj_view: a child named tuiadjPID, the view filtered to it, its OOM screen open with
+# the child's kill-order row selected (the first process line is selected on opening).
+oom_adj_view() {
+	start_hog comm "tuiadj$$"
+	[ "$(cat "/proc/$HOG_PID/oom_score_adj")" -eq 0 ]
+	tui_start
+	keys / "tuiadj$$" Enter
+	tui_wait "^ *$HOG_PID "
+	keys O
+	tui_wait "^ +1 +$HOG_PID +[0-9]+ +0 "
+	tui_wait 'a set oom_score_adj'
+}
+
+# oom_adj_ask VALUE: a, the value, Enter
+oom_adj_ask() {
+	keys a
+	tui_wait "oom_score_adj for $HOG_PID tuiadj$$, -1000\.\.1000 \(now -?[0-9]+\):"
+	[ -z "$1" ] || keys -l -- "$1"	# literally: "-1000" is no flag, " 5" no key name
+	keys Enter
+}
+
+@test "a on the O screen sets oom_score_adj of the selected row's process, only after y" {
+	oom_adj_view
+	# a line that is not a kill-order row: nothing to act on
+	keys Up
+	keys a
+	tui_wait 'select a process in the kill order first'
+	keys Down
+	oom_adj_ask 500
+	tui_wait "Set oom_score_adj of $HOG_PID tuiadj$$ to 500\? \(y/N\)"
+	keys n
+	tui_wait 'oom_score_adj not changed'
+	[ "$(cat "/proc/$HOG_PID/oom_score_adj")" -eq 0 ]
+	oom_adj_ask 500
+	tui_wait 'to 500\? \(y/N\)'
+	keys y
+	tui_wait "$HOG_PID tuiadj$$: oom_score_adj 0 -> 500"
+	[ "$(cat "/proc/$HOG_PID/oom_score_adj")" -eq 500 ]
+	# the kill order is read again: the row shows the value the kernel has now
+	tui_wait "^ +1 +$HOG_PID +[0-9]+ +500 "
+	oom_adj_ask 0
+	keys y
+	tui_wait "oom_score_adj 500 -> 0"
+	[ "$(cat "/proc/$HOG_PID/oom_score_adj")" -eq 0 ]
+	# the help lists the key, from the key table
+	keys '?'
+	tui_wait '^OOM \(O\)'
+	screen | grep -E '^  a +set oom_score_adj of the selected process, after asking'
+}
+
+@test "a refuses what the kernel would misread or reject, before asking; nothing written" {
+	oom_adj_view
+	for v in 010 abc 1001 -1001 +5 ' 5' 0x10 ''; do
+		oom_adj_ask "$v"
+		# the prompt was on the bottom line: any message there now is this value's
+		tui_wait "is not (within -1000\.\.1000|a decimal number from -1000 to 1000).*nothing written"
+		screen | grep -F "'$v' is not"
+		! screen | grep -q '(y/N)'
+		[ "$(cat "/proc/$HOG_PID/oom_score_adj")" -eq 0 ]
+	done
+}
+
+@test "a: lowering to -1000 without CAP_SYS_RESOURCE is explained, /proc unchanged" {
+	oom_adj_view
+	oom_adj_ask -1000
+	tui_wait 'to -1000\? \(y/N\)'
+	keys y
+	tui_wait "$HOG_PID tuiadj$$: (oom_score_adj 0 -> -1000|permission denied)"
+	if screen | grep -q 'oom_score_adj 0 -> -1000'; then
+		[ "$(cat "/proc/$HOG_PID/oom_score_adj")" -eq -1000 ]
+		echo "1" >"/proc/$HOG_PID/oom_score_adj"	# raising back is always allowed
+		skip "this machine lets memtop lower oom_score_adj: the refusal was not seen"
+	fi
+	screen | grep -q 'lowering oom_score_adj needs CAP_SYS_RESOURCE'
+	[ "$(cat "/proc/$HOG_PID/oom_score_adj")" -eq 0 ]
+}
+
 @test "W writes the settings; the next start reads them; --no-config ignores them" {
 	tui_start
 	keys '>'

@@ -24,6 +24,18 @@ struct oomview {
 	bool jsonf[FLD_COUNT];
 	size_t width;
 	struct jsonw *w;		/* JSON, or NULL for text */
+	struct oomview_rows *rows;	/* the O screen's: where each kill-order row starts */
+};
+
+/* The O screen selects a kill-order row to act on its process: the text records where each
+ * row starts, so that the page line made from it can carry the pid and start time. */
+struct oomview_rows {
+	struct oomview_row_at {
+		long offset;
+		int pid;
+		uint64_t start_ticks;
+	} *at;
+	size_t n;
 };
 
 /* The report covers every process; -p, -u and -f choose the rows shown. */
@@ -147,8 +159,12 @@ static void oomview_table(FILE *out, const struct oomview *v)
 	fprintf(out, "%5s %7s %5s %5s %6s %6s %6s %6s %6s %6s %7s %7s %s\n", "RANK", "PID", "SCORE",
 		"ADJ", "RSS", "ANON", "FILE", "SHMEM", "SWAP", "PTE", "ADJTERM", "BADNESS", "COMMAND");
 	for (size_t i = 0; i < r->neligible; i++) {
-		if (!oomview_selected(v->rc, r->entries[i].p))
+		const struct proc *p = r->entries[i].p;
+
+		if (!oomview_selected(v->rc, p))
 			continue;
+		if (v->rows)	/* sized for every eligible process */
+			v->rows->at[v->rows->n++] = (struct oomview_row_at){ ftell(out), p->pid, p->start_ticks };
 		oomview_row(out, &r->entries[i], v);
 		shown++;
 	}
@@ -478,16 +494,23 @@ int oomview_run(const struct run_config *rc)
 
 /* ---- the interactive view's OOM screen (O) ---- */
 
-/* The text report, one page line per line; its column heads styled as such. */
-static void oomview_page_lines(struct tui_page *pg, const char *text, size_t len)
+/* The text report, one page line per line; its column heads styled as such, its kill-order
+ * rows marked with their process. */
+static void oomview_page_lines(struct tui_page *pg, const char *text, size_t len,
+			       const struct oomview_rows *rows)
 {
 	const char *p = text, *end = text + len;
+	size_t k = 0;
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', end - p);
 		int n = (int)((nl ? nl : end) - p);
 
 		tui_page_add(pg, strncmp(p, " RANK", 5) == 0 ? STY_COLHEAD : STY_NORMAL, "%.*s", n, p);
+		if (k < rows->n && rows->at[k].offset == p - text) {
+			tui_page_mark(pg, rows->at[k].pid, rows->at[k].start_ticks);
+			k++;
+		}
 		p = nl ? nl + 1 : end;
 	}
 }
@@ -496,7 +519,8 @@ static void oomview_page_build(struct tui_page *pg, struct sampler *s, struct sn
 {
 	static struct oom_report *r;	/* kept for the view's life: it holds the cgroup layout */
 	struct run_config rc = { .unit = u };
-	struct oomview v = { .rc = &rc, .snap = snap };
+	struct oomview_rows rows = { 0 };
+	struct oomview v = { .rc = &rc, .snap = snap, .rows = &rows };
 	unsigned need = SRC_STATUS | fields[FLD_OOM].src | fields[FLD_OOM_ADJ].src;
 	char *text = NULL;
 	size_t len = 0;
@@ -510,6 +534,7 @@ static void oomview_page_build(struct tui_page *pg, struct sampler *s, struct sn
 		sampler_fill(s, snap->procs[i], need, RUN_REUSE_MAX_AGE);
 	oom_report_update(r, snap);
 	v.r = r;
+	rows.at = xreallocarray(NULL, r->neligible ? r->neligible : 1, sizeof *rows.at);
 	if (snap->nprocs < snap->ntotal)
 		tui_page_add(pg, STY_DIM, "(the processes the view's filter selects: ranks are among them)");
 	mem = open_memstream(&text, &len);
@@ -517,12 +542,14 @@ static void oomview_page_build(struct tui_page *pg, struct sampler *s, struct sn
 		xalloc_die();
 	oomview_text(mem, &v);
 	fclose(mem);
-	oomview_page_lines(pg, text, len);
+	oomview_page_lines(pg, text, len, &rows);
+	free(rows.at);
 	free(text);
 }
 
 const struct tui_page_source oomview_page = {
-	"OOM: whom the kernel's OOM killer takes first, and why",
-	SRC_STATUS | SRC_CMDLINE,
-	oomview_page_build,
+	.title = "OOM: whom the kernel's OOM killer takes first, and why",
+	.need = SRC_STATUS | SRC_CMDLINE,
+	.build = oomview_page_build,
+	.select = true,		/* a: set the selected process's oom_score_adj */
 };

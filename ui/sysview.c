@@ -506,7 +506,7 @@ static void sysview_page_build(struct tui_page *pg, struct sampler *s, struct sn
 }
 
 const struct tui_page_source sysview_page = {
-	"System: where the memory goes",
-	SRC_STATUS | SRC_ROLLUP,
-	sysview_page_build,
+	.title = "System: where the memory goes",
+	.need = SRC_STATUS | SRC_ROLLUP,
+	.build = sysview_page_build,
 };

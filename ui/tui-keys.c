@@ -146,6 +146,8 @@ static const struct tui_key tui_keys[] = {
 	{ { 's' }, "s", ON(FIELDS), keys_field_key, "sort the list by this column" },
 	{ { 'k', FK(KEY_F(9)) }, "k F9", ON(LIST) | ON(DETAIL), tui_prompt_kill,
 	  "send a signal to the process, after asking (never to a reused pid)" },
+	{ { 'a' }, "a", ON(OOM), tui_prompt_oom_adj,
+	  "set oom_score_adj of the selected process, after asking (never of a reused pid)" },
 	{ { 'O' }, "O", ON(LIST), keys_oom, "OOM screen: who the OOM killer would take, and why" },
 	{ { 'S' }, "S", ON(LIST), keys_system, "system screen: where the machine's memory is" },
 	{ { 'q', FK(KEY_F(10)) }, "q F10", ON(LIST), keys_quit, "quit" },
@@ -181,7 +183,8 @@ static void keys_section(struct tui_page *pg, const char *title, unsigned screen
 	for (size_t i = 0; i < sizeof tui_keys / sizeof tui_keys[0]; i++) {
 		const struct tui_key *k = &tui_keys[i];
 
-		if (exact ? k->screens == screens : (k->screens & screens) && k->screens != TS_ALL)
+		/* a section for several screens lists only the keys they all share */
+		if (exact ? k->screens == screens : (k->screens & screens) == screens && k->screens != TS_ALL)
 			tui_page_add(pg, STY_NORMAL, "  %-12s %s", k->names, k->help);
 	}
 	tui_page_add(pg, STY_NORMAL, "%s", "");
@@ -189,7 +192,8 @@ static void keys_section(struct tui_page *pg, const char *title, unsigned screen
 
 void tui_keys_help(struct tui *t, struct tui_page *pg)
 {
-	static const struct tui_screen *const screens[] = { &tui_procs_screen, &tui_detail_screen, &tui_fields_screen };
+	static const struct tui_screen *const screens[] = { &tui_procs_screen, &tui_detail_screen, &tui_fields_screen,
+							    &tui_oom_screen };
 
 	tui_page_clear(pg);
 	tui_page_add(pg, STY_TITLE, "memtop %s: where does the memory go, and who pays for it?", PACKAGE_VERSION);

@@ -103,7 +103,25 @@ void tui_page_add(struct tui_page *pg, enum tui_style style, const char *fmt, ..
 		pg->cap = pg->cap ? pg->cap * 2 : 64;
 		pg->items = xreallocarray(pg->items, pg->cap, sizeof *pg->items);
 	}
-	pg->items[pg->n++] = (struct tui_page_line){ s, style };
+	pg->items[pg->n++] = (struct tui_page_line){ .text = s, .style = style };
+}
+
+void tui_page_mark(struct tui_page *pg, int pid, uint64_t start_ticks)
+{
+	if (pg->n) {
+		pg->items[pg->n - 1].pid = pid;
+		pg->items[pg->n - 1].start_ticks = start_ticks;
+	}
+}
+
+const struct tui_page_line *tui_page_selected(const struct tui_page *pg)
+{
+	const struct tui_page_line *ln;
+
+	if (pg->list.pager || pg->list.sel >= pg->n)
+		return NULL;
+	ln = &pg->items[pg->list.sel];
+	return ln->pid > 0 ? ln : NULL;
 }
 
 void tui_page_free(struct tui_page *pg)
@@ -114,14 +132,17 @@ void tui_page_free(struct tui_page *pg)
 	pg->cap = 0;
 }
 
+/* A pager scrolls; otherwise (the OOM screen) the selected line is drawn across the width. */
 void tui_page_draw(struct tui_page *pg, int y, int height)
 {
-	pg->list.pager = true;
 	tui_list_set_height(&pg->list, height);
 	tui_list_set_count(&pg->list, pg->n);
 	for (int i = 0; i < height && pg->list.top + (size_t)i < pg->n; i++) {
-		const struct tui_page_line *ln = &pg->items[pg->list.top + (size_t)i];
+		size_t k = pg->list.top + (size_t)i;
+		bool selected = !pg->list.pager && k == pg->list.sel;
 
-		tui_put(y + i, 0, COLS, ln->text, ln->style);
+		if (selected)
+			tui_fill(y + i, 0, COLS, STY_SELECTED);
+		tui_put(y + i, 0, COLS, pg->items[k].text, selected ? STY_SELECTED : pg->items[k].style);
 	}
 }

@@ -5,6 +5,8 @@
 #include "tui.h"
 
 #define PAGE_HINTS "Up/Down PgUp/PgDn scroll  Esc back"
+/* the one page with a selection is the OOM screen, and a is what it selects for */
+#define SELECT_HINTS "Up/Down select  a set oom_score_adj  Esc back  ? help"
 
 /* Issue 5: the sources ui/oomview.c and ui/sysview.c provide. */
 extern const struct tui_page_source oomview_page, sysview_page;
@@ -41,17 +43,47 @@ static unsigned analysis_need(const struct tui *t)
 	return SRC_STAT | (t->analysis_src ? t->analysis_src->need : 0);
 }
 
+/* The line showing pid started at start, or with pid 0 the first line showing a process;
+ * pg->n when there is none. */
+static size_t analysis_find(const struct tui_page *pg, int pid, uint64_t start)
+{
+	size_t i;
+
+	for (i = 0; i < pg->n; i++) {
+		const struct tui_page_line *ln = &pg->items[i];
+
+		if (ln->pid > 0 && (!pid || (ln->pid == pid && ln->start_ticks == start)))
+			break;
+	}
+	return i;
+}
+
+/* Rebuilt each refresh: a selected process stays selected wherever its line moves (the
+ * kill order changes); an empty page (just opened) selects the first process shown. */
 static void analysis_sampled(struct tui *t)
 {
 	const struct tui_page_source *src = t->analysis_src;
+	struct tui_page *pg = &t->analysis;
+	const struct tui_page_line *ln = tui_page_selected(pg);
+	int pid = ln ? ln->pid : 0;
+	uint64_t start = ln ? ln->start_ticks : 0;
+	bool fresh = pg->n == 0;
+	size_t i;
 
-	tui_page_clear(&t->analysis);
-	src->build(&t->analysis, t->sampler, t->snap, t->unit);
+	tui_page_clear(pg);
+	src->build(pg, t->sampler, t->snap, t->unit);
+	tui_list_set_count(&pg->list, pg->n);
+	if (pg->list.pager || (!pid && !fresh))
+		return;
+	i = analysis_find(pg, pid, start);
+	if (i < pg->n)
+		tui_list_select(&pg->list, i);
 }
 
 static void analysis_open(struct tui *t)
 {
-	t->analysis.list = (struct tui_list){ .pager = true };
+	tui_page_clear(&t->analysis);	/* the other analysis screen's lines */
+	t->analysis.list = (struct tui_list){ .pager = !t->analysis_src->select, .height = LINES - 2 };
 	if (t->snap)
 		analysis_sampled(t);
 }
@@ -60,7 +92,7 @@ static void analysis_draw(struct tui *t)
 {
 	tui_put(0, 0, COLS, t->analysis_src->title, STY_TITLE);
 	tui_page_draw(&t->analysis, 1, LINES - 2);
-	tui_draw_status(t, PAGE_HINTS);
+	tui_draw_status(t, t->analysis.list.pager ? PAGE_HINTS : SELECT_HINTS);
 }
 
 static struct tui_list *analysis_list(struct tui *t)

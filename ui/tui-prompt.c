@@ -1,7 +1,8 @@
 /* The bottom-line prompt (Enter applies, Esc cancels) and the actions that ask something
- * first: the filter, the user, the delay, and the signal to send. */
+ * first: the filter, the user, the delay, the signal to send, and oom_score_adj. */
 #include <curses.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
@@ -9,9 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #include "memtoprc.h"
+#include "oomadj.h"
 #include "pidfd.h"
 #include "sanitize.h"
 #include "tui.h"
@@ -268,5 +271,72 @@ unsigned tui_prompt_kill(struct tui *t, int key)
 	snprintf(t->kill.comm, sizeof t->kill.comm, "%s", p->comm);
 	snprintf(label, sizeof label, "Signal for %d %s (name or number) [TERM]: ", p->pid, p->comm);
 	prompt_open(t, label, "", prompt_kill_signal);
+	return TR_REDRAW;
+}
+
+/* Written through lib/oomadj: a /proc/PID handle checked against the start time of the row
+ * the user chose, so a process that took over a reused pid is never written. */
+static unsigned prompt_oom_adj_confirmed(struct tui *t, const char *yes)
+{
+	struct oomadj_result r;
+	char why[256];
+	int procfd;
+
+	if (!*yes) {
+		tui_message(t, false, "oom_score_adj not changed");
+		return TR_REDRAW;
+	}
+	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (procfd < 0) {
+		tui_message(t, true, "cannot open /proc: %s", strerror(errno));
+		return TR_REDRAW;
+	}
+	oomadj_write(procfd, t->oom_adj.pid, &t->oom_adj.start_ticks, t->oom_adj.value, &r);
+	close(procfd);
+	tui_message(t, r.why != OOMADJ_DONE, "%d %s: %s", t->oom_adj.pid, t->oom_adj.comm,
+		    oomadj_explain(&r, why, sizeof why));
+	return TR_SAMPLE;	/* the kill order shows the value read back */
+}
+
+static unsigned prompt_oom_adj_value(struct tui *t, const char *text)
+{
+	char label[160];
+	int rc = oomadj_parse(text, &t->oom_adj.value);
+
+	if (rc < 0) {
+		tui_message(t, true, "'%s' is not %s: nothing written", text, rc == -ERANGE ?
+			    "within -1000..1000" : "a decimal number from -1000 to 1000 (no leading zeros, no +)");
+		return TR_REDRAW;
+	}
+	snprintf(label, sizeof label, "Set oom_score_adj of %d %s to %d? (y/N) ", t->oom_adj.pid, t->oom_adj.comm,
+		 t->oom_adj.value);
+	prompt_ask(t, label, prompt_oom_adj_confirmed);
+	return TR_REDRAW;
+}
+
+/* The OOM screen's selected kill-order row: the process as this refresh found it. */
+unsigned tui_prompt_oom_adj(struct tui *t, int key)
+{
+	const struct tui_page_line *ln = tui_page_selected(&t->analysis);
+	struct proc *p = ln && t->snap ? snapshot_find(t->snap, ln->pid) : NULL;
+	const struct fval *adj;
+	char label[160], cur[16] = "";
+
+	if (!ln) {
+		tui_message(t, true, "select a process in the kill order first");
+		return TR_REDRAW;
+	}
+	if (!p || p->start_ticks != ln->start_ticks) {
+		tui_message(t, true, "%d has exited: nothing to change", ln->pid);
+		return TR_SAMPLE;
+	}
+	t->oom_adj.pid = p->pid;
+	t->oom_adj.start_ticks = p->start_ticks;
+	snprintf(t->oom_adj.comm, sizeof t->oom_adj.comm, "%s", p->comm);
+	adj = &p->f[FLD_OOM_ADJ];
+	if (adj->st == V_KNOWN)
+		snprintf(cur, sizeof cur, " (now %lld)", (long long)adj->i);
+	snprintf(label, sizeof label, "oom_score_adj for %d %s, -1000..1000%s: ", p->pid, p->comm, cur);
+	prompt_open(t, label, "", prompt_oom_adj_value);
 	return TR_REDRAW;
 }

@@ -71,6 +71,8 @@ enum tui_style {
 struct tui_page_line {
 	char *text;
 	enum tui_style style;
+	int pid;		/* the process the line shows (a kill-order row), or 0 */
+	uint64_t start_ticks;	/* with pid: keys act on that process, never on a reused pid */
 };
 
 struct tui_page {
@@ -82,13 +84,17 @@ struct tui_page {
 void tui_page_clear(struct tui_page *pg);
 void tui_page_add(struct tui_page *pg, enum tui_style style, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+void tui_page_mark(struct tui_page *pg, int pid, uint64_t start_ticks);	/* the last line added */
 void tui_page_free(struct tui_page *pg);
+/* The selected line when the page has a selection (not a pager) and it shows a process. */
+const struct tui_page_line *tui_page_selected(const struct tui_page *pg);
 
 /* An analysis screen built as a page each refresh (issue 5: OOM and system). */
 struct tui_page_source {
 	const char *title;
 	unsigned need;		/* SRC_* every process needs while it is shown */
 	void (*build)(struct tui_page *pg, struct sampler *s, struct snapshot *snap, enum unit u);
+	bool select;		/* a selected line, not a pager: keys act on the process it shows */
 };
 
 /* What O and S show: defined in ui/tui-pages.c, NULL (a "not built yet" message) until
@@ -162,6 +168,12 @@ struct tui {
 		int sig;
 		char comm[64];
 	} kill;
+	struct {
+		int pid;
+		uint64_t start_ticks;
+		int value;
+		char comm[64];
+	} oom_adj;
 
 	char message[256];
 	bool message_error;
@@ -229,6 +241,7 @@ unsigned tui_prompt_filter(struct tui *t, int key);
 unsigned tui_prompt_user(struct tui *t, int key);
 unsigned tui_prompt_delay(struct tui *t, int key);
 unsigned tui_prompt_kill(struct tui *t, int key);
+unsigned tui_prompt_oom_adj(struct tui *t, int key);
 
 /* tui-settings.c: memtoprc. */
 void tui_settings_load(struct tui *t);
