@@ -24,12 +24,10 @@ static int procs_rows(void)
 
 static unsigned procs_need(const struct tui *t)
 {
+	/* every process: what sorting needs; the shown columns (the command line too) are
+	 * read for the rows on screen only, in procs_prepare */
 	unsigned need = SRC_STAT | fields[t->sort].src;
 
-	for (int i = 0; i < t->ncols; i++) {
-		if (t->cols[i] == FLD_CMD)
-			need |= SRC_CMDLINE;
-	}
 	if (t->filter)
 		need |= SRC_CMDLINE;	/* the filter matches command lines too */
 	return need;

@@ -71,12 +71,17 @@ static void tui_rebuild(struct tui *t)
 	}
 }
 
+/* An idle process's PSS may be this old when it only decides its place in the order: every
+ * re-read is a page-table walk, 1,000 of them each bound at 1,000 processes. */
+#define TUI_SORT_REUSE_MAX_AGE 60.0
+
 static int tui_sample(struct tui *t, char *err, size_t errsz)
 {
 	struct sample_request req = {
 		.need = tui_need(t),
 		.sel = run_selection(t->rc),
-		.reuse_max_age = RUN_REUSE_MAX_AGE,
+		/* for sorting only: rows on screen are refreshed to RUN_REUSE_MAX_AGE when drawn */
+		.reuse_max_age = TUI_SORT_REUSE_MAX_AGE,
 	};
 	double start = tui_now();
 	int rc;
