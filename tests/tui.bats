@@ -242,7 +242,7 @@ rows() {
 	! screen -e | grep -Eq "$sgr"
 	screen -e | grep -q $'\e\\[7m'	# the column titles in reverse video
 	tui_next
-	tui_launch TERM=vt100 --
+	tui_launch TERM=vt100 -- -p "$$"	# Enter opens a process that stays: the top row may exit
 	tui_wait '^ +PID USER'
 	keys Enter
 	tui_wait '^SEG +text'
