@@ -305,8 +305,10 @@ static int dispatch(struct options *o)
 		return sysview_run(rc);
 	if (o->oom)
 		return oomview_run(rc);
-	if (!o->batch && !rc->json && isatty(STDOUT_FILENO))
+	if (!o->batch && !rc->json && isatty(STDOUT_FILENO)) {
+		run_output_close();	/* curses draws on the real stdout */
 		return tui_run(rc);
+	}
 	return batch_run(rc);
 }
 
@@ -318,6 +320,7 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");	/* before libproc2 caches its escaping choice */
 	setlocale(LC_NUMERIC, "C");	/* "-d 0.5" and JSON numbers use '.', whatever the locale */
 	signal(SIGPIPE, SIG_IGN);	/* EPIPE is handled: a closed pipe ends quietly */
+	run_output_open();
 	parse_options(&o, argc, argv);
 	if (!o.rc.cols_set) {
 		memcpy(o.cols, field_default_columns, field_default_ncolumns * sizeof *o.cols);
@@ -329,9 +332,13 @@ int main(int argc, char **argv)
 	status = dispatch(&o);
 	filter_free(o.rc.filter);
 	free(o.pids);
-	if (fclose(stdout) != 0 && errno != EPIPE && status == 0) {
-		run_error("write error: %s", strerror(errno));
-		status = RUN_EXIT_RUNTIME;
+	if (fclose(stdout) != 0 && status == 0) {
+		int err = run_output_errno() ? run_output_errno() : errno;
+
+		if (err != EPIPE) {
+			run_error("write error: %s", strerror(err));
+			status = RUN_EXIT_RUNTIME;
+		}
 	}
 	return status;
 }

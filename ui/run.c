@@ -2,8 +2,60 @@
 #include <stdarg.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "run.h"
+
+static FILE *out_saved;	/* the real stdout while the wrapper stands in for it */
+static int out_errno;	/* the first write error on descriptor 1 */
+
+static ssize_t out_write(void *cookie, const char *buf, size_t n)
+{
+	size_t done = 0;
+
+	(void)cookie;
+	while (done < n) {
+		ssize_t w = write(STDOUT_FILENO, buf + done, n - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (!out_errno)
+				out_errno = w < 0 ? errno : EIO;
+			break;
+		}
+		done += (size_t)w;
+	}
+	return (ssize_t)done;	/* short: stdio sets the stream's error flag */
+}
+
+void run_output_open(void)
+{
+	FILE *f;
+
+	if (out_saved)
+		return;
+	f = fopencookie(NULL, "w", (cookie_io_functions_t){ .write = out_write });
+	if (!f)
+		return;
+	setvbuf(f, NULL, _IOFBF, BUFSIZ);
+	out_saved = stdout;
+	stdout = f;	/* glibc's stdout is an ordinary variable (glibc manual, Standard Streams) */
+}
+
+void run_output_close(void)
+{
+	if (!out_saved)
+		return;
+	fclose(stdout);
+	stdout = out_saved;
+	out_saved = NULL;
+}
+
+int run_output_errno(void)
+{
+	return out_errno;
+}
 
 void run_error(const char *fmt, ...)
 {
@@ -19,11 +71,14 @@ void run_error(const char *fmt, ...)
 
 int run_output_check(FILE *out)
 {
+	int err;
+
 	if (!ferror(out) && fflush(out) == 0)
 		return 0;
-	if (errno == EPIPE)
+	err = out == stdout && out_errno ? out_errno : errno;
+	if (err == EPIPE)
 		return -1;
-	run_error("write error: %s", strerror(errno));
+	run_error("write error: %s", strerror(err));
 	return RUN_EXIT_RUNTIME;
 }
 

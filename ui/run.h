@@ -43,6 +43,17 @@ struct run_config {
 /* Prints "memtop: MESSAGE" on stderr. */
 void run_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Standard output for the one-shot faces: a stream over descriptor 1 that remembers the
+ * first write error, since errno is long gone by the time stdio's error flag is looked at
+ * (a face goes on reading /proc after a failed write). run_output_open() puts it in place
+ * of stdout, run_output_close() puts the original back (the interactive view draws through
+ * curses on the real stdout). Without the wrapper (fopencookie failed), errno is used. */
+void run_output_open(void);
+void run_output_close(void);
+
+/* The first error a write to standard output met, or 0. */
+int run_output_errno(void);
+
 /* Flushes out and reports how it went: 0 when fine, -1 when the reader went away (EPIPE:
  * end quietly with status 0), RUN_EXIT_RUNTIME after printing the write error. */
 int run_output_check(FILE *out);
