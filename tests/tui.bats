@@ -116,9 +116,9 @@ rows() {
 @test "starts: header, memory bar and column titles, sort column marked" {
 	tui_start
 	screen | grep -q '^memtop '
-	screen | grep -Eq '^Mem \[.*\] .* total, .* used, .* available'
+	screen | grep -Eq '^Mem +\[.*\] .* total, .* used, .* available'
 	screen | grep -q 'anon'
-	screen | grep -Eq '^Swap '
+	screen | grep -Eq '^Swap +(none|\[.*\] .* of .* used)'
 	screen | grep -Eq 'Commit .* limit'
 	screen | grep -Eq 'major faults .*OOM kills'
 	screen | grep -Eq '^ +PID USER +RSS +▼PSS +USS .*COMMAND'
@@ -198,7 +198,7 @@ rows() {
 	sleep 0.5
 	tx resize-window -x 120 -y 40
 	tui_wait '^ +PID USER'
-	screen | grep -Eq '^Mem \['
+	screen | grep -Eq '^Mem +\['
 	memtop_pid
 }
 
@@ -471,12 +471,18 @@ oom_adj_ask() {
 	tui_wait 'memtop-exit=0' 5
 }
 
-@test "O and S answer even before their screens exist" {
+@test "O and S open their screens, Esc goes back to the list, q ends" {
 	tui_start
 	keys O
-	tui_wait 'OOM|oom'
-	keys Escape S
-	tui_wait '[Ss]ystem'
-	keys Escape q
+	tui_wait "^OOM: whom the kernel's OOM killer takes first"
+	tui_wait '^ +RANK +PID +SCORE'
+	keys Escape
+	tui_wait '^ +PID USER'
+	keys S
+	tui_wait '^System: where the memory goes'
+	tui_wait 'in parts that add up to it'
+	keys Escape
+	tui_wait '^ +PID USER'
+	keys q
 	tui_wait 'memtop-exit=0'
 }

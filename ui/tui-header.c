@@ -10,6 +10,7 @@
 #include "tui.h"
 
 #define HEADER_LINES 5
+#define HEADER_BAR_X 5	/* where the Mem and Swap bars start, after their labels and a space */
 
 struct header_part {
 	const struct fval *v;
@@ -99,12 +100,12 @@ static void header_memory(const struct snapshot *snap, const struct summary *sm,
 
 	snprintf(nums, sizeof nums, " %s total, %s used, %s available", header_size(a, sizeof a, &m[SYS_MEM_TOTAL]),
 		 header_size(b, sizeof b, &sm->used), header_size(c, sizeof c, &m[SYS_MEM_AVAILABLE]));
-	width = COLS - 6 - (int)strlen(nums);
+	width = COLS - HEADER_BAR_X - 2 - (int)strlen(nums);
 	if (width < 10)
-		width = COLS - 6;
+		width = COLS - HEADER_BAR_X - 2;
 	tui_put(y, 0, COLS, "Mem", STY_LABEL);
-	header_bar(y, 4, width, &m[SYS_MEM_TOTAL], parts, n);
-	tui_put(y, 6 + width, COLS, nums, STY_NORMAL);
+	header_bar(y, HEADER_BAR_X, width, &m[SYS_MEM_TOTAL], parts, n);
+	tui_put(y, HEADER_BAR_X + 2 + width, COLS, nums, STY_NORMAL);
 	if (LINES < 16)
 		return;
 	x = 5;
@@ -128,8 +129,8 @@ static void header_swap(const struct snapshot *snap, const struct summary *sm, i
 	if (m[SYS_SWAP_TOTAL].st == V_KNOWN && m[SYS_SWAP_TOTAL].u == 0) {
 		x = tui_put(y, x, COLS, " none", STY_NORMAL);
 	} else {
-		header_bar(y, 4, 20, &m[SYS_SWAP_TOTAL], &part, 1);
-		x = tui_printf(y, 27, COLS, STY_NORMAL, "%s of %s used, %s cached", header_size(a, sizeof a, &sm->swap_used),
+		header_bar(y, HEADER_BAR_X, 20, &m[SYS_SWAP_TOTAL], &part, 1);
+		x = tui_printf(y, HEADER_BAR_X + 23, COLS, STY_NORMAL, "%s of %s used, %s cached", header_size(a, sizeof a, &sm->swap_used),
 				 header_size(b, sizeof b, &m[SYS_SWAP_TOTAL]), header_size(c, sizeof c, &m[SYS_SWAP_CACHED]));
 	}
 	x = tui_put(y, x, COLS, "   Commit ", STY_LABEL);
@@ -154,8 +155,11 @@ static void header_paging(const struct snapshot *snap, int y)
 	if (!sys->pressure.known)
 		return;
 	x = tui_put(y, x, COLS, "   Pressure ", STY_LABEL);
-	tui_printf(y, x, COLS, STY_NORMAL, "some %.2f%% full %.2f%% (avg10)", sys->pressure.some.avg10,
-		     sys->pressure.has_full ? sys->pressure.full.avg10 : 0.0);
+	if (sys->pressure.has_full)
+		tui_printf(y, x, COLS, STY_NORMAL, "some %.2f%% full %.2f%% (avg10)", sys->pressure.some.avg10,
+			   sys->pressure.full.avg10);
+	else	/* no "full" line was read: unknown, not 0 */
+		tui_printf(y, x, COLS, STY_NORMAL, "some %.2f%% full - (avg10)", sys->pressure.some.avg10);
 }
 
 void tui_header_draw(struct tui *t)
