@@ -61,7 +61,8 @@ struct proc {
 
 	/* segments and mappings, present when SRC_SMAPS was read */
 	bool has_segments;
-	struct segment_totals seg;
+	struct segment_totals *seg;	/* allocated at the first smaps read, kept: most
+					   processes never have smaps read (480 bytes each) */
 	struct mapping *maps;		/* with SRC_MAPS_LIST */
 	size_t nmaps;
 	int smaps_errno;		/* why smaps could not be read, or 0 */

@@ -134,6 +134,7 @@ static void sampler_forget(struct sampler *s, struct proc *p)
 	for (size_t i = 0; i < p->nmaps; i++)
 		free(p->maps[i].path);
 	free(p->maps);
+	free(p->seg);
 	free(p->user);
 	free(p->comm);
 	free(p->cmdline);
@@ -736,7 +737,7 @@ static int sampler_smaps_cb(const struct smaps_vma *vma, void *ctx)
 		return 0;
 	}
 	seg = segment_classify(&s->cls, vma);
-	segment_totals_add(&p->seg, seg, vma);
+	segment_totals_add(p->seg, seg, vma);
 	s->nvma++;
 	for (size_t i = 0; i < sizeof sampler_summed / sizeof sampler_summed[0]; i++) {
 		enum smaps_field f = sampler_summed[i];
@@ -782,7 +783,9 @@ static void sampler_read_smaps(struct sampler *s, struct proc *p, bool keep_maps
 	int at, rc;
 
 	proc_clear_maps(p);
-	memset(&p->seg, 0, sizeof p->seg);
+	if (!p->seg)
+		p->seg = xmalloc(sizeof *p->seg);
+	memset(p->seg, 0, sizeof *p->seg);
 	memset(&s->rollup, 0, sizeof s->rollup);
 	s->rollup.known = ~0ull;
 	s->nvma = 0;
@@ -809,7 +812,7 @@ static void sampler_read_smaps(struct sampler *s, struct proc *p, bool keep_maps
 	p->smaps_errno = 0;
 	p->has_segments = true;
 	for (int i = 0; i < SEG_COUNT; i++)
-		fval_set_u(&p->f[FLD_SEG_TEXT + i], p->seg.v[i][SEGF_RSS]);
+		fval_set_u(&p->f[FLD_SEG_TEXT + i], p->seg->v[i][SEGF_RSS]);
 	p->smaps_time = s->now;
 	p->have |= SRC_SMAPS | (keep_maps ? SRC_MAPS_LIST : 0);
 	if (pss && s->nvma == 0) {	/* no mm any more: the process is exiting */

@@ -133,7 +133,7 @@ static void jsonout_segments(struct jsonw *w, const struct proc *p)
 		jsonw_key(w, segment_name(s));
 		jsonw_obj_begin(w);
 		for (int f = 0; f < SEGF_COUNT; f++)
-			jsonw_kv_u64(w, segment_figure_name(f), p->seg.v[s][f]);
+			jsonw_kv_u64(w, segment_figure_name(f), p->seg->v[s][f]);
 		jsonw_obj_end(w);
 	}
 	jsonw_obj_end(w);

@@ -117,8 +117,8 @@ static void mapsview_text_segments(FILE *out, const struct proc *p, enum unit u)
 	for (int s = 0; s < SEG_COUNT; s++) {
 		fprintf(out, "%-10s", segment_name(s));
 		for (int f = 0; f < SEGF_COUNT; f++) {
-			mapsview_size(out, p->seg.v[s][f], true, 7, u);
-			total[f] += p->seg.v[s][f];
+			mapsview_size(out, p->seg->v[s][f], true, 7, u);
+			total[f] += p->seg->v[s][f];
 		}
 		fputc('\n', out);
 	}

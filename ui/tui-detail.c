@@ -240,7 +240,7 @@ static void detail_segments(struct tui *t, const struct proc *p, int y)
 		tui_put(y + 1 + f, 0, COLS, figs[f], STY_LABEL);
 		x = 6;
 		for (int s = 0; s < SEG_COUNT; s++) {
-			units_compact(buf, sizeof buf, p->seg.v[s][f], t->unit);
+			units_compact(buf, sizeof buf, p->seg->v[s][f], t->unit);
 			x = tui_cell(y + 1 + f, x, 7, buf, strlen(buf), true, STY_NORMAL);
 		}
 	}
