@@ -1,7 +1,7 @@
 /* memhog: creates a known amount of a known kind of memory, says "ready", then sleeps
  * until killed, so live tests can compare memtop's figures with what it did.
  *
- *   memhog untouched|touched|small|large|shared|stack SIZE_MIB
+ *   memhog untouched|touched|small|large|shared|stack|swapped SIZE_MIB
  *   memhog fileread|filewrite [SIZE_MIB] FILE	(no SIZE_MIB or 0: the whole file)
  *   memhog devshm SIZE_MIB NAME
  *   memhog maps N
@@ -16,7 +16,9 @@
  * exits 1, and the test must raise it first (`ulimit -s`).
  * comm: the kernel keeps the first 15 bytes of NAME.
  * devshm: /dev/shm/NAME is removed on SIGTERM, SIGINT and SIGHUP; after SIGKILL the test
- * removes it. maps: vm.max_map_count (65530 by default) bounds N. */
+ * removes it. maps: vm.max_map_count (65530 by default) bounds N.
+ * swapped: SIZE_MIB of private anonymous memory written, then pushed out with
+ * MADV_PAGEOUT (Linux 5.4): in swap when the machine has swap, resident when not. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -37,7 +39,7 @@
 #define STACK_FRAME ((size_t)64 << 10)
 
 static const char memhog_usage[] =
-	"usage: memhog untouched|touched|small|large|shared|stack SIZE_MIB\n"
+	"usage: memhog untouched|touched|small|large|shared|stack|swapped SIZE_MIB\n"
 	"       memhog fileread|filewrite [SIZE_MIB] FILE\n"
 	"       memhog devshm SIZE_MIB NAME\n"
 	"       memhog maps N | comm NAME | adj VALUE\n";
@@ -287,6 +289,22 @@ static void memhog_adj(const char *value)
 	close(fd);
 }
 
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+
+/* Pages of distinct bytes (no same-filled page that zswap would keep apart), one mapping,
+ * reclaimed at once: the kernel writes them to swap and leaves swap entries behind. */
+static void memhog_swapped(size_t len)
+{
+	char *p = memhog_mmap(len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+
+	for (size_t i = 0; i < len; i += 64)
+		p[i] = (char)(i >> 12 ^ i >> 6);
+	if (madvise(p, len, MADV_PAGEOUT) != 0)
+		memhog_fail("madvise MADV_PAGEOUT");
+}
+
 static void memhog_sized(const char *mode, size_t mib)
 {
 	size_t len = mib * MIB;
@@ -308,6 +326,8 @@ static void memhog_sized(const char *mode, size_t mib)
 					 MAP_SHARED | MAP_ANONYMOUS, -1), len);
 	} else if (strcmp(mode, "stack") == 0) {
 		memhog_stack(mib);
+	} else if (strcmp(mode, "swapped") == 0) {
+		memhog_swapped(len);
 	} else {
 		memhog_usage_exit();
 	}
