@@ -202,6 +202,25 @@ rows() {
 	memtop_pid
 }
 
+@test "a storm of 60 resizes, then 500x200: still running, the whole list drawn" {
+	local i w h
+	tui_start
+	for ((i = 0; i < 60; i++)); do
+		w=$((1 + RANDOM % 200))
+		h=$((1 + RANDOM % 60))
+		tx resize-window -x "$w" -y "$h"
+		((i % 10)) || sleep 0.05
+	done
+	tx resize-window -x 500 -y 200
+	tui_wait '^ +PID USER'
+	memtop_pid
+	# 200 lines: the header, the titles and as many rows as there are processes (or 190)
+	[ "$(rows | wc -l)" -ge "$(($(ls -d /proc/[0-9]* | wc -l) > 150 ? 150 : $(ls -d /proc/[0-9]* | wc -l) / 2))" ]
+	screen | grep -Eq '^Mem +\[.* total'
+	keys q
+	tui_wait 'memtop-exit=0'
+}
+
 @test "q exits with status 0 and leaves the alternate screen" {
 	tui_start
 	keys q
