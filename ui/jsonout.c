@@ -4,6 +4,7 @@
 #include "jsonout.h"
 #include "segment.h"
 #include "smaps.h"
+#include "summary.h"
 
 #define SCHEMA "memtop/1"
 
@@ -54,7 +55,7 @@ static void jsonout_psi_line(struct jsonw *w, const char *key, const struct psi_
 static void jsonout_system(struct jsonw *w, const struct system *sys, const struct jsonout_extra *x)
 {
 	static const enum sys_id swap_ids[] = { SYS_SWAP_TOTAL, SYS_SWAP_FREE, SYS_SWAP_CACHED };
-	struct fval reclaim = { .st = V_UNKNOWN };
+	struct summary sm;
 
 	jsonw_key(w, "system");
 	jsonw_obj_begin(w);
@@ -66,14 +67,9 @@ static void jsonout_system(struct jsonw *w, const struct system *sys, const stru
 			continue;
 		jsonout_fval(w, sys_mem_name(i), &sys->mem[i], FT_BYTES);
 	}
-	if (sys->mem[SYS_CACHED].st == V_KNOWN && sys->mem[SYS_SHMEM].st == V_KNOWN) {
-		/* page cache that is not shmem: the part reclaim can take (dirty first written back) */
-		uint64_t c = sys->mem[SYS_CACHED].u, s = sys->mem[SYS_SHMEM].u;
-
-		reclaim.u = c > s ? c - s : 0;
-		reclaim.st = V_KNOWN;
-	}
-	jsonout_fval(w, "reclaimable_cache", &reclaim, FT_BYTES);
+	/* the header's and the report's "cache" (ui/summary.c): the page cache that is not shmem */
+	summary_compute(sys, &sm);
+	jsonout_fval(w, "reclaimable_cache", &sm.cache_droppable, FT_BYTES);
 	jsonw_obj_end(w);
 
 	jsonw_key(w, "swap");
