@@ -125,6 +125,12 @@ teardown() {
 	[ "$(jq .system.vm.swappiness <<<"$j")" -eq "$(cat /proc/sys/vm/swappiness)" ]
 	limit=$(awk '/^CommitLimit:/ {printf "%.0f\n", $2 * 1024}' /proc/meminfo)
 	[ "$(jq .system.commit.limit <<<"$j")" -eq "$limit" ]
+	# the droppable cache is Cached - Shmem of the same read; Cached is /proc's, give or take
+	# what moved since (1 % of RAM)
+	[ "$(jq '.system.mem | .reclaimable_cache == ([.cached - .shmem, 0] | max)' <<<"$j")" = true ]
+	cached=$(awk '/^Cached:/ {printf "%.0f\n", $2 * 1024}' /proc/meminfo)
+	d=$(($(jq .system.mem.cached <<<"$j") - cached))
+	[ "${d#-}" -le $((total / 100)) ]
 	if [ -r /proc/pressure/memory ]; then
 		[ "$(jq '.system.pressure.some | has("avg10")' <<<"$j")" = true ]
 	fi
