@@ -19,35 +19,12 @@
 #include "oomadj.h"
 #include "procdir.h"
 #include "procfs.h"
+#include "fixture.h"
 #include "tap.h"
 
 #define MIB (1024ull * 1024)
 
 static uint64_t page;
-
-static const char *fixture(const char *name, struct buf *b)
-{
-	char path[4096];
-	const char *dir = getenv("FIXTURES");
-
-	snprintf(path, sizeof path, "%s/%s", dir ? dir : "tests/fixtures", name);
-	if (procfs_read(AT_FDCWD, path, b) < 0) {
-		printf("# cannot read %s\n", path);
-		exit(99);
-	}
-	return b->data;
-}
-
-static void put(int dirfd, const char *path, const char *text)
-{
-	int fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
-		printf("# cannot write %s: %s\n", path, strerror(errno));
-		exit(99);
-	}
-	close(fd);
-}
 
 static int tmpdir(char *path, size_t n)
 {
@@ -132,9 +109,9 @@ static void fake_pid(int dirfd, int pid, char state, unsigned long flags, uint64
 	snprintf(text, sizeof text, "%d (fake %d) %c 1 1 1 0 -1 %lu 0 0 0 0 0 0 0 0 20 0 1 0 %llu 0 0\n",
 		 pid, pid, state, flags, (unsigned long long)start);
 	snprintf(path, sizeof path, "%d/stat", pid);
-	put(dirfd, path, text);
+	fixture_put(dirfd, path, text);
 	snprintf(path, sizeof path, "%d/oom_score_adj", pid);
-	put(dirfd, path, "0\n");
+	fixture_put(dirfd, path, "0\n");
 }
 
 static const char *fake_adj(int dirfd, int pid, struct buf *b)
@@ -436,12 +413,12 @@ static void test_cgroup_parse(void)
 	const char *path, *text;
 	size_t len;
 
-	text = fixture("oom/cgroup-hybrid", &b);
+	text = fixture_read("oom/cgroup-hybrid", &b);
 	is_int(cgroup_parse_proc(text, b.len, CGROUP_V1, &path, &len), 0, "cgroup: v1 memory line found");
 	ok(len > 12 && memcmp(path, "/process_api/", 13) == 0, "cgroup: its path");
 	is_int(cgroup_parse_proc(text, b.len, CGROUP_V2, &path, &len), 0, "cgroup: the v2 line of a hybrid");
 	ok(len == 1 && *path == '/', "cgroup: ... is the root");
-	text = fixture("oom/cgroup-v2", &b);
+	text = fixture_read("oom/cgroup-v2", &b);
 	is_int(cgroup_parse_proc(text, b.len, CGROUP_V1, &path, &len), -ENOENT, "cgroup: no v1 memory line in pure v2");
 	is_int(cgroup_parse_proc(text, b.len, CGROUP_V2, &path, &len), 0, "cgroup: v2 line");
 	ok(len == 43 && memcmp(path, "/user.slice/user-1000.slice/session-2.scope", 43) == 0, "cgroup: v2 path, no newline");
@@ -449,20 +426,20 @@ static void test_cgroup_parse(void)
 	ok(len == 4 && memcmp(path, "/a:b", 4) == 0, "cgroup: a path holding ':'");
 	is_int(cgroup_parse_proc("3:memoryx:/a\n1:xmemory:/b", 25, CGROUP_V1, &path, &len), -ENOENT, "cgroup: 'memory' must be a whole name");
 
-	text = fixture("shmem/mountinfo-hybrid", &b);
+	text = fixture_read("shmem/mountinfo-hybrid", &b);
 	cgroup_layout_parse(text, b.len, &l);
 	is_int(l.memory, CGROUP_V1, "layout: this machine's hybrid layout has memory on v1");
 	ok(l.hybrid, "layout: ... and says it is hybrid");
 	is_str(l.mount, "/sys/fs/cgroup/memory", "layout: v1 memory mount point");
 	ok(strstr(cgroup_layout_describe(&l), "hybrid") != NULL, "layout: described as hybrid");
 	cgroup_layout_free(&l);
-	text = fixture("shmem/mountinfo-v2", &b);
+	text = fixture_read("shmem/mountinfo-v2", &b);
 	cgroup_layout_parse(text, b.len, &l);
 	is_int(l.memory, CGROUP_V2, "layout: pure v2");
 	is_str(l.mount, "/sys/fs/cgroup", "layout: v2 mount point");
 	is_str(cgroup_relative(&l, "/user.slice/a"), "user.slice/a", "layout: path under a root mount");
 	cgroup_layout_free(&l);
-	text = fixture("oom/mountinfo-container", &b);
+	text = fixture_read("oom/mountinfo-container", &b);
 	cgroup_layout_parse(text, b.len, &l);
 	is_str(l.root, "/docker/4f1c", "layout: a container's mount root");
 	is_str(cgroup_relative(&l, "/docker/4f1c/app"), "app", "layout: path under the mount's root");
@@ -483,28 +460,28 @@ static void test_cgroup_files(void)
 	struct buf b = { 0 };
 	struct cgroup_mem m;
 
-	put(fd, "memory.max", "1073741824\n");
-	put(fd, "memory.current", "5000\n");
-	put(fd, "memory.swap.max", "max\n");
-	put(fd, "memory.oom.group", "1\n");
+	fixture_put(fd, "memory.max", "1073741824\n");
+	fixture_put(fd, "memory.current", "5000\n");
+	fixture_put(fd, "memory.swap.max", "max\n");
+	fixture_put(fd, "memory.oom.group", "1\n");
 	cgroup_read_mem(fd, CGROUP_V2, &b, &m);
 	ok(m.limit.st == V_KNOWN && m.limit.u == 1073741824, "v2: memory.max");
 	ok(m.usage.st == V_KNOWN && m.usage.u == 5000, "v2: memory.current");
 	is_int(m.swap_limit.st, V_NA, "v2: swap.max 'max' is no limit");
 	is_int(m.oom_group, 1, "v2: memory.oom.group");
-	put(fd, "memory.max", "max\n");
+	fixture_put(fd, "memory.max", "max\n");
 	cgroup_read_mem(fd, CGROUP_V2, &b, &m);
 	is_int(m.limit.st, V_NA, "v2: memory.max 'max' is no limit");
-	put(fd, "memory.limit_in_bytes", "9223372036854771712\n");
-	put(fd, "memory.usage_in_bytes", "4329472\n");
-	put(fd, "memory.swappiness", "0\n");
+	fixture_put(fd, "memory.limit_in_bytes", "9223372036854771712\n");
+	fixture_put(fd, "memory.usage_in_bytes", "4329472\n");
+	fixture_put(fd, "memory.swappiness", "0\n");
 	cgroup_read_mem(fd, CGROUP_V1, &b, &m);
 	is_int(m.limit.st, V_NA, "v1: the page counter's maximum is no limit");
 	ok(m.usage.u == 4329472 && m.swappiness.u == 0, "v1: usage and swappiness");
 	is_int(m.swap_limit.st, V_UNKNOWN, "v1: no memsw file, swap limit unknown");
 	is_int(m.oom_group, -1, "v1: no oom.group");
-	put(fd, "memory.limit_in_bytes", "536870912\n");
-	put(fd, "memory.memsw.limit_in_bytes", "805306368\n");
+	fixture_put(fd, "memory.limit_in_bytes", "536870912\n");
+	fixture_put(fd, "memory.memsw.limit_in_bytes", "805306368\n");
 	cgroup_read_mem(fd, CGROUP_V1, &b, &m);
 	ok(m.limit.st == V_KNOWN && m.limit.u == 536870912, "v1: a real limit");
 	ok(m.swap_limit.st == V_KNOWN && m.swap_limit.u == 268435456, "v1: memsw minus the limit is the swap it may add");
@@ -530,17 +507,17 @@ static void test_cgroup_order(void)
 	mkdirat(fd, "cg/box", 0755);
 	mkdirat(fd, "cg/box/inner", 0755);
 	mkdirat(fd, "cg/free", 0755);
-	put(fd, "cg/box/memory.max", "1073741824\n");
-	put(fd, "cg/box/memory.current", "123456\n");
-	put(fd, "cg/box/memory.swap.max", "0\n");
-	put(fd, "cg/box/inner/memory.max", "max\n");
-	put(fd, "cg/free/memory.max", "max\n");
+	fixture_put(fd, "cg/box/memory.max", "1073741824\n");
+	fixture_put(fd, "cg/box/memory.current", "123456\n");
+	fixture_put(fd, "cg/box/memory.swap.max", "0\n");
+	fixture_put(fd, "cg/box/inner/memory.max", "max\n");
+	fixture_put(fd, "cg/free/memory.max", "max\n");
 	mkdirat(fd, "proc/30", 0755);
 	mkdirat(fd, "proc/31", 0755);
 	mkdirat(fd, "proc/32", 0755);
-	put(fd, "proc/30/cgroup", "0::/box\n");
-	put(fd, "proc/31/cgroup", "0::/box/inner\n");
-	put(fd, "proc/32/cgroup", "0::/free\n");
+	fixture_put(fd, "proc/30/cgroup", "0::/box\n");
+	fixture_put(fd, "proc/31/cgroup", "0::/box/inner\n");
+	fixture_put(fd, "proc/32/cgroup", "0::/free\n");
 	procs[0] = fake_proc(30, 1, 700, 0, 100);
 	procs[1] = fake_proc(31, 2, 700, 50, 10);
 	procs[2] = fake_proc(32, 3, 700, 0, 10);

@@ -13,31 +13,8 @@
 #include "mountinfo.h"
 #include "procfs.h"
 #include "shmem.h"
+#include "fixture.h"
 #include "tap.h"
-
-static const char *fixture(const char *name, struct buf *b)
-{
-	char path[4096];
-	const char *dir = getenv("FIXTURES");
-
-	snprintf(path, sizeof path, "%s/%s", dir ? dir : "tests/fixtures", name);
-	if (procfs_read(AT_FDCWD, path, b) < 0) {
-		printf("# cannot read %s\n", path);
-		exit(99);
-	}
-	return b->data;
-}
-
-static void put(int dirfd, const char *path, const char *text)
-{
-	int fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
-		printf("# cannot write %s: %s\n", path, strerror(errno));
-		exit(99);
-	}
-	close(fd);
-}
 
 /* ---- /proc/sysvipc/shm ---- */
 
@@ -61,7 +38,7 @@ static void test_sysv(void)
 				  "         0      32768  1600     524288  1234  5678      2  1000  1000  1000  1000 1600000000 0 1600000000";
 	static const char bad[] = "key shmid size nattch\n1 2 3 4\nx 2 3 4\n5 6 7\n-1 9 10 11\n99999999999 1 1 1\n";
 	struct buf b = { 0 };
-	const char *text = fixture("shmem/sysvipc-shm", &b);
+	const char *text = fixture_read("shmem/sysvipc-shm", &b);
 	struct segs g = { .stop_at = -1 };
 
 	is_int(shmem_parse_sysv(text, b.len, take_seg, &g), 0, "sysv: the capture parses");
@@ -125,7 +102,7 @@ static void test_mountinfo(void)
 				  "\n"
 				  "5 1 0:7 /sub /d\\134\\040 rw - tmpfs none rw,size=1k";
 	struct buf b = { 0 };
-	const char *text = fixture("shmem/mountinfo-v2", &b);
+	const char *text = fixture_read("shmem/mountinfo-v2", &b);
 	struct mounts m = { 0 };
 
 	is_int(mountinfo_parse(text, b.len, take_mount, &m), 0, "mountinfo: the v2 sample parses");
@@ -140,7 +117,7 @@ static void test_mountinfo(void)
 	is_str(m.point[2], "/d\\ ", "mountinfo: last line without newline, escapes decoded");
 	is_str(m.root[2], "/sub", "mountinfo: mount root");
 	m = (struct mounts){ 0 };
-	text = fixture("shmem/mountinfo-hybrid", &b);
+	text = fixture_read("shmem/mountinfo-hybrid", &b);
 	is_int(mountinfo_parse(text, b.len, take_mount, &m), 0, "mountinfo: this machine's capture parses");
 	ok(mountinfo_has_opt("rw,memory", "memory") && !mountinfo_has_opt("rw,memoryx", "memory") &&
 	   !mountinfo_has_opt("rw,xmemory", "memory") && mountinfo_has_opt("memory", "memory"),
@@ -193,15 +170,15 @@ static void fake_proc_files(struct fake *f, int pid, uint64_t start, const char 
 	snprintf(text, sizeof text, "%d (p%d) S 1 1 1 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 %llu 0 0\n",
 		 pid, pid, (unsigned long long)start);
 	snprintf(path, sizeof path, "proc/%d/stat", pid);
-	put(f->fd, path, text);
+	fixture_put(f->fd, path, text);
 	snprintf(path, sizeof path, "proc/%d/maps", pid);
 	if (maps)
-		put(f->fd, path, maps);
+		fixture_put(f->fd, path, maps);
 	else
 		mkdirat(f->fd, path, 0755);	/* unreadable as a file */
 	snprintf(path, sizeof path, "proc/%d/smaps", pid);
 	if (smaps)
-		put(f->fd, path, smaps);
+		fixture_put(f->fd, path, smaps);
 }
 
 static void fake_setup(struct fake *f)
@@ -219,9 +196,9 @@ static void fake_setup(struct fake *f)
 	mkdirat(f->fd, "shm/sub", 0755);
 	memset(blob, 'x', sizeof blob);
 	blob[sizeof blob - 1] = '\0';
-	put(f->fd, "shm/orphan", blob);
-	put(f->fd, "shm/used", "0123456789");
-	put(f->fd, "shm/sub/nested", "y");
+	fixture_put(f->fd, "shm/orphan", blob);
+	fixture_put(f->fd, "shm/used", "0123456789");
+	fixture_put(f->fd, "shm/sub/nested", "y");
 	snprintf(f->shm, sizeof f->shm, "%s/shm", f->dir);
 	fstatat(f->fd, "shm/used", &st, 0);
 	f->used_ino = st.st_ino;
@@ -294,7 +271,7 @@ static void test_report(void)
 		 f.major, f.minor, (unsigned long long)f.orphan.st_ino, f.shm);
 	fake_proc_files(&f, 101, 5, reused, NULL);	/* the snapshot saw 101 started at 999 */
 	fake_proc_files(&f, 102, 7, NULL, NULL);
-	put(f.fd, "proc/sysvipc/shm", fixture("shmem/sysvipc-shm", &b));
+	fixture_put(f.fd, "proc/sysvipc/shm", fixture_read("shmem/sysvipc-shm", &b));
 	snprintf(mi, sizeof mi, "1 0 %u:%u / %s rw - tmpfs tmpfs rw,size=64k\n", f.major, f.minor, f.shm);
 	procs[0] = snap_proc(100, 500);
 	procs[1] = snap_proc(101, 999);

@@ -1,0 +1,52 @@
+/* Fixture files for the C unit tests: read from $FIXTURES (set by make check), else from
+ * tests/fixtures; scratch files written with fixture_put. A fixture that cannot be read or
+ * written ends the test with status 99 (automake's "hard error"). */
+#ifndef MEMTOP_TEST_FIXTURE_H
+#define MEMTOP_TEST_FIXTURE_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "procfs.h"
+
+/* Reads FIXTURES/name whole into b (NUL-terminated); returns b->data. */
+static inline const char *fixture_read(const char *name, struct buf *b)
+{
+	char path[4096];
+	const char *dir = getenv("FIXTURES");
+
+	snprintf(path, sizeof path, "%s/%s", dir ? dir : "tests/fixtures", name);
+	if (procfs_read(AT_FDCWD, path, b) < 0) {
+		printf("# cannot read %s\n", path);
+		exit(99);
+	}
+	return b->data;
+}
+
+/* The same as a malloc'd string of *len bytes, for tests that own and free it. */
+static inline char *fixture_dup(const char *name, size_t *len)
+{
+	struct buf b = { 0 };
+
+	fixture_read(name, &b);
+	*len = b.len;
+	return b.data;
+}
+
+/* Writes text to path (relative to dirfd), replacing what was there. */
+static inline void fixture_put(int dirfd, const char *path, const char *text)
+{
+	int fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		printf("# cannot write %s: %s\n", path, strerror(errno));
+		exit(99);
+	}
+	close(fd);
+}
+
+#endif
