@@ -99,6 +99,54 @@ check_sums() {
 	grep -Eq ' libs +/.*libc\.so' <<<"$output"
 }
 
+# check_rows PID: the text report's mapping rows against /proc/PID/smaps read at the same
+# time (the process stopped): address, perms, offset, device, inode and the figures the
+# process alone decides (SIZE, RSS, PR_DRT, SWAP, LOCKED), each formatted here as
+# units_compact formats it, with awk's printf (C's) for the decimals.
+check_rows() {
+	stop_proc "$1"
+	"$MEMTOP" -m -p "$1" >"$BATS_TEST_TMPDIR/text"
+	cp "/proc/$1/smaps" "$BATS_TEST_TMPDIR/smaps"
+	kill -CONT "$1"
+	awk '
+	function z(h) { sub(/^0+/, "", h); return h == "" ? "0" : h }
+	function fmt(kb,   v, i, s) {
+		if (kb == 0) return "0"
+		v = kb; i = 0
+		while (v >= 999.5) { v /= 1024; i++ }
+		s = substr("KMGTPE", i + 1, 1)
+		if (i == 0) return sprintf("%.0fK", v)
+		if (v < 9.995) return sprintf("%.2f%s", v, s)
+		if (v < 99.95) return sprintf("%.1f%s", v, s)
+		return sprintf("%.0f%s", v, s)
+	}
+	function out() { if (hdr != "") print hdr, fmt(f["Size:"]), fmt(f["Rss:"]), fmt(f["Private_Dirty:"]), fmt(f["Swap:"]), fmt(f["Locked:"]) }
+	/^[0-9a-f]+-[0-9a-f]+ / {
+		out(); split($1, a, "-")
+		hdr = z(a[1]) "-" z(a[2]) " " $2 " " $3 " " $4 " " $5
+		next
+	}
+	$3 == "kB" { f[$1] = $2 }
+	END { out() }' "$BATS_TEST_TMPDIR/smaps" >"$BATS_TEST_TMPDIR/want"
+	awk 'function z(h) { sub(/^0+/, "", h); return h == "" ? "0" : h }
+	rows { split($1, a, "-"); print z(a[1]) "-" z(a[2]), $2, $3, $4, $5, $6, $7, $12, $13, $15 }
+	$1 == "ADDRESS" { rows = 1 }' "$BATS_TEST_TMPDIR/text" >"$BATS_TEST_TMPDIR/got"
+	diff "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+	grep -qx "$(wc -l <"$BATS_TEST_TMPDIR/want") mappings" "$BATS_TEST_TMPDIR/text"
+	# every row has the header's widths up to the path
+	awk 'rows && length($0) < w { exit 1 } $1 == "ADDRESS" { rows = 1; w = index($0, "PATH") - 1 }' "$BATS_TEST_TMPDIR/text"
+}
+
+@test "text report rows: each mapping as smaps has it, figures in compact units" {
+	start_hog small 50
+	check_rows "$HOG_PID"
+	grep -Eq ' [0-9]+\.[0-9]M .* heap +\[heap\]$' "$BATS_TEST_TMPDIR/text"
+	stop_hogs
+	start_hog large 5	# the kernel merges the 5 mappings into one of 5 MiB and change
+	check_rows "$HOG_PID"
+	grep -Eq ' [0-9]\.[0-9][0-9]M .* anon_mmap +$' "$BATS_TEST_TMPDIR/text"
+}
+
 @test "-s sorts the mapping table; the address order is the default" {
 	start_hog large 20
 	"$MEMTOP" -bJ -m -p "$HOG_PID" | jq '[.processes[0].maps[].start | ltrimstr("") ]' >"$BATS_TEST_TMPDIR/a"

@@ -11,7 +11,12 @@
 #include "segment.h"
 #include "smaps.h"
 
-#define MAPSVIEW_NEED (SRC_CMDLINE | SRC_STATUS | SRC_ROLLUP | SRC_SMAPS | SRC_MAPS_LIST)
+/* The text report shows no PSS figure of the process: its status figures come from status,
+ * the rest from smaps. JSON writes every field, Pss_Anon/File/Shmem among them, and those only
+ * smaps_rollup has (smaps gives each mapping's Pss whole, and rounds it to kB per mapping): a
+ * second walk of the page tables that the text report does not pay for. */
+#define MAPSVIEW_NEED_TEXT (SRC_CMDLINE | SRC_STATUS | SRC_SMAPS | SRC_MAPS_LIST)
+#define MAPSVIEW_NEED_JSON (MAPSVIEW_NEED_TEXT | SRC_ROLLUP)
 
 /* The status figures, in the order /proc/PID/status lists them. */
 static const struct {
@@ -25,46 +30,65 @@ static const struct {
 	{ "VmPTE", FLD_PTE }, { "VmSwap", FLD_SWAP },
 };
 
-uint64_t mapsview_figure(const struct mapping *m, enum field_id id, bool *known)
+/* The smaps figures a field is made of, per mapping: a + b (b == a: just a). */
+struct mapsview_pair {
+	enum smaps_field a, b;
+};
+
+static bool mapsview_pair(enum field_id id, struct mapsview_pair *pr)
 {
 	static const struct {
 		enum field_id id;
-		enum smaps_field a, b;	/* figure = a + b (b == a: just a) */
+		struct mapsview_pair pr;
 	} map[] = {
-		{ FLD_VIRT, SMAPS_SIZE, SMAPS_SIZE }, { FLD_RSS, SMAPS_RSS, SMAPS_RSS },
-		{ FLD_PSS, SMAPS_PSS, SMAPS_PSS }, { FLD_USS, SMAPS_PRIVATE_CLEAN, SMAPS_PRIVATE_DIRTY },
-		{ FLD_SWAP, SMAPS_SWAP, SMAPS_SWAP }, { FLD_SWAP_PSS, SMAPS_SWAP_PSS, SMAPS_SWAP_PSS },
-		{ FLD_LOCKED, SMAPS_LOCKED, SMAPS_LOCKED }, { FLD_ANON, SMAPS_ANONYMOUS, SMAPS_ANONYMOUS },
-		{ FLD_DIRTY, SMAPS_PRIVATE_DIRTY, SMAPS_SHARED_DIRTY },
+		{ FLD_VIRT, { SMAPS_SIZE, SMAPS_SIZE } }, { FLD_RSS, { SMAPS_RSS, SMAPS_RSS } },
+		{ FLD_PSS, { SMAPS_PSS, SMAPS_PSS } }, { FLD_USS, { SMAPS_PRIVATE_CLEAN, SMAPS_PRIVATE_DIRTY } },
+		{ FLD_SWAP, { SMAPS_SWAP, SMAPS_SWAP } }, { FLD_SWAP_PSS, { SMAPS_SWAP_PSS, SMAPS_SWAP_PSS } },
+		{ FLD_LOCKED, { SMAPS_LOCKED, SMAPS_LOCKED } }, { FLD_ANON, { SMAPS_ANONYMOUS, SMAPS_ANONYMOUS } },
+		{ FLD_DIRTY, { SMAPS_PRIVATE_DIRTY, SMAPS_SHARED_DIRTY } },
 	};
 
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
-		uint64_t need = (1ull << map[i].a) | (1ull << map[i].b);
-
-		if (map[i].id != id)
-			continue;
-		*known = (m->known & need) == need;
-		return m->val[map[i].a] + (map[i].a != map[i].b ? m->val[map[i].b] : 0);
+		if (map[i].id == id) {
+			*pr = map[i].pr;
+			return true;
+		}
 	}
+	return false;
+}
+
+static uint64_t mapsview_pair_value(const struct mapping *m, struct mapsview_pair pr, bool *known)
+{
+	uint64_t need = (1ull << pr.a) | (1ull << pr.b);
+
+	*known = (m->known & need) == need;
+	return m->val[pr.a] + (pr.a != pr.b ? m->val[pr.b] : 0);
+}
+
+uint64_t mapsview_figure(const struct mapping *m, enum field_id id, bool *known)
+{
+	struct mapsview_pair pr;
+
+	if (mapsview_pair(id, &pr))
+		return mapsview_pair_value(m, pr, known);
 	*known = false;
 	return 0;
 }
 
 bool mapsview_sortable(enum field_id id)
 {
-	struct mapping m = { .known = ~0ull };
-	bool known;
+	struct mapsview_pair pr;
 
-	mapsview_figure(&m, id, &known);
-	return known;
+	return mapsview_pair(id, &pr);
 }
 
+/* The field is looked up once, not at each of the n log n comparisons. */
 static int mapsview_cmp(const void *a, const void *b, void *arg)
 {
 	const struct mapping *x = a, *y = b;
-	enum field_id id = *(const enum field_id *)arg;
+	struct mapsview_pair pr = *(const struct mapsview_pair *)arg;
 	bool kx, ky;
-	uint64_t vx = mapsview_figure(x, id, &kx), vy = mapsview_figure(y, id, &ky);
+	uint64_t vx = mapsview_pair_value(x, pr, &kx), vy = mapsview_pair_value(y, pr, &ky);
 
 	if (kx != ky)
 		return kx ? -1 : 1;
@@ -75,7 +99,10 @@ static int mapsview_cmp(const void *a, const void *b, void *arg)
 
 void mapsview_sort(struct mapping *maps, size_t n, enum field_id id)
 {
-	qsort_r(maps, n, sizeof *maps, mapsview_cmp, &id);
+	struct mapsview_pair pr;
+
+	if (mapsview_pair(id, &pr))
+		qsort_r(maps, n, sizeof *maps, mapsview_cmp, &pr);
 }
 
 static void mapsview_size(FILE *out, uint64_t v, bool known, int width, enum unit u)
@@ -140,24 +167,141 @@ static const struct {
 	{ "SWPPSS", SMAPS_SWAP_PSS, SMAPS_SWAP_PSS }, { "LOCKED", SMAPS_LOCKED, SMAPS_LOCKED },
 };
 
+/* The mapping rows are most of -m's output: 60,000 of them for a big process, 10 figures
+ * each. Going through printf and units_compact's snprintf for each was about a fifth of the
+ * run, so the rows are written by hand into one line, byte for byte what the format strings
+ * "%0*llx-%0*llx %s %08llx %02x:%02x %8llu", " %6s" and " %-9s " would make. */
+
+/* Appends v in hex, lower case, zero-padded to at least width digits. */
+static char *mapsview_put_hex(char *o, uint64_t v, int width)
+{
+	int n = 1;
+
+	while (n < 16 && v >> (n * 4))
+		n++;
+	if (n < width)
+		n = width;
+	for (int i = n - 1; i >= 0; i--, v >>= 4)
+		o[i] = "0123456789abcdef"[v & 15];
+	return o + n;
+}
+
+/* Writes v in decimal at o; returns the number of digits. */
+static size_t mapsview_dec(char *o, uint64_t v)
+{
+	char t[20];
+	size_t n = 0;
+
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		o[i] = t[n - 1 - i];
+	return n;
+}
+
+/* Appends s right-aligned in width columns (never cut, as "%*s"). */
+static char *mapsview_put_right(char *o, const char *s, size_t len, size_t width)
+{
+	for (size_t i = len; i < width; i++)
+		*o++ = ' ';
+	memcpy(o, s, len);
+	return o + len;
+}
+
+/* units_compact's text for a figure, into buf (32 bytes); returns its length. smaps counts
+ * in whole KiB: those below 1000 MiB, the figures of nearly every mapping, are formatted here
+ * with integers, the rest by units_compact. In auto units, below 1000 KiB that is the number
+ * of KiB ("%.0fK" of a whole number); from there to 999.5 MiB it is v = KiB / 1024, written
+ * with 2, 1 or 0 decimals as v is below 9.995, 99.95 or not (the same double comparisons
+ * units_sig3 makes), and rounded as printf rounds: the exact value of v, ties to even. */
+static size_t mapsview_units(char *buf, uint64_t bytes, enum unit u)
+{
+	uint64_t kib = bytes >> 10, q, scale;
+	double v;
+	size_t n;
+	int dec;
+
+	if (u == UNIT_KIB)
+		return mapsview_dec(buf, kib);
+	if (u != UNIT_AUTO || (bytes & 1023))
+		goto slow;
+	if (kib < 1000) {
+		n = kib ? mapsview_dec(buf, kib) : 0;
+		buf[n++] = kib ? 'K' : '0';
+		return n;
+	}
+	v = kib / 1024.0;
+	if (v >= 999.5)
+		goto slow;
+	dec = v < 9.995 ? 2 : v < 99.95 ? 1 : 0;
+	scale = dec == 2 ? 100 : dec == 1 ? 10 : 1;
+	q = kib * scale;
+	q = (q >> 10) + ((q & 1023) > 512 || ((q & 1023) == 512 && ((q >> 10) & 1)));
+	n = mapsview_dec(buf, q / scale);
+	if (dec) {
+		buf[n++] = '.';
+		if (dec == 2)
+			buf[n++] = (char)('0' + q % 100 / 10);
+		buf[n++] = (char)('0' + q % 10);
+	}
+	buf[n++] = 'M';
+	return n;
+slow:
+	units_compact(buf, 32, bytes, u);
+	return strlen(buf);
+}
+
 static void mapsview_text_mapping(FILE *out, const struct mapping *m, int aw, enum unit u)
 {
-	char range[48], path[4096 * 4];
+	/* before the path at most 94 bytes of address, perms, offset, device and inode, 10
+	 * figures of up to 1 + 20 and 11 of segment: 315; the path then takes what sanitize_term
+	 * writes into 4096 * 4 bytes, and " (deleted)\n" follows */
+	char line[512 + 4096 * 4 + 16], num[32], *o = line;
+	const char *seg = segment_name(m->seg);
+	size_t n;
 
-	snprintf(range, sizeof range, "%0*llx-%0*llx", aw, (unsigned long long)m->start, aw,
-		 (unsigned long long)m->end);
-	fprintf(out, "%s %s %08llx %02x:%02x %8llu", range, m->perms, (unsigned long long)m->offset,
-		m->dev_major, m->dev_minor, (unsigned long long)m->inode);
-	for (size_t c = 0; c < sizeof mapsview_cols / sizeof mapsview_cols[0]; c++)
-		mapsview_size(out, m->val[mapsview_cols[c].a], m->known & (1ull << mapsview_cols[c].a), 6, u);
-	fprintf(out, " %-9s ", segment_name(m->seg));
-	if (m->path) {
-		sanitize_term(path, sizeof path, m->path, strlen(m->path), 4096);
-		fputs(path, out);
-		if (m->deleted)
-			fputs(" (deleted)", out);
+	o = mapsview_put_hex(o, m->start, aw);
+	*o++ = '-';
+	o = mapsview_put_hex(o, m->end, aw);
+	*o++ = ' ';
+	n = strnlen(m->perms, sizeof m->perms);
+	memcpy(o, m->perms, n);
+	o += n;
+	*o++ = ' ';
+	o = mapsview_put_hex(o, m->offset, 8);
+	*o++ = ' ';
+	o = mapsview_put_hex(o, m->dev_major, 2);
+	*o++ = ':';
+	o = mapsview_put_hex(o, m->dev_minor, 2);
+	*o++ = ' ';
+	o = mapsview_put_right(o, num, mapsview_dec(num, m->inode), 8);
+	for (size_t c = 0; c < sizeof mapsview_cols / sizeof mapsview_cols[0]; c++) {
+		*o++ = ' ';
+		if (m->known & (1ull << mapsview_cols[c].a))
+			n = mapsview_units(num, m->val[mapsview_cols[c].a], u);
+		else
+			num[0] = '-', n = 1;
+		o = mapsview_put_right(o, num, n, 6);
 	}
-	fputc('\n', out);
+	*o++ = ' ';
+	n = strlen(seg);
+	memcpy(o, seg, n);
+	o += n;
+	for (; n < 9; n++)
+		*o++ = ' ';
+	*o++ = ' ';
+	if (m->path) {
+		sanitize_term(o, 4096 * 4, m->path, strlen(m->path), 4096);
+		o += strlen(o);
+		if (m->deleted) {
+			memcpy(o, " (deleted)", 10);
+			o += 10;
+		}
+	}
+	*o++ = '\n';
+	fwrite(line, 1, (size_t)(o - line), out);
 }
 
 static void mapsview_text_maps(FILE *out, const struct proc *p, enum unit u)
@@ -241,7 +385,7 @@ static int mapsview_emit(struct snapshot *snap, long i, void *ctx)
 
 int mapsview_run(const struct run_config *rc)
 {
-	struct sample_request req = { MAPSVIEW_NEED, run_selection(rc), 0 };
+	struct sample_request req = { rc->json ? MAPSVIEW_NEED_JSON : MAPSVIEW_NEED_TEXT, run_selection(rc), 0 };
 	struct mapsview m = { .rc = rc };
 	int status;
 
