@@ -58,7 +58,19 @@ struct smaps_parser {
 	unsigned next_field;	/* fields come in kernel order: look here first */
 	int stopped;		/* the callback's non-zero value */
 	unsigned long errors;
+	unsigned char by_hash[64];	/* smaps_name_hash slot -> field + 1 (0: none) */
+	struct {
+		uint64_t word[2], mask[2];	/* "Name:" padded to 16 bytes, and which count */
+	} name16[SMAPS_NFIELDS];
 };
+
+/* Slot of a field name in by_hash. No two kernel names share length, first and last
+ * byte, and this mix of the three sends each to a slot of its own (test_fields_reversed
+ * finds every name), so a name off the kernel order, or unknown, costs one memcmp. */
+static unsigned smaps_name_hash(const char *s, size_t len)
+{
+	return (unsigned)(len + (unsigned char)s[0] * 12u + (unsigned char)s[len - 1] * 7u) & 63;
+}
 
 const char *smaps_field_kernel_name(enum smaps_field f)
 {
@@ -83,6 +95,18 @@ struct smaps_parser *smaps_parser_create(smaps_vma_cb cb, void *ctx)
 		return NULL;
 	}
 	p->line_cap = p->path_cap = SMAPS_BUF_INITIAL;
+	for (unsigned f = 0; f < SMAPS_NFIELDS; f++) {
+		char word[16] = "", mask[16] = "";
+
+		p->by_hash[smaps_name_hash(smaps_fields[f].kernel, smaps_fields[f].len)] =
+			(unsigned char)(f + 1);
+		/* the longest name, Private_Hugetlb, and its ':' just fill the 16 bytes */
+		memcpy(word, smaps_fields[f].kernel, smaps_fields[f].len);
+		word[smaps_fields[f].len] = ':';
+		memset(mask, 0xff, smaps_fields[f].len + 1);
+		memcpy(p->name16[f].word, word, sizeof(word));
+		memcpy(p->name16[f].mask, mask, sizeof(mask));
+	}
 	p->path[0] = '\0';
 	p->vma.path = p->path;
 	p->cb = cb;
@@ -171,31 +195,25 @@ static const char *smaps_skip_blanks(const char *s, const char *end)
 		s++;
 	return s;
 }
-static int smaps_hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+/* Hex digit value + 1, 0 for other bytes: a table, as every header has about 40 digits. */
+static const unsigned char smaps_hex_val[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+	['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+	['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
 
 /* 1 to 16 hex digits: more cannot be a 64-bit value, so the line is not a header. */
 static bool smaps_hex(const char **sp, const char *end, uint64_t *out)
 {
-	const char *s = *sp;
+	const char *s = *sp, *stop = end - s > 16 ? s + 16 : end;
 	uint64_t v = 0;
-	int d;
+	unsigned d;
 
-	while (s < end && (d = smaps_hex_digit(*s)) >= 0) {
-		if (s - *sp == 16)
-			return false;
-		v = v << 4 | (uint64_t)d;
+	while (s < stop && (d = smaps_hex_val[(unsigned char)*s]) != 0) {
+		v = v << 4 | (d - 1);
 		s++;
 	}
-	if (s == *sp)
+	if (s == *sp || (s < end && smaps_hex_val[(unsigned char)*s]))
 		return false;
 	*sp = s;
 	*out = v;
@@ -240,13 +258,31 @@ static bool smaps_char(const char **sp, const char *end, char c)
 	return true;
 }
 
+/* Skips spaces, eight at a time where the byte order allows: the kernel pads every value
+ * to the same column, 10 to 20 spaces after the name, and a header's path likewise. */
+static const char *smaps_skip_spaces(const char *s, const char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (end - s >= 8) {
+		uint64_t w;
+
+		memcpy(&w, s, sizeof(w));
+		w ^= UINT64_C(0x2020202020202020);
+		if (w)
+			return s + (__builtin_ctzll(w) >> 3);
+		s += 8;
+	}
+#endif
+	while (s < end && *s == ' ')
+		s++;
+	return s;
+}
+
 /* One or more spaces between header fields. */
 static bool smaps_spaces(const char **sp, const char *end)
 {
-	const char *s = *sp;
+	const char *s = smaps_skip_spaces(*sp, end);
 
-	while (s < end && *s == ' ')
-		s++;
 	if (s == *sp)
 		return false;
 	*sp = s;
@@ -421,19 +457,13 @@ static void smaps_set_vmflags(struct smaps_vma *v, const char *s, const char *en
 
 static int smaps_field_lookup(struct smaps_parser *p, const char *name, size_t len)
 {
-	unsigned i;
+	unsigned slot = p->by_hash[smaps_name_hash(name, len)];
+	unsigned f = slot - 1;
 
-	for (i = 0; i < SMAPS_NFIELDS; i++) {
-		unsigned f = p->next_field + i;
-
-		if (f >= SMAPS_NFIELDS)
-			f -= SMAPS_NFIELDS;
-		if (smaps_fields[f].len == len && memcmp(smaps_fields[f].kernel, name, len) == 0) {
-			p->next_field = f + 1 < SMAPS_NFIELDS ? f + 1 : 0;
-			return (int)f;
-		}
-	}
-	return -1;
+	if (!slot || smaps_fields[f].len != len || memcmp(smaps_fields[f].kernel, name, len) != 0)
+		return -1;
+	p->next_field = f + 1 < SMAPS_NFIELDS ? f + 1 : 0;
+	return (int)f;
 }
 
 static int smaps_field_line(struct smaps_parser *p, const char *s, size_t n, size_t name_len)
@@ -487,6 +517,46 @@ static int smaps_line(struct smaps_parser *p, const char *s, size_t n, bool cut)
 	return smaps_header_line(p, s, n, cut);
 }
 
+/* Nearly every line is "Name:   1234 kB\n" for the field that comes next in kernel order:
+ * this reads such a line in one pass, without a memchr for its '\n' first. Returns the
+ * bytes it took, '\n' included, or 0 when the line is anything else, or not whole in the
+ * buffer: smaps_line then takes it, and would read it the same way (smaps_set_value with
+ * SMAPS_VALUE_OK). Only while a VMA is open and no line is pending. */
+static size_t smaps_fast_field(struct smaps_parser *p, const char *s, size_t len)
+{
+	unsigned f = p->next_field;
+	size_t name_len = smaps_fields[f].len, n;
+	const char *end = s + len, *q, *digits, *lim;
+	uint64_t kb = 0, bit = (uint64_t)1 << f;
+
+	if (len >= 16) {
+		uint64_t w[2];
+
+		memcpy(w, s, sizeof(w));
+		if (((w[0] ^ p->name16[f].word[0]) & p->name16[f].mask[0]) |
+		    ((w[1] ^ p->name16[f].word[1]) & p->name16[f].mask[1]))
+			return 0;
+	} else if (len <= name_len || s[name_len] != ':' ||
+		   memcmp(s, smaps_fields[f].kernel, name_len) != 0) {
+		return 0;
+	}
+	q = smaps_skip_spaces(s + name_len + 1, end);
+	/* 19 digits cannot overflow; a longer number goes the careful way */
+	lim = end - q > 19 ? q + 19 : end;
+	for (digits = q; q < lim && (unsigned char)(*q - '0') < 10; q++)
+		kb = kb * 10 + (unsigned char)(*q - '0');
+	if (q == digits || end - q < 4 || memcmp(q, " kB\n", 4) != 0 || kb > UINT64_MAX / 1024)
+		return 0;
+	n = (size_t)(q + 3 - s);	/* the line without its '\n' */
+	if (n > SMAPS_LINE_MAX)
+		return 0;
+	p->vma.val[f] = kb * 1024;
+	p->vma.known |= bit;
+	p->vma.invalid &= ~bit;
+	p->next_field = f + 1 < SMAPS_NFIELDS ? f + 1 : 0;
+	return n + 1;
+}
+
 /* Keeps the start of a line whose end has not arrived yet. */
 static void smaps_gather(struct smaps_parser *p, const char *s, size_t n)
 {
@@ -521,9 +591,20 @@ int smaps_parser_feed(struct smaps_parser *p, const char *buf, size_t len)
 	int err = 0, rc;
 
 	while (len > 0 && !p->stopped) {
-		const char *nl = memchr(buf, '\n', len);
-		size_t n = nl ? (size_t)(nl - buf) : len;
+		const char *nl;
+		size_t n;
 
+		if (p->have_vma && !smaps_pending(p)) {
+			/* takes nothing but field lines: have_vma, pending and stopped stay */
+			while (len > 0 && (n = smaps_fast_field(p, buf, len)) > 0) {
+				buf += n;
+				len -= n;
+			}
+			if (!len)
+				break;
+		}
+		nl = memchr(buf, '\n', len);
+		n = nl ? (size_t)(nl - buf) : len;
 		if (!nl) {
 			smaps_gather(p, buf, n);
 			break;
