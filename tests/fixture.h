@@ -19,8 +19,8 @@ static inline const char *fixture_read(const char *name, struct buf *b)
 	char path[4096];
 	const char *dir = getenv("FIXTURES");
 
-	snprintf(path, sizeof path, "%s/%s", dir ? dir : "tests/fixtures", name);
-	if (procfs_read(AT_FDCWD, path, b) < 0) {
+	if (snprintf(path, sizeof path, "%s/%s", dir ? dir : "tests/fixtures", name) >= (int)sizeof path ||
+	    procfs_read(AT_FDCWD, path, b) < 0) {
 		printf("# cannot read %s\n", path);
 		exit(99);
 	}

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "tap.h"
 #include "segment.h"
 
@@ -272,31 +273,14 @@ static void test_figures(void)
 	is_int(f, SEGF_COUNT, "an invalid segment adds nothing");
 }
 
+/* A fixture under tests/fixtures/smaps/, whole, as a malloc'd string. */
 static char *fixture(const char *name, size_t *len)
 {
-	const char *dir = getenv("FIXTURES");
-	char path[4096];
-	char *buf = NULL;
-	FILE *f;
-	long n;
+	char path[256];
 
-	snprintf(path, sizeof(path), "%s/smaps/%s", dir ? dir : "tests/fixtures", name);
-	f = fopen(path, "rb");
-	if (f && fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc((size_t)n + 1);
-		if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n) {
-			buf[n] = '\0';
-			*len = (size_t)n;
-		} else {
-			free(buf);
-			buf = NULL;
-		}
-	}
-	if (f)
-		fclose(f);
-	if (!buf)
-		ok(0, "fixture %s readable", path);
-	return buf;
+	if (snprintf(path, sizeof path, "smaps/%s", name) >= (int)sizeof path)
+		return NULL;
+	return fixture_dup(path, len);
 }
 
 static void test_odd_names(void)

@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "fixture.h"
 #include "tap.h"
 #include "smaps.h"
 
@@ -131,31 +132,14 @@ static struct outcome parse_chunks(const char *buf, size_t len, size_t chunk, st
 /* Parses a string literal (embedded NULs count) in one piece. */
 #define PARSE(lit, rs) parse_chunks(lit, sizeof(lit) - 1, 0, rs)
 
+/* A fixture under tests/fixtures/smaps/, whole, as a malloc'd string. */
 static char *fixture(const char *name, size_t *len)
 {
-	const char *dir = getenv("FIXTURES");
-	char path[4096];
-	char *buf = NULL;
-	FILE *f;
-	long n;
+	char path[256];
 
-	snprintf(path, sizeof(path), "%s/smaps/%s", dir ? dir : "tests/fixtures", name);
-	f = fopen(path, "rb");
-	if (f && fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc((size_t)n + 1);
-		if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n) {
-			buf[n] = '\0';
-			*len = (size_t)n;
-		} else {
-			free(buf);
-			buf = NULL;
-		}
-	}
-	if (f)
-		fclose(f);
-	if (!buf)
-		ok(0, "fixture %s readable", path);
-	return buf;
+	if (snprintf(path, sizeof path, "smaps/%s", name) >= (int)sizeof path)
+		return NULL;
+	return fixture_dup(path, len);
 }
 
 static void test_field_names(void)
