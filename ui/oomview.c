@@ -515,13 +515,12 @@ static void oomview_page_lines(struct tui_page *pg, const char *text, size_t len
 	}
 }
 
-static void oomview_page_build(struct tui_page *pg, struct sampler *s, struct snapshot *snap, enum unit u)
+static void oomview_page_build(struct tui_page *pg, struct snapshot *snap, enum unit u)
 {
 	static struct oom_report *r;	/* kept for the view's life: it holds the cgroup layout */
 	struct run_config rc = { .unit = u };
 	struct oomview_rows rows = { 0 };
 	struct oomview v = { .rc = &rc, .snap = snap, .rows = &rows };
-	unsigned need = SRC_STATUS | fields[FLD_OOM].src | fields[FLD_OOM_ADJ].src;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *mem;
@@ -530,8 +529,6 @@ static void oomview_page_build(struct tui_page *pg, struct sampler *s, struct sn
 		tui_page_add(pg, STY_ERROR, "cannot read /proc: %s", strerror(errno));
 		return;
 	}
-	for (size_t i = 0; i < snap->nprocs; i++)
-		sampler_fill(s, snap->procs[i], need, RUN_REUSE_MAX_AGE);
 	oom_report_update(r, snap);
 	v.r = r;
 	rows.at = xreallocarray(NULL, r->neligible ? r->neligible : 1, sizeof *rows.at);
@@ -550,6 +547,7 @@ static void oomview_page_build(struct tui_page *pg, struct sampler *s, struct sn
 const struct tui_page_source oomview_page = {
 	.title = "OOM: whom the kernel's OOM killer takes first, and why",
 	.need = SRC_STATUS | SRC_CMDLINE,
+	.fill = SRC_STATUS | SRC_OOM,	/* badness parts, oom_score, oom_score_adj */
 	.build = oomview_page_build,
 	.select = true,		/* a: set the selected process's oom_score_adj */
 };

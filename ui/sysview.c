@@ -474,12 +474,11 @@ static void sysview_page_lines(struct tui_page *pg, const char *text, size_t len
 	}
 }
 
-static void sysview_page_build(struct tui_page *pg, struct sampler *s, struct snapshot *snap, enum unit u)
+static void sysview_page_build(struct tui_page *pg, struct snapshot *snap, enum unit u)
 {
 	static struct shmem_report *shm;	/* kept for the view's life */
 	struct run_config rc = { .unit = u };
 	struct sysview v = { .rc = &rc, .snap = snap };
-	unsigned need = fields[FLD_PSS_SHMEM].src | fields[FLD_SHMEM].src;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *mem;
@@ -488,8 +487,6 @@ static void sysview_page_build(struct tui_page *pg, struct sampler *s, struct sn
 		tui_page_add(pg, STY_ERROR, "cannot read /proc: %s", strerror(errno));
 		return;
 	}
-	for (size_t i = 0; i < snap->nprocs; i++)
-		sampler_fill(s, snap->procs[i], need, RUN_REUSE_MAX_AGE);
 	sysmem_compute(snap, &v.sm);
 	shmem_report_update(shm, snap);
 	v.shm = shm;
@@ -508,5 +505,6 @@ static void sysview_page_build(struct tui_page *pg, struct sampler *s, struct sn
 const struct tui_page_source sysview_page = {
 	.title = "System: where the memory goes",
 	.need = SRC_STATUS | SRC_ROLLUP,
+	.fill = SRC_STATUS | SRC_ROLLUP,	/* shmem, pss_shmem: attribution */
 	.build = sysview_page_build,
 };

@@ -75,10 +75,6 @@ static unsigned keys_help(struct tui *t, int key)
 
 static unsigned keys_analysis(struct tui *t, const struct tui_page_source *src, const struct tui_screen *scr)
 {
-	if (!src) {
-		tui_message(t, true, "the %s screen is not built yet", scr->name);
-		return TR_REDRAW;
-	}
 	t->analysis_src = src;
 	tui_push(t, scr);
 	return TR_REDRAW;
@@ -86,12 +82,12 @@ static unsigned keys_analysis(struct tui *t, const struct tui_page_source *src, 
 
 static unsigned keys_oom(struct tui *t, int key)
 {
-	return keys_analysis(t, tui_oom_page, &tui_oom_screen);
+	return keys_analysis(t, &oomview_page, &tui_oom_screen);
 }
 
 static unsigned keys_system(struct tui *t, int key)
 {
-	return keys_analysis(t, tui_system_page, &tui_system_screen);
+	return keys_analysis(t, &sysview_page, &tui_system_screen);
 }
 
 static unsigned keys_sample(struct tui *t, int key)

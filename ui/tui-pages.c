@@ -8,11 +8,6 @@
 /* the one page with a selection is the OOM screen, and a is what it selects for */
 #define SELECT_HINTS "Up/Down select  a set oom_score_adj  Esc back  ? help"
 
-/* Issue 5: the sources ui/oomview.c and ui/sysview.c provide. */
-extern const struct tui_page_source oomview_page, sysview_page;
-const struct tui_page_source *const tui_oom_page = &oomview_page;
-const struct tui_page_source *const tui_system_page = &sysview_page;
-
 static void help_open(struct tui *t)
 {
 	tui_keys_help(t, &t->help);
@@ -71,7 +66,9 @@ static void analysis_sampled(struct tui *t)
 	size_t i;
 
 	tui_page_clear(pg);
-	src->build(pg, t->sampler, t->snap, t->unit);
+	for (size_t k = 0; src->fill && k < t->snap->nprocs; k++)
+		sampler_fill(t->sampler, t->snap->procs[k], src->fill, RUN_REUSE_MAX_AGE);
+	src->build(pg, t->snap, t->unit);
 	tui_list_set_count(&pg->list, pg->n);
 	if (pg->list.pager || (!pid && !fresh))
 		return;

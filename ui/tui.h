@@ -93,13 +93,15 @@ const struct tui_page_line *tui_page_selected(const struct tui_page *pg);
 struct tui_page_source {
 	const char *title;
 	unsigned need;		/* SRC_* every process needs while it is shown */
-	void (*build)(struct tui_page *pg, struct sampler *s, struct snapshot *snap, enum unit u);
+	unsigned fill;		/* SRC_* every listed process gets, no older than
+				   RUN_REUSE_MAX_AGE, before build (the refresh may reuse
+				   figures longer, for sorting) */
+	void (*build)(struct tui_page *pg, struct snapshot *snap, enum unit u);
 	bool select;		/* a selected line, not a pager: keys act on the process it shows */
 };
 
-/* What O and S show: defined in ui/tui-pages.c, NULL (a "not built yet" message) until
- * ui/oomview.c and ui/sysview.c provide a struct tui_page_source for them (issue 5). */
-extern const struct tui_page_source *const tui_oom_page, *const tui_system_page;
+/* What O and S show, from ui/oomview.c and ui/sysview.c. */
+extern const struct tui_page_source oomview_page, sysview_page;
 
 /* The prompt on the bottom line, or a yes/no question. */
 struct tui_prompt {
