@@ -9,7 +9,7 @@ CHECK="$TESTS_DIR/check-output.py"
 # argv[0] set to ARGV0 (as USER through setpriv when asked), waits for its "ready" line and
 # sets ARGV_PID.
 start_argv() {
-	local argv0=$1 fifo="$BATS_TEST_TMPDIR/argv.$$.$RANDOM" line
+	local argv0=$1 fifo="$BATS_TEST_TMPDIR/argv.$$.$RANDOM"
 	local -a pre=()
 	shift
 	if [ "${1:-}" = --as ]; then
@@ -24,12 +24,8 @@ start_argv() {
 		(exec -a "$argv0" "$HELPERS/argv" "$@") >"$fifo" &
 	fi
 	ARGV_PID=$!
-	echo "$ARGV_PID" >>"$BATS_TEST_TMPDIR/helpers"
-	if ! read -r -t 30 line <"$fifo" || [ "$line" != ready ]; then
-		echo "argv helper ($argv0) did not become ready" >&2
-		return 1
-	fi
-	rm -f "$fifo"
+	track_pid "$ARGV_PID"
+	await_ready "$fifo" "argv helper ($argv0)"
 }
 
 # Records a PID for stop_helpers.

@@ -16,16 +16,23 @@ memtop() {
 # start_hog MODE ARG...: starts tests/helpers/memhog, waits for its "ready" line and sets
 # HOG_PID. Every hog started is ended by stop_hogs (call it from teardown).
 start_hog() {
-	local fifo="$BATS_TEST_TMPDIR/hog.$$.$RANDOM" line
+	local fifo="$BATS_TEST_TMPDIR/hog.$$.$RANDOM"
 	mkfifo "$fifo"
 	"$HELPERS/memhog" "$@" >"$fifo" &
 	HOG_PID=$!
 	echo "$HOG_PID" >>"$BATS_TEST_TMPDIR/hogs"
-	if ! read -r -t 30 line <"$fifo" || [ "$line" != ready ]; then
-		echo "memhog $* did not become ready" >&2
+	await_ready "$fifo" "memhog $*"
+}
+
+# await_ready FIFO WHAT: a started helper's first line, read from FIFO within 30 s, must be
+# "ready"; the FIFO is removed.
+await_ready() {
+	local line
+	if ! read -r -t 30 line <"$1" || [ "$line" != ready ]; then
+		echo "$2 did not become ready" >&2
 		return 1
 	fi
-	rm -f "$fifo"
+	rm -f "$1"
 }
 
 stop_hogs() {
