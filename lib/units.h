@@ -20,6 +20,9 @@ int unit_parse(const char *s, enum unit *u);	/* 0, or -EINVAL */
  * the number in that unit ("1239" for 1.21 MiB in KiB). Always fits in 8 bytes + NUL. */
 char *units_compact(char *buf, size_t n, uint64_t bytes, enum unit u);
 
+/* Writes v in decimal at o (no NUL, at most 20 bytes); returns the number of digits. */
+size_t units_dec(char *o, uint64_t v);
+
 /* Long form for prose and headers: "1.21 GiB", "512 KiB", "0 B". */
 char *units_long(char *buf, size_t n, uint64_t bytes);
 

@@ -168,9 +168,10 @@ static const struct {
 };
 
 /* The mapping rows are most of -m's output: 60,000 of them for a big process, 10 figures
- * each. Going through printf and units_compact's snprintf for each was about a fifth of the
- * run, so the rows are written by hand into one line, byte for byte what the format strings
- * "%0*llx-%0*llx %s %08llx %02x:%02x %8llu", " %6s" and " %-9s " would make. */
+ * each. Going through printf for each was about a fifth of the run, so the rows are written
+ * by hand into one line, byte for byte what the format strings
+ * "%0*llx-%0*llx %s %08llx %02x:%02x %8llu", " %6s" and " %-9s " would make (the figures
+ * through units_compact, whose whole-KiB path uses no printf either). */
 
 /* Appends v in hex, lower case, zero-padded to at least width digits. */
 static char *mapsview_put_hex(char *o, uint64_t v, int width)
@@ -186,21 +187,6 @@ static char *mapsview_put_hex(char *o, uint64_t v, int width)
 	return o + n;
 }
 
-/* Writes v in decimal at o; returns the number of digits. */
-static size_t mapsview_dec(char *o, uint64_t v)
-{
-	char t[20];
-	size_t n = 0;
-
-	do {
-		t[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		o[i] = t[n - 1 - i];
-	return n;
-}
-
 /* Appends s right-aligned in width columns (never cut, as "%*s"). */
 static char *mapsview_put_right(char *o, const char *s, size_t len, size_t width)
 {
@@ -208,49 +194,6 @@ static char *mapsview_put_right(char *o, const char *s, size_t len, size_t width
 		*o++ = ' ';
 	memcpy(o, s, len);
 	return o + len;
-}
-
-/* units_compact's text for a figure, into buf (32 bytes); returns its length. smaps counts
- * in whole KiB: those below 1000 MiB, the figures of nearly every mapping, are formatted here
- * with integers, the rest by units_compact. In auto units, below 1000 KiB that is the number
- * of KiB ("%.0fK" of a whole number); from there to 999.5 MiB it is v = KiB / 1024, written
- * with 2, 1 or 0 decimals as v is below 9.995, 99.95 or not (the same double comparisons
- * units_sig3 makes), and rounded as printf rounds: the exact value of v, ties to even. */
-static size_t mapsview_units(char *buf, uint64_t bytes, enum unit u)
-{
-	uint64_t kib = bytes >> 10, q, scale;
-	double v;
-	size_t n;
-	int dec;
-
-	if (u == UNIT_KIB)
-		return mapsview_dec(buf, kib);
-	if (u != UNIT_AUTO || (bytes & 1023))
-		goto slow;
-	if (kib < 1000) {
-		n = kib ? mapsview_dec(buf, kib) : 0;
-		buf[n++] = kib ? 'K' : '0';
-		return n;
-	}
-	v = kib / 1024.0;
-	if (v >= 999.5)
-		goto slow;
-	dec = v < 9.995 ? 2 : v < 99.95 ? 1 : 0;
-	scale = dec == 2 ? 100 : dec == 1 ? 10 : 1;
-	q = kib * scale;
-	q = (q >> 10) + ((q & 1023) > 512 || ((q & 1023) == 512 && ((q >> 10) & 1)));
-	n = mapsview_dec(buf, q / scale);
-	if (dec) {
-		buf[n++] = '.';
-		if (dec == 2)
-			buf[n++] = (char)('0' + q % 100 / 10);
-		buf[n++] = (char)('0' + q % 10);
-	}
-	buf[n++] = 'M';
-	return n;
-slow:
-	units_compact(buf, 32, bytes, u);
-	return strlen(buf);
 }
 
 static void mapsview_text_mapping(FILE *out, const struct mapping *m, int aw, enum unit u)
@@ -276,11 +219,11 @@ static void mapsview_text_mapping(FILE *out, const struct mapping *m, int aw, en
 	*o++ = ':';
 	o = mapsview_put_hex(o, m->dev_minor, 2);
 	*o++ = ' ';
-	o = mapsview_put_right(o, num, mapsview_dec(num, m->inode), 8);
+	o = mapsview_put_right(o, num, units_dec(num, m->inode), 8);
 	for (size_t c = 0; c < sizeof mapsview_cols / sizeof mapsview_cols[0]; c++) {
 		*o++ = ' ';
 		if (m->known & (1ull << mapsview_cols[c].a))
-			n = mapsview_units(num, m->val[mapsview_cols[c].a], u);
+			n = strlen(units_compact(num, sizeof num, m->val[mapsview_cols[c].a], u));
 		else
 			num[0] = '-', n = 1;
 		o = mapsview_put_right(o, num, n, 6);
