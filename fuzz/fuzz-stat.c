@@ -1,12 +1,12 @@
-/* libFuzzer target for the /proc/PID/stat parsers: pidstat_parse() (every process, every
- * refresh), procdir_parse_stat() (the pid-reuse check of every write) and
- * pidfd_parse_start() (the same check before a signal). stat is where a hostile comm
+/* libFuzzer target for the /proc/PID/stat parser: pidstat_parse() (every process, every
+ * refresh, and the pid-reuse checks before a write or a signal), and procdir_parse_stat(),
+ * which keeps what a write through a /proc/PID handle checks. stat is where a hostile comm
  * meets a field parser: comm may hold ')', spaces, newlines and "fake) R 1 2" (Qualys 0072).
  *
- * Each input is used twice. As a whole stat text: no read past it, and when both parsers
- * accept it they agree on the figures they share. And as the parts of a line the kernel could have
- * written (start time, state, flags from the first bytes, the rest as comm): both must
- * accept that line and give back exactly those values and that comm.
+ * Each input is used twice. As a whole stat text: no read past it, and the two entry
+ * points accept the same texts and agree on what they share. And as the parts of a line
+ * the kernel could have written (start time, state, flags from the first bytes, the rest as
+ * comm): both must accept that line and give back exactly those values and that comm.
  *
  *   fuzz/run stat */
 #include <stdint.h>
@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pidfd.h"
 #include "pidstat.h"
 #include "procdir.h"
 
@@ -22,38 +21,21 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Whether the fields after the last ')' are separated by single blanks, as the kernel's are. */
-static int fuzz_stat_single_blanks(const char *buf, size_t len)
-{
-	const char *close = memrchr(buf, ')', len), *end = buf + len;
-
-	for (const char *p = close ? close + 1 : end; p + 1 < end; p++)
-		if (*p == ' ' && p[1] == ' ')
-			return 0;
-	return 1;
-}
-
 static void fuzz_stat_raw(const char *buf, size_t len)
 {
 	struct procdir_stat st;
 	struct pidstat ps;
-	uint64_t start = 0;
-	int a = procdir_parse_stat(buf, len, &st), b = pidfd_parse_start(buf, len, &start);
-	int c = pidstat_parse(buf, len, &ps);
+	int a = procdir_parse_stat(buf, len, &st), c = pidstat_parse(buf, len, &ps);
 
-	if (a == 0 && (strlen(st.comm) >= PROCDIR_COMM_MAX || st.state == ' ' || st.state == '\n'))
+	if (a != c)
 		abort();
-	if (c == 0 && (ps.pid <= 0 || ps.ppid < 0 || ps.comm < buf || ps.comm + ps.comm_len > buf + len ||
-		       ps.comm[ps.comm_len] != ')'))
+	if (c != 0)
+		return;
+	if (ps.pid <= 0 || ps.ppid < 0 || ps.comm < buf || ps.comm + ps.comm_len > buf + len ||
+	    ps.comm[ps.comm_len] != ')' || ps.comm[-1] != '(')
 		abort();
-	if (c == 0 && b == 0 && ps.start_ticks != start && fuzz_stat_single_blanks(buf, len))
-		abort();
-	if (c == 0 && a == 0 && fuzz_stat_single_blanks(buf, len) &&
-	    (ps.state != st.state || ps.flags != st.flags || ps.start_ticks != st.start_ticks))
-		abort();
-	/* procdir_parse_stat steps over runs of blanks, pidfd_parse_start counts each blank as
-	 * a separator: they may differ only on text the kernel never writes after the comm */
-	if (a == 0 && b == 0 && st.start_ticks != start && fuzz_stat_single_blanks(buf, len))
+	if (strlen(st.comm) >= PROCDIR_COMM_MAX || st.state == ' ' || st.state == '\n' ||
+	    ps.state != st.state || ps.flags != st.flags || ps.start_ticks != st.start_ticks)
 		abort();
 }
 
@@ -86,14 +68,13 @@ static void fuzz_stat_generated(const uint8_t *data, size_t size)
 	struct pidstat ps;
 	size_t comm_len, i;
 	unsigned long flags;
-	uint64_t start, start2 = 0;
+	uint64_t start;
 	char state;
 	int n;
 
 	if (size < 13)
 		return;
-	/* ticks since boot: far below 2^63 (pidfd_parse_start refuses the top 10 values of
-	 * uint64_t rather than check the last digit exactly, which no kernel reaches) */
+	/* ticks since boot: far below 2^63 */
 	start = fuzz_stat_u64(data) >> 1;
 	state = states[data[8] % (sizeof states - 1)];
 	flags = (unsigned long)data[9] << 24 | (unsigned long)data[10] << 16 | data[11] << 8 | data[12];
@@ -105,10 +86,9 @@ static void fuzz_stat_generated(const uint8_t *data, size_t size)
 	n = fuzz_stat_line(line, sizeof line, comm, comm_len, state, flags, start);
 	if (n < 0 || (size_t)n >= sizeof line)
 		abort();
-	if (procdir_parse_stat(line, n, &st) != 0 || pidfd_parse_start(line, n, &start2) != 0 ||
-	    pidstat_parse(line, n, &ps) != 0)
+	if (procdir_parse_stat(line, n, &st) != 0 || pidstat_parse(line, n, &ps) != 0)
 		abort();
-	if (st.state != state || st.flags != flags || st.start_ticks != start || start2 != start)
+	if (st.state != state || st.flags != flags || st.start_ticks != start)
 		abort();
 	if (ps.pid != 4242 || ps.ppid != 1 || ps.state != state || ps.flags != flags ||
 	    ps.minflt != 120 || ps.majflt != 3 || ps.nlwp != 1 || ps.start_ticks != start ||

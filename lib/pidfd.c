@@ -6,44 +6,12 @@
 #include <unistd.h>
 
 #include "pidfd.h"
+#include "pidstat.h"
 #include "procfs.h"
-
-int pidfd_parse_start(const char *buf, size_t len, uint64_t *start)
-{
-	const char *p = NULL, *end = buf + len;
-	uint64_t v;
-
-	/* comm may hold ')' and spaces: the fields start after the last ')' */
-	for (const char *q = buf; q < end; q++) {
-		if (*q == ')')
-			p = q + 1;
-	}
-	if (!p)
-		return -EINVAL;
-	for (int field = 3; field <= 22; field++) {	/* " S ppid pgrp ... starttime" */
-		if (p >= end || *p != ' ')
-			return -EINVAL;
-		p++;
-		if (field == 22)
-			break;
-		while (p < end && *p != ' ')
-			p++;
-	}
-	if (p >= end || *p < '0' || *p > '9')
-		return -EINVAL;
-	for (v = 0; p < end && *p >= '0' && *p <= '9'; p++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			return -EINVAL;
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
-	if (p < end && *p != ' ' && *p != '\n')
-		return -EINVAL;
-	*start = v;
-	return 0;
-}
 
 static int pidfd_start_of(int pid, uint64_t *start)
 {
+	struct pidstat st;
 	struct buf b = { 0 };
 	char path[32];
 	ssize_t n;
@@ -55,14 +23,16 @@ static int pidfd_start_of(int pid, uint64_t *start)
 	snprintf(path, sizeof path, "%d/stat", pid);
 	n = procfs_read(dfd, path, &b);
 	close(dfd);
-	rc = n < 0 ? (int)n : pidfd_parse_start(b.data, (size_t)n, start);
+	rc = n < 0 ? (int)n : pidstat_parse(b.data, (size_t)n, &st);
+	if (rc == 0)
+		*start = st.start_ticks;
 	buf_free(&b);
 	return rc == -ENOENT ? -ESRCH : rc;
 }
 
 int pidfd_signal_checked(int pid, uint64_t start_ticks, int sig)
 {
-	uint64_t start;
+	uint64_t start = 0;
 	int fd, rc;
 
 	fd = (int)syscall(SYS_pidfd_open, pid, 0);

@@ -6,10 +6,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Reads the start time (field 22, clock ticks after boot) from /proc/PID/stat text.
- * Returns 0, or -EINVAL when the text is not a stat line. */
-int pidfd_parse_start(const char *buf, size_t len, uint64_t *start);
-
 /* Sends sig to pid when its start time is still start_ticks. Returns 0; -ESRCH when the
  * process is gone or the pid now belongs to another process; or another -errno (EPERM). */
 int pidfd_signal_checked(int pid, uint64_t start_ticks, int sig);

@@ -50,6 +50,8 @@ int pidstat_parse(const char *buf, size_t len, struct pidstat *st)
 	if (end - s < 3 || s[0] != ' ')
 		return -EINVAL;
 	st->state = s[1];
+	if (!((st->state >= 'A' && st->state <= 'Z') || (st->state >= 'a' && st->state <= 'z')))
+		return -EINVAL;	/* the kernel's states are letters */
 	s += 2;
 	for (int f = 4; f <= 24; f++) {
 		if (pidstat_field(&s, end, &v[f], &neg) < 0 || (neg && (used & 1u << f)))

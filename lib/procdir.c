@@ -4,57 +4,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pidstat.h"
 #include "procdir.h"
 
-#define PROCDIR_FIELD_FLAGS 9
-#define PROCDIR_FIELD_START 22
-
-/* One unsigned decimal field at *p (blanks before it skipped); moves *p past it. */
-static int procdir_field_u64(const char **p, const char *end, uint64_t *out)
+static void procdir_copy_comm(struct procdir_stat *st, const char *comm, size_t n)
 {
-	const char *s = *p;
-	uint64_t v = 0;
-
-	while (s < end && *s == ' ')
-		s++;
-	if (s == end || *s < '0' || *s > '9')
-		return -EINVAL;
-	for (; s < end && *s >= '0' && *s <= '9'; s++) {
-		unsigned d = *s - '0';
-
-		if (v > (UINT64_MAX - d) / 10)
-			return -EINVAL;
-		v = v * 10 + d;
-	}
-	if (s < end && *s != ' ' && *s != '\n')
-		return -EINVAL;
-	*p = s;
-	*out = v;
-	return 0;
-}
-
-/* Moves *p past one field of any kind (some, like priority and nice, may be negative). */
-static int procdir_field_skip(const char **p, const char *end)
-{
-	const char *s = *p;
-
-	while (s < end && *s == ' ')
-		s++;
-	if (s == end || *s == '\n')
-		return -EINVAL;
-	while (s < end && *s != ' ' && *s != '\n')
-		s++;
-	*p = s;
-	return 0;
-}
-
-static void procdir_copy_comm(struct procdir_stat *st, const char *open, const char *close)
-{
-	size_t n = close - open - 1;
-
 	if (n >= sizeof st->comm)
 		n = sizeof st->comm - 1;
-	memcpy(st->comm, open + 1, n);
+	memcpy(st->comm, comm, n);
 	st->comm[n] = '\0';
 	for (size_t i = 0; i < n; i++) {	/* a NUL would cut the name short unseen */
 		if (st->comm[i] == '\0')
@@ -64,28 +21,15 @@ static void procdir_copy_comm(struct procdir_stat *st, const char *open, const c
 
 int procdir_parse_stat(const char *buf, size_t len, struct procdir_stat *st)
 {
-	const char *end = buf + len, *open = memchr(buf, '(', len), *close = memrchr(buf, ')', len), *p;
-	uint64_t v;
+	struct pidstat ps;
+	int rc = pidstat_parse(buf, len, &ps);
 
-	if (!open || !close || close < open || close + 2 >= end || close[1] != ' ')
-		return -EINVAL;
-	p = close + 2;
-	st->state = *p++;
-	if (st->state == ' ' || st->state == '\n' || (p < end && *p != ' '))
-		return -EINVAL;
-	for (int field = 4; field <= PROCDIR_FIELD_START; field++) {
-		if (field == PROCDIR_FIELD_FLAGS || field == PROCDIR_FIELD_START) {
-			if (procdir_field_u64(&p, end, &v) < 0)
-				return -EINVAL;
-			if (field == PROCDIR_FIELD_FLAGS)
-				st->flags = v;
-			else
-				st->start_ticks = v;
-		} else if (procdir_field_skip(&p, end) < 0) {
-			return -EINVAL;
-		}
-	}
-	procdir_copy_comm(st, open, close);
+	if (rc < 0)
+		return rc;
+	st->state = ps.state;
+	st->flags = ps.flags;
+	st->start_ticks = ps.start_ticks;
+	procdir_copy_comm(st, ps.comm, ps.comm_len);
 	return 0;
 }
 

@@ -22,9 +22,8 @@ struct procdir_stat {
 	char comm[PROCDIR_COMM_MAX];	/* field 2, raw bytes, NUL-terminated (cut if longer) */
 };
 
-/* Parses /proc/PID/stat text. comm may hold spaces, ')' and any byte but NUL: the fields
- * after it are counted from the last ')'. Returns 0, or -EINVAL when the text is not a
- * stat line (too few fields, a number that is not one). */
+/* Parses /proc/PID/stat text with pidstat_parse() and keeps what a write through the
+ * handle checks. Returns 0, or -EINVAL when the text is not a stat line. */
 int procdir_parse_stat(const char *buf, size_t len, struct procdir_stat *st);
 
 /* Reads and parses "stat" through a /proc/PID handle. Returns 0, -ESRCH when the process

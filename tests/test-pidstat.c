@@ -59,6 +59,8 @@ static void test_negative(void)
 	       "negative tpgid, priority and nice are fine");
 	is_int(parse("10 (rt) S 1 10 10 0 -1 4194560 -3 0 0 0 0 0 0 0 20 0 1 0 45 0 0\n", &st), -EINVAL,
 	       "a negative fault count is not stat");
+	is_int(parse("10 (rt) S 1 10 10 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 -45 0 0\n", &st), -EINVAL,
+	       "a negative start time is not stat");
 }
 
 static void test_malformed(void)
@@ -70,6 +72,8 @@ static void test_malformed(void)
 	       "cut before rss");
 	is_int(parse("11 (x) S 1 11 11 0 -1 4194560 0 0 zero 0 0 0 0 0 20 0 1 0 46 4096 1\n", &st), -EINVAL,
 	       "a word where a number belongs");
+	is_int(parse("11 (x)   1 11 11 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 46 4096 1\n", &st), -EINVAL,
+	       "a blank where the state belongs");
 	is_int(parse("11 x S 1 11 11 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 46 4096 1\n", &st), -EINVAL,
 	       "no parentheses");
 	is_int(parse("(x) S 1 11 11 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 46 4096 1\n", &st), -EINVAL,
