@@ -214,8 +214,18 @@ rows() {
 	tx resize-window -x 500 -y 200
 	tui_wait '^ +PID USER'
 	memtop_pid
-	# 200 lines: the header, the titles and as many rows as there are processes (or 190)
-	[ "$(rows | wc -l)" -ge "$(($(ls -d /proc/[0-9]* | wc -l) > 150 ? 150 : $(ls -d /proc/[0-9]* | wc -l) / 2))" ]
+	# 200 lines: the header, the titles and a row for every process shown (up to ~190),
+	# in the same frame as the header's count; the first frames may still be of the storm
+	local frame shown n=0 tries
+	for ((tries = 0; tries < 50; tries++)); do
+		frame=$(screen)
+		shown=$(sed -nE 's/.* ([0-9]+) shown .*/\1/p' <<<"$frame" | head -1)
+		n=$(awk '/^ +PID /{t=1; next} t' <<<"$frame" | sed '$d' | grep -vc '^ *$')
+		[ -n "$shown" ] && [ "$n" -ge $((shown > 150 ? 150 : shown)) ] && break
+		sleep 0.2
+	done
+	echo "rows $n, shown ${shown:-?}" >&2
+	[ -n "$shown" ] && [ "$n" -ge $((shown > 150 ? 150 : shown)) ]
 	screen | grep -Eq '^Mem +\[.* total'
 	keys q
 	tui_wait 'memtop-exit=0'
