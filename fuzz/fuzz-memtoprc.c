@@ -25,20 +25,21 @@ static void fuzz_warn(void *ctx, unsigned line, const char *msg)
 
 static void fuzz_check_range(const struct memtoprc *c)
 {
-	if (c->ncols < 0 || c->ncols > FLD_COUNT)
+	if (c->view.ncols < 0 || c->view.ncols > FLD_COUNT)
 		abort();
-	if ((c->has & MEMTOPRC_HAS_FIELDS) && c->ncols == 0)
+	if ((c->has & MEMTOPRC_HAS_FIELDS) && c->view.ncols == 0)
 		abort();
-	for (int i = 0; i < c->ncols; i++) {
-		if ((unsigned)c->cols[i] >= FLD_COUNT)
+	for (int i = 0; i < c->view.ncols; i++) {
+		if ((unsigned)c->view.cols[i] >= FLD_COUNT)
 			abort();
 	}
-	if ((c->has & MEMTOPRC_HAS_SORT) && (unsigned)c->sort >= FLD_COUNT)
+	if ((c->has & MEMTOPRC_HAS_SORT) && (unsigned)c->view.sort >= FLD_COUNT)
 		abort();
 	if ((c->has & MEMTOPRC_HAS_DELAY) &&
-	    (!isfinite(c->delay) || c->delay < MEMTOPRC_DELAY_MIN || c->delay > MEMTOPRC_DELAY_MAX))
+	    (!isfinite(c->view.delay) || c->view.delay < MEMTOPRC_DELAY_MIN ||
+	     c->view.delay > MEMTOPRC_DELAY_MAX))
 		abort();
-	if ((unsigned)c->unit >= UNIT_COUNT)
+	if ((unsigned)c->view.unit >= UNIT_COUNT)
 		abort();
 	if (strnlen(c->filter, sizeof c->filter) > MEMTOPRC_PATTERN_MAX)
 		abort();
@@ -46,12 +47,12 @@ static void fuzz_check_range(const struct memtoprc *c)
 
 static bool fuzz_same(const struct memtoprc *a, const struct memtoprc *b)
 {
-	return a->has == b->has && a->ncols == b->ncols &&
-	       memcmp(a->cols, b->cols, (size_t)a->ncols * sizeof *a->cols) == 0 &&
-	       (!(a->has & MEMTOPRC_HAS_SORT) || a->sort == b->sort) &&
-	       (!(a->has & MEMTOPRC_HAS_ORDER) || a->ascending == b->ascending) &&
-	       (!(a->has & MEMTOPRC_HAS_DELAY) || a->delay == b->delay) &&
-	       (!(a->has & MEMTOPRC_HAS_UNITS) || a->unit == b->unit) &&
+	return a->has == b->has && a->view.ncols == b->view.ncols &&
+	       memcmp(a->view.cols, b->view.cols, (size_t)a->view.ncols * sizeof *a->view.cols) == 0 &&
+	       (!(a->has & MEMTOPRC_HAS_SORT) || a->view.sort == b->view.sort) &&
+	       (!(a->has & MEMTOPRC_HAS_ORDER) || a->view.ascending == b->view.ascending) &&
+	       (!(a->has & MEMTOPRC_HAS_DELAY) || a->view.delay == b->view.delay) &&
+	       (!(a->has & MEMTOPRC_HAS_UNITS) || a->view.unit == b->view.unit) &&
 	       strcmp(a->filter, b->filter) == 0;
 }
 

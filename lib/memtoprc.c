@@ -67,10 +67,10 @@ static int memtoprc_set_fields(struct memtoprc_parser *cp, const char *v)
 	struct memtoprc *c = cp->c;
 	const char *bad;
 	size_t badlen;
-	int n = field_parse_list(v, c->cols, FLD_COUNT, &bad, &badlen);
+	int n = field_parse_list(v, c->view.cols, FLD_COUNT, &bad, &badlen);
 
 	if (n >= 0) {
-		c->ncols = n;
+		c->view.ncols = n;
 		return 0;
 	}
 	for (int i = 0; i < FLD_COUNT; i++) {
@@ -91,14 +91,14 @@ static int memtoprc_set_sort(struct memtoprc_parser *cp, const char *v)
 		memtoprc_warn(cp, "unknown sort field '%.32s'", v);
 		return -EINVAL;
 	}
-	cp->c->sort = id;
+	cp->c->view.sort = id;
 	return 0;
 }
 
 static int memtoprc_set_order(struct memtoprc_parser *cp, const char *v)
 {
 	if (strcmp(v, "descending") == 0 || strcmp(v, "ascending") == 0) {
-		cp->c->ascending = v[0] == 'a';
+		cp->c->view.ascending = v[0] == 'a';
 		return 0;
 	}
 	memtoprc_warn(cp, "order wants descending or ascending, not '%.32s'", v);
@@ -107,7 +107,7 @@ static int memtoprc_set_order(struct memtoprc_parser *cp, const char *v)
 
 static int memtoprc_set_delay(struct memtoprc_parser *cp, const char *v)
 {
-	if (memtoprc_parse_delay(v, &cp->c->delay) == 0)
+	if (memtoprc_parse_delay(v, &cp->c->view.delay) == 0)
 		return 0;
 	memtoprc_warn(cp, "delay wants seconds from %g to %g, not '%.32s'", MEMTOPRC_DELAY_MIN, MEMTOPRC_DELAY_MAX, v);
 	return -EINVAL;
@@ -115,7 +115,7 @@ static int memtoprc_set_delay(struct memtoprc_parser *cp, const char *v)
 
 static int memtoprc_set_units(struct memtoprc_parser *cp, const char *v)
 {
-	if (unit_parse(v, &cp->c->unit) == 0)
+	if (unit_parse(v, &cp->c->view.unit) == 0)
 		return 0;
 	memtoprc_warn(cp, "units wants auto, KiB, MiB or GiB, not '%.32s'", v);
 	return -EINVAL;
@@ -346,18 +346,18 @@ int memtoprc_format(const struct memtoprc *c, char *buf, size_t n)
 		   "# \"key = value\" lines; memtop --no-config ignores this file.\n");
 	if (c->has & MEMTOPRC_HAS_FIELDS) {
 		memtoprc_put(buf, n, &used, "fields = ");
-		for (int i = 0; i < c->ncols; i++)
-			memtoprc_put(buf, n, &used, "%s%s", i ? "," : "", fields[c->cols[i]].name);
+		for (int i = 0; i < c->view.ncols; i++)
+			memtoprc_put(buf, n, &used, "%s%s", i ? "," : "", fields[c->view.cols[i]].name);
 		memtoprc_put(buf, n, &used, "\n");
 	}
 	if (c->has & MEMTOPRC_HAS_SORT)
-		memtoprc_put(buf, n, &used, "sort = %s\n", fields[c->sort].name);
+		memtoprc_put(buf, n, &used, "sort = %s\n", fields[c->view.sort].name);
 	if (c->has & MEMTOPRC_HAS_ORDER)
-		memtoprc_put(buf, n, &used, "order = %s\n", c->ascending ? "ascending" : "descending");
+		memtoprc_put(buf, n, &used, "order = %s\n", c->view.ascending ? "ascending" : "descending");
 	if (c->has & MEMTOPRC_HAS_DELAY)
-		memtoprc_put_delay(buf, n, &used, c->delay);
+		memtoprc_put_delay(buf, n, &used, c->view.delay);
 	if (c->has & MEMTOPRC_HAS_UNITS)
-		memtoprc_put(buf, n, &used, "units = %s\n", unit_name(c->unit));
+		memtoprc_put(buf, n, &used, "units = %s\n", unit_name(c->view.unit));
 	if (c->has & MEMTOPRC_HAS_FILTER) {
 		memtoprc_put(buf, n, &used, "filter = ");
 		memtoprc_put_quoted(buf, n, &used, c->filter);

@@ -25,14 +25,20 @@ enum memtoprc_has {
 	MEMTOPRC_HAS_FILTER = 1u << 5,
 };
 
-struct memtoprc {
-	unsigned has;			/* MEMTOPRC_HAS_* of the settings present and valid */
+/* The interactive view's settings that memtoprc keeps (the filter apart: a pattern here,
+ * compiled in the view). */
+struct view_settings {
 	enum field_id cols[FLD_COUNT];
 	int ncols;
 	enum field_id sort;
 	bool ascending;
 	double delay;
 	enum unit unit;
+};
+
+struct memtoprc {
+	unsigned has;			/* MEMTOPRC_HAS_* of the settings present and valid */
+	struct view_settings view;
 	char filter[MEMTOPRC_PATTERN_MAX + 1];	/* "" = no filter */
 };
 

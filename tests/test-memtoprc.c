@@ -38,17 +38,17 @@ static void test_good(void)
 		     "delay = 0.25\nunits = MiB\nfilter = mem.*hog\n"), 0, "a good file gives no warning");
 	is_int(c.has, MEMTOPRC_HAS_FIELDS | MEMTOPRC_HAS_SORT | MEMTOPRC_HAS_ORDER | MEMTOPRC_HAS_DELAY |
 	       MEMTOPRC_HAS_UNITS | MEMTOPRC_HAS_FILTER, "every setting is present");
-	is_int(c.ncols, 3, "three fields");
-	ok(c.cols[0] == FLD_PID && c.cols[1] == FLD_RSS && c.cols[2] == FLD_CMD, "fields in order");
-	ok(c.sort == FLD_USS && c.ascending, "sort and order");
-	ok(c.delay == 0.25, "delay");
-	ok(c.unit == UNIT_MIB, "units");
+	is_int(c.view.ncols, 3, "three fields");
+	ok(c.view.cols[0] == FLD_PID && c.view.cols[1] == FLD_RSS && c.view.cols[2] == FLD_CMD, "fields in order");
+	ok(c.view.sort == FLD_USS && c.view.ascending, "sort and order");
+	ok(c.view.delay == 0.25, "delay");
+	ok(c.view.unit == UNIT_MIB, "units");
 	is_str(c.filter, "mem.*hog", "unquoted filter is literal");
 
 	is_int(parse(&c, "delay = 2"), 0, "last line without newline");
-	ok((c.has & MEMTOPRC_HAS_DELAY) && c.delay == 2, "and it counts");
+	ok((c.has & MEMTOPRC_HAS_DELAY) && c.view.delay == 2, "and it counts");
 	is_int(parse(&c, "sort = rss\r\n"), 0, "CRLF line ends");
-	ok(c.sort == FLD_RSS, "sort from a CRLF line");
+	ok(c.view.sort == FLD_RSS, "sort from a CRLF line");
 	is_int(parse(&c, "filter = \"a\\\\d \\\"q\\\" #x\"\n"), 0, "quoted filter");
 	is_str(c.filter, "a\\d \"q\" #x", "escapes decoded");
 	is_int(parse(&c, "filter = \"\"\n"), 0, "empty filter");
@@ -63,7 +63,7 @@ static void test_bad(void)
 
 	is_int(parse(&c, "colour = red\nsort = pss\n"), 1, "unknown key: one warning");
 	ok(strstr(last_warning, "colour") && last_line == 1, "names the key and line 1: %s", last_warning);
-	ok((c.has & MEMTOPRC_HAS_SORT) && c.sort == FLD_PSS, "the next line still counts");
+	ok((c.has & MEMTOPRC_HAS_SORT) && c.view.sort == FLD_PSS, "the next line still counts");
 	is_int(parse(&c, "fields = pid,bogus\n"), 1, "unknown field");
 	ok(strstr(last_warning, "bogus") && !(c.has & MEMTOPRC_HAS_FIELDS), "names it, no fields: %s", last_warning);
 	is_int(parse(&c, "fields = pid,,rss\n"), 1, "empty field name");
@@ -85,7 +85,7 @@ static void test_bad(void)
 
 		memtoprc_parse(&c, nul, sizeof nul - 1, warn, &n);
 	}
-	ok(n == 1 && !(c.has & MEMTOPRC_HAS_SORT) && c.delay == 3, "NUL byte: that line alone skipped");
+	ok(n == 1 && !(c.has & MEMTOPRC_HAS_SORT) && c.view.delay == 3, "NUL byte: that line alone skipped");
 	is_int(parse(&c, "=\n = \n==\n"), 3, "bare equals signs");
 
 	/* huge values */
@@ -105,7 +105,7 @@ static void test_bad(void)
 	memset(big + 9, 'a', MEMTOPRC_LINE_MAX * 2);
 	strcpy(big + 9 + MEMTOPRC_LINE_MAX * 2, "\nsort = rss\n");
 	is_int(parse(&c, big), 1, "a line longer than the limit");
-	ok(!(c.has & MEMTOPRC_HAS_FILTER) && c.sort == FLD_RSS, "skipped, the next line read");
+	ok(!(c.has & MEMTOPRC_HAS_FILTER) && c.view.sort == FLD_RSS, "skipped, the next line read");
 	strcpy(big, "filter = ");
 	memset(big + 9, 'a', MEMTOPRC_PATTERN_MAX + 1);
 	big[9 + MEMTOPRC_PATTERN_MAX + 1] = '\0';
@@ -122,9 +122,10 @@ static void test_bad(void)
 
 static void same(const struct memtoprc *a, const struct memtoprc *b, const char *what)
 {
-	ok(a->has == b->has && a->ncols == b->ncols &&
-	   memcmp(a->cols, b->cols, a->ncols * sizeof *a->cols) == 0 && a->sort == b->sort &&
-	   a->ascending == b->ascending && a->delay == b->delay && a->unit == b->unit &&
+	ok(a->has == b->has && a->view.ncols == b->view.ncols &&
+	   memcmp(a->view.cols, b->view.cols, a->view.ncols * sizeof *a->view.cols) == 0 &&
+	   a->view.sort == b->view.sort && a->view.ascending == b->view.ascending &&
+	   a->view.delay == b->view.delay && a->view.unit == b->view.unit &&
 	   strcmp(a->filter, b->filter) == 0, "round trip: %s", what);
 }
 
@@ -141,14 +142,14 @@ static void test_round_trip(void)
 	a.has = MEMTOPRC_HAS_FIELDS | MEMTOPRC_HAS_SORT | MEMTOPRC_HAS_ORDER | MEMTOPRC_HAS_DELAY |
 		MEMTOPRC_HAS_UNITS | MEMTOPRC_HAS_FILTER;
 	for (int i = 0; i < FLD_COUNT; i++)
-		a.cols[i] = FLD_COUNT - 1 - i;
-	a.ncols = FLD_COUNT;
-	a.sort = FLD_SEG_HEAP;
-	a.unit = UNIT_GIB;
+		a.view.cols[i] = FLD_COUNT - 1 - i;
+	a.view.ncols = FLD_COUNT;
+	a.view.sort = FLD_SEG_HEAP;
+	a.view.unit = UNIT_GIB;
 	for (size_t i = 0; i < sizeof patterns / sizeof *patterns; i++) {
 		snprintf(a.filter, sizeof a.filter, "%s", patterns[i]);
-		a.delay = delays[i % 5];
-		a.ascending = i & 1;
+		a.view.delay = delays[i % 5];
+		a.view.ascending = i & 1;
 		n = memtoprc_format(&a, text, sizeof text);
 		ok(n > 0, "formats (%d bytes)", n);
 		is_int(parse(&b, text), 0, "reads back without warning");
@@ -168,7 +169,7 @@ static char tmpdir[] = "/tmp/memtop-memtoprc-XXXXXX";
 static void test_files(void)
 {
 	char path[4096], dir[4096], link[4200];
-	struct memtoprc a = { .has = MEMTOPRC_HAS_SORT | MEMTOPRC_HAS_DELAY, .sort = FLD_USS, .delay = 2.5 }, b;
+	struct memtoprc a = { .has = MEMTOPRC_HAS_SORT | MEMTOPRC_HAS_DELAY, .view.sort = FLD_USS, .view.delay = 2.5 }, b;
 	int fd;
 
 	if (!mkdtemp(tmpdir)) {

@@ -188,7 +188,7 @@ static int detail_figs(struct tui *t, int y, int x, const struct proc *p, const 
 	size_t len;
 
 	for (int i = 0; i < n; i++) {
-		const char *s = cell_text(buf, sizeof buf, p, ids[i], t->unit, &len);
+		const char *s = cell_text(buf, sizeof buf, p, ids[i], t->view.unit, &len);
 
 		x = tui_put(y, x, COLS, labels[i], STY_LABEL);
 		x = tui_put_raw(y, x + 1, COLS, s, len, STY_VALUE);
@@ -240,7 +240,7 @@ static void detail_segments(struct tui *t, const struct proc *p, int y)
 		tui_put(y + 1 + f, 0, COLS, figs[f], STY_LABEL);
 		x = 6;
 		for (int s = 0; s < SEG_COUNT; s++) {
-			units_compact(buf, sizeof buf, p->seg->v[s][f], t->unit);
+			units_compact(buf, sizeof buf, p->seg->v[s][f], t->view.unit);
 			x = tui_cell(y + 1 + f, x, 7, buf, strlen(buf), true, STY_NORMAL);
 		}
 	}
@@ -308,7 +308,7 @@ static void detail_map_row(struct tui *t, int y, const struct mapping *m, bool s
 		else if (c == MC_PATH)
 			s = m->path ? m->path : "[anon]";
 		else if (detail_map_value(m, c, &v))
-			units_compact(buf, sizeof buf, v, t->unit);
+			units_compact(buf, sizeof buf, v, t->view.unit);
 		else
 			s = "-";
 		len = c == MC_PATH && m->path ? strlen(m->path) : strlen(s);

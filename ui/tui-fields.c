@@ -9,8 +9,8 @@
 
 static int fields_shown_at(const struct tui *t, enum field_id id)
 {
-	for (int i = 0; i < t->ncols; i++) {
-		if (t->cols[i] == id)
+	for (int i = 0; i < t->view.ncols; i++) {
+		if (t->view.cols[i] == id)
 			return i;
 	}
 	return -1;
@@ -22,9 +22,9 @@ static void fields_rebuild(struct tui *t, enum field_id keep)
 	struct tui_fields *c = &t->chooser;
 	int n = 0;
 
-	for (int i = 0; i < t->ncols; i++) {
-		if (fields_shown_at(t, t->cols[i]) == i)	/* -o may name one twice */
-			c->order[n++] = t->cols[i];
+	for (int i = 0; i < t->view.ncols; i++) {
+		if (fields_shown_at(t, t->view.cols[i]) == i)	/* -o may name one twice */
+			c->order[n++] = t->view.cols[i];
 	}
 	for (int id = 0; id < FLD_COUNT; id++) {
 		if (fields_shown_at(t, id) < 0)
@@ -40,7 +40,7 @@ static void fields_rebuild(struct tui *t, enum field_id keep)
 static void fields_open(struct tui *t)
 {
 	t->chooser.list = (struct tui_list){ 0 };
-	fields_rebuild(t, t->cols[0]);
+	fields_rebuild(t, t->view.cols[0]);
 	tui_list_select(&t->chooser.list, 0);
 }
 
@@ -52,13 +52,13 @@ static enum field_id fields_current(const struct tui *t)
 /* A column switched on goes last, but before an open column that ends the line. */
 static void fields_show(struct tui *t, enum field_id id)
 {
-	int at = t->ncols;
+	int at = t->view.ncols;
 
-	if (at > 0 && fields[t->cols[at - 1]].width == 0 && fields[id].width != 0)
+	if (at > 0 && fields[t->view.cols[at - 1]].width == 0 && fields[id].width != 0)
 		at--;
-	memmove(&t->cols[at + 1], &t->cols[at], (size_t)(t->ncols - at) * sizeof *t->cols);
-	t->cols[at] = id;
-	t->ncols++;
+	memmove(&t->view.cols[at + 1], &t->view.cols[at], (size_t)(t->view.ncols - at) * sizeof *t->view.cols);
+	t->view.cols[at] = id;
+	t->view.ncols++;
 }
 
 static unsigned fields_toggle(struct tui *t)
@@ -68,12 +68,12 @@ static unsigned fields_toggle(struct tui *t)
 
 	if (at < 0) {
 		fields_show(t, id);
-	} else if (t->ncols == 1) {
+	} else if (t->view.ncols == 1) {
 		tui_message(t, true, "the list keeps one column at least");
 		return TR_REDRAW;
 	} else {
-		memmove(&t->cols[at], &t->cols[at + 1], (size_t)(t->ncols - at - 1) * sizeof *t->cols);
-		t->ncols--;
+		memmove(&t->view.cols[at], &t->view.cols[at + 1], (size_t)(t->view.ncols - at - 1) * sizeof *t->view.cols);
+		t->view.ncols--;
 	}
 	fields_rebuild(t, id);
 	return TR_REDRAW;
@@ -84,10 +84,10 @@ static unsigned fields_move(struct tui *t, int step)
 	enum field_id id = fields_current(t);
 	int at = fields_shown_at(t, id), to = at + step;
 
-	if (at < 0 || to < 0 || to >= t->ncols)
+	if (at < 0 || to < 0 || to >= t->view.ncols)
 		return TR_NONE;
-	t->cols[at] = t->cols[to];
-	t->cols[to] = id;
+	t->view.cols[at] = t->view.cols[to];
+	t->view.cols[to] = id;
 	fields_rebuild(t, id);
 	return TR_REDRAW;
 }
@@ -104,8 +104,8 @@ unsigned tui_fields_key(struct tui *t, int key)
 	case ']':
 		return fields_move(t, 1);
 	case 's':
-		t->sort = fields_current(t);
-		t->ascending = false;
+		t->view.sort = fields_current(t);
+		t->view.ascending = false;
 		return TR_RESORT;
 	default:
 		return TR_NONE;
@@ -130,7 +130,7 @@ static void fields_draw(struct tui *t)
 		if (k == c->list.sel)
 			tui_fill(2 + i, 0, COLS, st);
 		tui_printf(2 + i, 0, COLS, st, "[%c] %-14s %-8s %s%s", shown ? 'x' : ' ', fields[id].name,
-			   fields[id].header, id == t->sort ? "(sort) " : "", fields[id].desc);
+			   fields[id].header, id == t->view.sort ? "(sort) " : "", fields[id].desc);
 	}
 	tui_draw_status(t, FIELDS_HINTS);
 }

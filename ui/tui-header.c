@@ -80,7 +80,7 @@ static void header_title(struct tui *t, int y)
 	x = tui_put(y, x, COLS, snap->host, STY_NORMAL);	/* a hostname is not ours either */
 	tui_printf(y, x, COLS, STY_NORMAL, "  %s  %zu processes, %zu shown  collected in %.1f ms  every %gs%s",
 		   when, snap->ntotal, snap->nprocs, (snap->collect_seconds + t->fill_seconds) * 1000,
-		   t->delay, extra);
+		   t->view.delay, extra);
 }
 
 static void header_memory(const struct snapshot *snap, const struct summary *sm, int y)

@@ -33,11 +33,11 @@ static unsigned keys_sort(struct tui *t, int key)
 
 static unsigned keys_invert(struct tui *t, int key)
 {
-	if (!field_is_numeric(t->sort)) {
+	if (!field_is_numeric(t->view.sort)) {
 		tui_message(t, false, "text columns sort A to Z");
 		return TR_REDRAW;
 	}
-	t->ascending = !t->ascending;
+	t->view.ascending = !t->view.ascending;
 	return TR_RESORT;
 }
 
@@ -97,8 +97,8 @@ static unsigned keys_sample(struct tui *t, int key)
 
 static unsigned keys_units(struct tui *t, int key)
 {
-	t->unit = (t->unit + 1) % UNIT_COUNT;
-	tui_message(t, false, "sizes in %s", t->unit == UNIT_AUTO ? "automatic units" : unit_name(t->unit));
+	t->view.unit = (t->view.unit + 1) % UNIT_COUNT;
+	tui_message(t, false, "sizes in %s", t->view.unit == UNIT_AUTO ? "automatic units" : unit_name(t->view.unit));
 	return TR_RESORT;
 }
 

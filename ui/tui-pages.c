@@ -68,7 +68,7 @@ static void analysis_sampled(struct tui *t)
 	tui_page_clear(pg);
 	for (size_t k = 0; src->fill && k < t->snap->nprocs; k++)
 		sampler_fill(t->sampler, t->snap->procs[k], src->fill, RUN_REUSE_MAX_AGE);
-	src->build(pg, t->snap, t->unit);
+	src->build(pg, t->snap, t->view.unit);
 	tui_list_set_count(&pg->list, pg->n);
 	if (pg->list.pager || (!pid && !fresh))
 		return;

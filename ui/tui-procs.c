@@ -26,7 +26,7 @@ static unsigned procs_need(const struct tui *t)
 {
 	/* every process: what sorting needs; the shown columns (the command line too) are
 	 * read for the rows on screen only, in procs_prepare */
-	unsigned need = SRC_STAT | fields[t->sort].src;
+	unsigned need = SRC_STAT | fields[t->view.sort].src;
 
 	if (t->filter)
 		need |= SRC_CMDLINE;	/* the filter matches command lines too */
@@ -38,7 +38,7 @@ static void procs_sampled(struct tui *t)
 	struct tui_procs *ps = &t->procs;
 	struct snapshot *snap = t->snap;
 
-	snapshot_sort(snap, t->sort, t->ascending);
+	snapshot_sort(snap, t->view.sort, t->view.ascending);
 	tui_list_set_count(&ps->list, snap->nprocs);
 	for (size_t i = 0; i < snap->nprocs && ps->sel_pid; i++) {
 		if (snap->procs[i]->pid == ps->sel_pid && snap->procs[i]->start_ticks == ps->sel_start) {
@@ -52,7 +52,7 @@ static void procs_sampled(struct tui *t)
 static void procs_prepare(struct tui *t)
 {
 	struct tui_procs *ps = &t->procs;
-	unsigned need = field_sources(t->cols, t->ncols);
+	unsigned need = field_sources(t->view.cols, t->view.ncols);
 	double start = tui_now();
 
 	tui_list_set_height(&ps->list, procs_rows());
@@ -71,12 +71,12 @@ static void procs_widths(const struct tui *t, int *w)
 {
 	int fixed = 0, open = 0;
 
-	for (int i = 0; i < t->ncols; i++) {
-		fixed += fields[t->cols[i]].width + (i ? 1 : 0);
-		open += fields[t->cols[i]].width == 0;
+	for (int i = 0; i < t->view.ncols; i++) {
+		fixed += fields[t->view.cols[i]].width + (i ? 1 : 0);
+		open += fields[t->view.cols[i]].width == 0;
 	}
-	for (int i = 0; i < t->ncols; i++) {
-		w[i] = fields[t->cols[i]].width;
+	for (int i = 0; i < t->view.ncols; i++) {
+		w[i] = fields[t->view.cols[i]].width;
 		if (!w[i]) {
 			int rest = (COLS - fixed) / (open ? open : 1);
 
@@ -90,15 +90,15 @@ static void procs_title(struct tui *t, int y, const int *w)
 	int x = 0;
 
 	tui_fill(y, 0, COLS, STY_COLHEAD);
-	for (int i = 0; i < t->ncols && x < COLS; i++) {
-		enum field_id id = t->cols[i];
+	for (int i = 0; i < t->view.ncols && x < COLS; i++) {
+		enum field_id id = t->view.cols[i];
 		const char *h = fields[id].header;
-		bool right = cell_right_aligned(id), sorted = id == t->sort;
+		bool right = cell_right_aligned(id), sorted = id == t->view.sort;
 		char buf[64];
 
 		if (i)
 			x++;
-		const char *g = tui_sort_glyph(t, t->ascending || !field_is_numeric(id));
+		const char *g = tui_sort_glyph(t, t->view.ascending || !field_is_numeric(id));
 
 		if (!sorted || (int)strlen(h) >= w[i])
 			g = "";
@@ -115,10 +115,10 @@ static void procs_row(struct tui *t, int y, const struct proc *p, bool selected,
 
 	if (selected)
 		tui_fill(y, 0, COLS, st);
-	for (int i = 0; i < t->ncols && x < COLS; i++) {
-		enum field_id id = t->cols[i];
+	for (int i = 0; i < t->view.ncols && x < COLS; i++) {
+		enum field_id id = t->view.cols[i];
 		size_t len;
-		const char *s = cell_text(buf, sizeof buf, p, id, t->unit, &len);
+		const char *s = cell_text(buf, sizeof buf, p, id, t->view.unit, &len);
 
 		if (i)
 			x++;
@@ -154,17 +154,17 @@ unsigned tui_procs_move_sort(struct tui *t, int step)
 {
 	int cur = -1;
 
-	for (int i = 0; i < t->ncols; i++) {
-		if (t->cols[i] == t->sort)
+	for (int i = 0; i < t->view.ncols; i++) {
+		if (t->view.cols[i] == t->view.sort)
 			cur = i;
 	}
 	if (cur < 0)
-		cur = step > 0 ? -1 : t->ncols;
+		cur = step > 0 ? -1 : t->view.ncols;
 	cur += step;
-	if (cur < 0 || cur >= t->ncols)
+	if (cur < 0 || cur >= t->view.ncols)
 		return TR_NONE;
-	t->sort = t->cols[cur];
-	t->ascending = false;
+	t->view.sort = t->view.cols[cur];
+	t->view.ascending = false;
 	return TR_RESORT;
 }
 

@@ -176,7 +176,7 @@ static unsigned prompt_delay_done(struct tui *t, const char *text)
 			    MEMTOPRC_DELAY_MAX, text);
 		return TR_REDRAW;
 	}
-	t->delay = d;
+	t->view.delay = d;
 	t->next_sample = t->last_sample + d;
 	tui_message(t, false, "refreshing every %g seconds", d);
 	return TR_REDRAW;
@@ -186,7 +186,7 @@ unsigned tui_prompt_delay(struct tui *t, int key)
 {
 	char cur[32];
 
-	snprintf(cur, sizeof cur, "%g", t->delay);
+	snprintf(cur, sizeof cur, "%g", t->view.delay);
 	prompt_open(t, "Delay in seconds: ", cur, prompt_delay_done);
 	return TR_REDRAW;
 }

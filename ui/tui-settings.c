@@ -74,16 +74,16 @@ void tui_settings_load(struct tui *t)
 
 	if (!rc->no_config)
 		r = memtoprc_load(&c, settings_warn, &w);
-	memcpy(t->cols, rc->cols, rc->ncols * sizeof *t->cols);
-	t->ncols = rc->ncols;
+	memcpy(t->view.cols, rc->cols, rc->ncols * sizeof *t->view.cols);
+	t->view.ncols = rc->ncols;
 	if (!rc->cols_set && (c.has & MEMTOPRC_HAS_FIELDS)) {
-		memcpy(t->cols, c.cols, c.ncols * sizeof *t->cols);
-		t->ncols = c.ncols;
+		memcpy(t->view.cols, c.view.cols, c.view.ncols * sizeof *t->view.cols);
+		t->view.ncols = c.view.ncols;
 	}
-	t->sort = !rc->sort_set && (c.has & MEMTOPRC_HAS_SORT) ? c.sort : rc->sort;
-	t->ascending = !rc->sort_set && (c.has & MEMTOPRC_HAS_ORDER) && c.ascending;
-	t->delay = !rc->delay_set && (c.has & MEMTOPRC_HAS_DELAY) ? c.delay : rc->delay;
-	t->unit = c.has & MEMTOPRC_HAS_UNITS ? c.unit : rc->unit;
+	t->view.sort = !rc->sort_set && (c.has & MEMTOPRC_HAS_SORT) ? c.view.sort : rc->sort;
+	t->view.ascending = !rc->sort_set && (c.has & MEMTOPRC_HAS_ORDER) && c.view.ascending;
+	t->view.delay = !rc->delay_set && (c.has & MEMTOPRC_HAS_DELAY) ? c.view.delay : rc->delay;
+	t->view.unit = c.has & MEMTOPRC_HAS_UNITS ? c.view.unit : rc->unit;
 	t->by_uid = rc->by_uid;
 	t->uid = rc->uid;
 	if (t->by_uid)
@@ -100,12 +100,7 @@ unsigned tui_settings_save(struct tui *t)
 
 	c.has = MEMTOPRC_HAS_FIELDS | MEMTOPRC_HAS_SORT | MEMTOPRC_HAS_ORDER | MEMTOPRC_HAS_DELAY |
 		MEMTOPRC_HAS_UNITS | MEMTOPRC_HAS_FILTER;
-	memcpy(c.cols, t->cols, t->ncols * sizeof *c.cols);
-	c.ncols = t->ncols;
-	c.sort = t->sort;
-	c.ascending = t->ascending;
-	c.delay = t->delay;
-	c.unit = t->unit;
+	c.view = t->view;
 	if (t->filter && strlen(filter_pattern(t->filter)) > MEMTOPRC_PATTERN_MAX) {
 		tui_message(t, true, "settings not written: the filter is longer than %d bytes", MEMTOPRC_PATTERN_MAX);
 		return TR_REDRAW;

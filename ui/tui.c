@@ -97,7 +97,7 @@ static int tui_sample(struct tui *t, char *err, size_t errsz)
 	t->snap_need = req.need;
 	t->samples++;
 	t->last_sample = start;
-	t->next_sample = start + t->delay;
+	t->next_sample = start + t->view.delay;
 	t->fill_seconds = 0;
 	tui_rebuild(t);
 	return 0;

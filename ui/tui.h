@@ -10,6 +10,7 @@
 
 #include "field.h"
 #include "filter.h"
+#include "memtoprc.h"
 #include "model.h"
 #include "run.h"
 #include "sample.h"
@@ -145,12 +146,7 @@ struct tui {
 	long samples;
 
 	/* settings, saved with W */
-	enum field_id cols[FLD_COUNT];
-	int ncols;
-	enum field_id sort;
-	bool ascending;
-	double delay;
-	enum unit unit;
+	struct view_settings view;
 	struct filter *filter;		/* owned */
 	bool by_uid;
 	uint32_t uid;
