@@ -18,6 +18,11 @@ static const char *cell_str(const struct proc *p, enum field_id id, char *buf, s
 	}
 }
 
+const char *cell_bytes(char *buf, size_t n, const struct fval *v, enum unit u)
+{
+	return v->st == V_KNOWN ? units_compact(buf, n, v->u, u) : "-";
+}
+
 const char *cell_text(char *buf, size_t n, const struct proc *p, enum field_id id, enum unit u,
 		      size_t *len)
 {

@@ -15,6 +15,9 @@
 const char *cell_text(char *buf, size_t n, const struct proc *p, enum field_id id, enum unit u,
 		      size_t *len);
 
+/* A size as text in unit u (units_compact), or "-" when it is not known. */
+const char *cell_bytes(char *buf, size_t n, const struct fval *v, enum unit u);
+
 /* Whether a column is right-aligned (numbers) or left-aligned (text). */
 int cell_right_aligned(enum field_id id);
 

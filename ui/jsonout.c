@@ -8,7 +8,7 @@
 
 #define SCHEMA "memtop/1"
 
-static void jsonout_fval(struct jsonw *w, const char *key, const struct fval *v, enum field_type t)
+void jsonout_kv_fval(struct jsonw *w, const char *key, const struct fval *v, enum field_type t)
 {
 	jsonw_key(w, key);
 	if (v->st != V_KNOWN) {
@@ -65,31 +65,31 @@ static void jsonout_system(struct jsonw *w, const struct system *sys, const stru
 		if (i == SYS_SWAP_TOTAL || i == SYS_SWAP_FREE || i == SYS_SWAP_CACHED ||
 		    i == SYS_COMMITTED_AS || i == SYS_COMMIT_LIMIT)
 			continue;
-		jsonout_fval(w, sys_mem_name(i), &sys->mem[i], FT_BYTES);
+		jsonout_kv_fval(w, sys_mem_name(i), &sys->mem[i], FT_BYTES);
 	}
 	/* the header's and the report's "cache" (ui/summary.c): the page cache that is not shmem */
 	summary_compute(sys, &sm);
-	jsonout_fval(w, "reclaimable_cache", &sm.cache_droppable, FT_BYTES);
+	jsonout_kv_fval(w, "reclaimable_cache", &sm.cache_droppable, FT_BYTES);
 	jsonw_obj_end(w);
 
 	jsonw_key(w, "swap");
 	jsonw_obj_begin(w);
 	for (size_t i = 0; i < sizeof swap_ids / sizeof swap_ids[0]; i++)
-		jsonout_fval(w, sys_mem_name(swap_ids[i]) + 5, &sys->mem[swap_ids[i]], FT_BYTES);
+		jsonout_kv_fval(w, sys_mem_name(swap_ids[i]) + 5, &sys->mem[swap_ids[i]], FT_BYTES);
 	jsonw_obj_end(w);
 
 	jsonw_key(w, "commit");
 	jsonw_obj_begin(w);
-	jsonout_fval(w, "limit", &sys->mem[SYS_COMMIT_LIMIT], FT_BYTES);
-	jsonout_fval(w, "committed", &sys->mem[SYS_COMMITTED_AS], FT_BYTES);
-	jsonout_fval(w, "overcommit_memory", &sys->knob[KNOB_OVERCOMMIT_MEMORY], FT_INT);
-	jsonout_fval(w, "overcommit_ratio", &sys->knob[KNOB_OVERCOMMIT_RATIO], FT_INT);
-	jsonout_fval(w, "overcommit_kbytes", &sys->knob[KNOB_OVERCOMMIT_KBYTES], FT_INT);
+	jsonout_kv_fval(w, "limit", &sys->mem[SYS_COMMIT_LIMIT], FT_BYTES);
+	jsonout_kv_fval(w, "committed", &sys->mem[SYS_COMMITTED_AS], FT_BYTES);
+	jsonout_kv_fval(w, "overcommit_memory", &sys->knob[KNOB_OVERCOMMIT_MEMORY], FT_INT);
+	jsonout_kv_fval(w, "overcommit_ratio", &sys->knob[KNOB_OVERCOMMIT_RATIO], FT_INT);
+	jsonout_kv_fval(w, "overcommit_kbytes", &sys->knob[KNOB_OVERCOMMIT_KBYTES], FT_INT);
 	jsonw_obj_end(w);
 
 	jsonw_key(w, "vm");
 	jsonw_obj_begin(w);
-	jsonout_fval(w, "swappiness", &sys->knob[KNOB_SWAPPINESS], FT_INT);
+	jsonout_kv_fval(w, "swappiness", &sys->knob[KNOB_SWAPPINESS], FT_INT);
 	jsonw_obj_end(w);
 
 	jsonw_key(w, "faults");
@@ -99,12 +99,12 @@ static void jsonout_system(struct jsonw *w, const struct system *sys, const stru
 
 		if (i == SYSC_OOM_KILL)
 			continue;
-		jsonout_fval(w, sys_counter_name(i), &sys->count[i], FT_COUNT);
+		jsonout_kv_fval(w, sys_counter_name(i), &sys->count[i], FT_COUNT);
 		snprintf(key, sizeof key, "%s_rate", sys_counter_name(i));
-		jsonout_fval(w, key, &sys->rate[i], FT_RATE);
+		jsonout_kv_fval(w, key, &sys->rate[i], FT_RATE);
 	}
 	jsonw_obj_end(w);
-	jsonout_fval(w, "oom_kills", &sys->count[SYSC_OOM_KILL], FT_COUNT);
+	jsonout_kv_fval(w, "oom_kills", &sys->count[SYSC_OOM_KILL], FT_COUNT);
 
 	jsonw_key(w, "pressure");
 	if (!sys->pressure.known) {
@@ -192,7 +192,7 @@ static void jsonout_group(struct jsonw *w, const struct proc *p, const struct js
 	jsonw_obj_begin(w);
 	for (int i = 0; i < FLD_COUNT; i++) {
 		if (o->fields[i] && fields[i].json_group && strcmp(fields[i].json_group, group) == 0)
-			jsonout_fval(w, fields[i].json_key, &p->f[i], fields[i].type);
+			jsonout_kv_fval(w, fields[i].json_key, &p->f[i], fields[i].type);
 	}
 	jsonw_obj_end(w);
 }
@@ -224,7 +224,7 @@ static void jsonout_process(struct jsonw *w, const struct proc *p, const struct 
 			jsonw_kv_str(w, "state", st);
 			break;
 		default:
-			jsonout_fval(w, fields[i].json_key, &p->f[i], fields[i].type);
+			jsonout_kv_fval(w, fields[i].json_key, &p->f[i], fields[i].type);
 			break;
 		}
 	}

@@ -22,6 +22,10 @@ struct jsonout_extra {
 	void *ctx;
 };
 
+/* "key": the figure as its type writes it (bytes and counts as integers, rates with two
+ * decimals), or null when it is not known. */
+void jsonout_kv_fval(struct jsonw *w, const char *key, const struct fval *v, enum field_type t);
+
 void jsonout_snapshot(struct jsonw *w, const struct snapshot *snap, const struct jsonout_opts *o);
 void jsonout_snapshot_with(struct jsonw *w, const struct snapshot *snap, const struct jsonout_opts *o,
 			   const struct jsonout_extra *x);

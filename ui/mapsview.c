@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cells.h"
 #include "jsonout.h"
 #include "mapsview.h"
 #include "run.h"
@@ -122,7 +123,7 @@ static void mapsview_text_status(FILE *out, const struct proc *p, enum unit u)
 		char buf[32];
 
 		fprintf(out, "  %-9s%8s", mapsview_status[i].label,
-			v->st == V_KNOWN ? units_compact(buf, sizeof buf, v->u, u) : "-");
+			cell_bytes(buf, sizeof buf, v, u));
 		fputs(i % 4 == 3 || i + 1 == n ? "\n" : "  ", out);
 	}
 }

@@ -7,6 +7,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "cells.h"
 #include "jsonout.h"
 #include "oom.h"
 #include "run.h"
@@ -102,7 +103,7 @@ static const char *oomview_fval(char *buf, size_t n, const struct fval *f, enum 
 {
 	if (f->st == V_NA)
 		return "none";
-	return f->st == V_KNOWN ? units_compact(buf, n, f->u, u) : "-";
+	return cell_bytes(buf, n, f, u);
 }
 
 static void oomview_command(FILE *out, const struct proc *p, size_t cols)
@@ -261,22 +262,6 @@ static void oomview_text(FILE *out, const struct oomview *v)
 
 /* ---- JSON ---- */
 
-static void oomview_json_fval(struct jsonw *w, const char *key, const struct fval *f)
-{
-	if (f->st == V_KNOWN)
-		jsonw_kv_u64(w, key, f->u);
-	else
-		jsonw_kv_null(w, key);
-}
-
-static void oomview_json_int(struct jsonw *w, const char *key, const struct fval *f)
-{
-	if (f->st == V_KNOWN)
-		jsonw_kv_i64(w, key, f->i);
-	else
-		jsonw_kv_null(w, key);
-}
-
 static void oomview_json_badness(struct jsonw *w, const struct oom_entry *e)
 {
 	jsonw_key(w, "badness");
@@ -305,8 +290,8 @@ static void oomview_json_entry(struct jsonw *w, const struct oomview *v, const s
 	jsonw_kv_i64(w, "pid", p->pid);
 	jsonw_key(w, "comm");
 	jsonw_strn(w, p->comm, strlen(p->comm));
-	oomview_json_int(w, "score", &p->f[FLD_OOM]);
-	oomview_json_int(w, "score_adj", &p->f[FLD_OOM_ADJ]);
+	jsonout_kv_fval(w, "score", &p->f[FLD_OOM], FT_INT);
+	jsonout_kv_fval(w, "score_adj", &p->f[FLD_OOM_ADJ], FT_INT);
 	jsonw_key(w, "cgroup");
 	if (e->cgroup >= 0)
 		jsonw_strn(w, v->r->cgroups[e->cgroup].path, strlen(v->r->cgroups[e->cgroup].path));
@@ -332,9 +317,9 @@ static void oomview_json_headroom(struct jsonw *w, const struct oom_headroom *h)
 {
 	jsonw_key(w, "headroom");
 	jsonw_obj_begin(w);
-	oomview_json_fval(w, "available", &h->available);
-	oomview_json_fval(w, "swap_free", &h->swap_free);
-	oomview_json_int(w, "commit_left", &h->commit_left);
+	jsonout_kv_fval(w, "available", &h->available, FT_BYTES);
+	jsonout_kv_fval(w, "swap_free", &h->swap_free, FT_BYTES);
+	jsonout_kv_fval(w, "commit_left", &h->commit_left, FT_INT);
 	if (h->overcommit >= 0)
 		jsonw_kv_i64(w, "overcommit_memory", h->overcommit);
 	else
@@ -348,8 +333,8 @@ static void oomview_json_cgroup(struct jsonw *w, const struct oomview *v, const 
 	jsonw_obj_begin(w);
 	jsonw_key(w, "path");
 	jsonw_strn(w, c->path, strlen(c->path));
-	oomview_json_fval(w, "limit", &c->mem.limit);
-	oomview_json_fval(w, "usage", &c->mem.usage);
+	jsonout_kv_fval(w, "limit", &c->mem.limit, FT_BYTES);
+	jsonout_kv_fval(w, "usage", &c->mem.usage, FT_BYTES);
 	jsonw_key(w, "swap_limit");
 	if (c->mem.swap_limit.st == V_KNOWN)
 		jsonw_u64(w, c->mem.swap_limit.u);

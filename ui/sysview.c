@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cells.h"
 #include "jsonout.h"
 #include "run.h"
 #include "sanitize.h"
@@ -89,7 +90,7 @@ static void sysview_views(FILE *out, const struct system *sys, enum unit u)
 		const struct fval *f = &sys->mem[views[i].id];
 
 		fprintf(out, " %s %s%s", views[i].label,
-			f->st == V_KNOWN ? units_compact(a, sizeof a, f->u, u) : "-",
+			cell_bytes(a, sizeof a, f, u),
 			i + 1 < sizeof views / sizeof views[0] ? ";" : "\n");
 		if (i == 3)
 			fprintf(out, "\n ");
@@ -182,7 +183,7 @@ static void sysview_users(FILE *out, const struct shmem_object *o, enum unit u)
 
 		sanitize_term(comm, sizeof comm, us->p->comm, strlen(us->p->comm), 16);
 		fprintf(out, "%s %d %s %s", k ? "," : "", us->p->pid, comm,
-			us->rss.st == V_KNOWN ? units_compact(a, sizeof a, us->rss.u, u) : "-");
+			cell_bytes(a, sizeof a, &us->rss, u));
 	}
 	if (o->nusers > SYSVIEW_USERS_SHOWN)
 		fprintf(out, ", and %zu more", o->nusers - SYSVIEW_USERS_SHOWN);
@@ -211,8 +212,8 @@ static void sysview_objects(FILE *out, const struct sysview *v)
 		const struct shmem_object *o = &r->objects[i];
 
 		fprintf(out, "%-6s %7s %7s  ", shmem_kind_name(o->kind),
-			o->size.st == V_KNOWN ? units_compact(a, sizeof a, o->size.u, u) : "-",
-			o->used.st == V_KNOWN ? units_compact(b, sizeof b, o->used.u, u) : "-");
+			cell_bytes(a, sizeof a, &o->size, u),
+			cell_bytes(b, sizeof b, &o->used, u));
 		sysview_object_name(out, o);
 		fputc('\n', out);
 		sysview_users(out, o, u);
@@ -296,14 +297,6 @@ static void sysview_json_breakdown(struct jsonw *w, const struct sysmem *sm)
 	jsonw_obj_end(w);
 }
 
-static void sysview_json_fval(struct jsonw *w, const char *key, const struct fval *f)
-{
-	if (f->st == V_KNOWN)
-		jsonw_kv_u64(w, key, f->u);
-	else
-		jsonw_kv_null(w, key);
-}
-
 static void sysview_json_user(struct jsonw *w, const struct shmem_user *u)
 {
 	jsonw_obj_begin(w);
@@ -312,9 +305,9 @@ static void sysview_json_user(struct jsonw *w, const struct shmem_user *u)
 	jsonw_strn(w, u->p->comm, strlen(u->p->comm));
 	jsonw_kv_u64(w, "mappings", u->nmaps);
 	jsonw_kv_u64(w, "size", u->size);
-	sysview_json_fval(w, "rss", &u->rss);
-	sysview_json_fval(w, "pss", &u->pss);
-	sysview_json_fval(w, "swap_pss", &u->swap_pss);
+	jsonout_kv_fval(w, "rss", &u->rss, FT_BYTES);
+	jsonout_kv_fval(w, "pss", &u->pss, FT_BYTES);
+	jsonout_kv_fval(w, "swap_pss", &u->swap_pss, FT_BYTES);
 	jsonw_obj_end(w);
 }
 
@@ -331,8 +324,8 @@ static void sysview_json_object(struct jsonw *w, const struct shmem_object *o)
 	jsonw_kv_u64(w, "inode", o->inode);
 	jsonw_key(w, "deleted");
 	jsonw_bool(w, o->deleted);
-	sysview_json_fval(w, "size", &o->size);
-	sysview_json_fval(w, "used", &o->used);
+	jsonout_kv_fval(w, "size", &o->size, FT_BYTES);
+	jsonout_kv_fval(w, "used", &o->used, FT_BYTES);
 	jsonw_key(w, "attributed");
 	jsonw_bool(w, o->attributed);
 	if (o->kind == SHMEM_SYSV) {
@@ -358,9 +351,9 @@ static void sysview_json_mount(struct jsonw *w, const struct shmem_mount *m)
 	jsonw_obj_begin(w);
 	jsonw_key(w, "mountpoint");
 	jsonw_strn(w, m->mountpoint, strlen(m->mountpoint));
-	sysview_json_fval(w, "size", &m->size);
-	sysview_json_fval(w, "used", &m->used);
-	sysview_json_fval(w, "available", &m->avail);
+	jsonout_kv_fval(w, "size", &m->size, FT_BYTES);
+	jsonout_kv_fval(w, "used", &m->used, FT_BYTES);
+	jsonout_kv_fval(w, "available", &m->avail, FT_BYTES);
 	jsonw_obj_end(w);
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cells.h"
 #include "summary.h"
 #include "tui.h"
 
@@ -27,7 +28,7 @@ int tui_header_height(void)
 
 static const char *header_size(char *buf, size_t n, const struct fval *v)
 {
-	return v->st == V_KNOWN ? units_compact(buf, n, v->u, UNIT_AUTO) : "-";
+	return cell_bytes(buf, n, v, UNIT_AUTO);
 }
 
 static const char *header_rate(char *buf, size_t n, const struct fval *v)
