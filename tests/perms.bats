@@ -53,6 +53,11 @@ jqe() {
 	as_nobody "$MEMTOP" -b -p "1,$$" -o pid,user,rss,pss,uss >"$BATS_TEST_TMPDIR/out"
 	check_term "$BATS_TEST_TMPDIR/out"
 	grep -Eq "^ *$$ +root +[0-9.]+[KMG]? +- +- *$" "$BATS_TEST_TMPDIR/out"
+	# and the header says how many, in words that agree with the number
+	grep -qx 'Note: *PSS/USS of 2 processes could not be read (permission): shown as -' "$BATS_TEST_TMPDIR/out"
+	as_nobody "$MEMTOP" -b -p "$$" -o pid,pss | grep -qx 'Note: *PSS/USS of 1 process could not be read (permission): shown as -'
+	"$MEMTOP" -b -p "$$" -o pid,pss >"$BATS_TEST_TMPDIR/root"
+	! grep -q '^Note:' "$BATS_TEST_TMPDIR/root"
 }
 
 @test "-m on a process nobody may not read says so and exits 1" {

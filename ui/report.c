@@ -65,8 +65,8 @@ void report_system(FILE *out, const struct snapshot *snap)
 			snap->sys.pressure.full.avg10);
 	fputc('\n', out);
 	if (snap->nunreadable)
-		fprintf(out, "Note:   PSS/USS of %zu processes could not be read (permission): shown as -\n",
-			snap->nunreadable);
+		fprintf(out, "Note:   PSS/USS of %zu process%s could not be read (permission): shown as -\n",
+			snap->nunreadable, snap->nunreadable == 1 ? "" : "es");
 }
 
 /* Writes text padded or cut to width display columns; width 0 = as long as it is. */
