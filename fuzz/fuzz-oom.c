@@ -1,8 +1,8 @@
-/* libFuzzer target for the OOM report's buffer parsers: /proc/PID/stat as the oom_score_adj
- * write checks it (procdir_parse_stat), /proc/PID/cgroup (cgroup_parse_proc), the cgroup
- * layout from mountinfo (cgroup_layout_parse, cgroup_relative), and the --set-oom-adj value
- * (oomadj_parse). Each is compared with a plainer reference written again here; abort() on
- * any disagreement, or on a path that is not inside its line.
+/* libFuzzer target for the OOM report's buffer parsers: /proc/PID/cgroup (cgroup_parse_proc),
+ * the cgroup layout from mountinfo (cgroup_layout_parse, cgroup_relative), and the
+ * --set-oom-adj value (oomadj_parse). Each is compared with a plainer reference written again
+ * here; abort() on any disagreement, or on a path that is not inside its line. (The stat
+ * line the oom_score_adj write checks is fuzz-stat's.)
  *
  *   fuzz/run oom */
 #include <errno.h>
@@ -12,77 +12,8 @@
 
 #include "cgroup.h"
 #include "oomadj.h"
-#include "procdir.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* A token of the stat line made only of digits, read without overflow. */
-static int fuzz_oom_digits(const char *s, size_t n, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (n == 0)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9' || v > (UINT64_MAX - (uint64_t)(s[i] - '0')) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
-/* The fields after the last ')': the state, then fields 4..22, split at runs of spaces;
- * a newline ends the line (nothing after it is read). */
-static int fuzz_oom_ref_stat(const char *buf, size_t len, struct procdir_stat *st)
-{
-	const char *open = memchr(buf, '(', len), *close = memrchr(buf, ')', len), *p, *end;
-	const char *tok[20];
-	size_t tl[20];
-	int n = 0;
-
-	if (!open || !close || close < open || close + 2 >= buf + len || close[1] != ' ')
-		return -EINVAL;
-	p = close + 2;
-	end = memchr(p, '\n', buf + len - p);
-	end = end ? end : buf + len;
-	if (p == end || *p == ' ' || (p + 1 < end && p[1] != ' '))
-		return -EINVAL;
-	while (p < end && n < 20) {
-		while (p < end && *p == ' ')
-			p++;
-		if (p == end)
-			break;
-		tok[n] = p;
-		while (p < end && *p != ' ')
-			p++;
-		tl[n] = p - tok[n];
-		n++;
-	}
-	if (n < 20 || tl[0] != 1)
-		return -EINVAL;
-	st->state = tok[0][0];
-	uint64_t flags, start;
-
-	if (fuzz_oom_digits(tok[6], tl[6], &flags) < 0 || fuzz_oom_digits(tok[19], tl[19], &start) < 0)
-		return -EINVAL;
-	st->flags = flags;
-	st->start_ticks = start;
-	return 0;
-}
-
-static void fuzz_oom_stat(const char *buf, size_t len)
-{
-	struct procdir_stat a, b;
-	int ra = procdir_parse_stat(buf, len, &a), rb = fuzz_oom_ref_stat(buf, len, &b);
-
-	if (ra != rb)
-		abort();
-	if (ra == 0 && (a.state != b.state || a.flags != b.flags || a.start_ticks != b.start_ticks))
-		abort();
-	if (ra == 0 && strlen(a.comm) >= sizeof a.comm)
-		abort();
-}
 
 static void fuzz_oom_cgroup(const char *buf, size_t len)
 {
@@ -152,7 +83,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *buf = (const char *)data;
 
-	fuzz_oom_stat(buf, size);
 	fuzz_oom_cgroup(buf, size);
 	fuzz_oom_layout(buf, size);
 	fuzz_oom_adj(buf, size);
