@@ -62,6 +62,33 @@ status_bytes() {
 	awk -v k="$2:" '$1 == k { printf "%.0f\n", $2 * 1024 }' "/proc/$1/status"
 }
 
+# steady PID CMD...: runs CMD (its output in $out) between two copies of PID's memory lines
+# of status and its oom_score, again (up to 5 times) until the two agree, and keeps that copy
+# for saved_bytes and saved_score. Reclaim moves even a stopped process's figures at any
+# moment (this machine runs DAMON, paging out cold pages): against that copy, what CMD read
+# is what the kernel said for the whole of its run.
+steady() {
+	local pid=$1 f="$BATS_TEST_TMPDIR/steady.$1" i
+	shift
+	for ((i = 0; i < 5; i++)); do
+		{ grep -E '^(Vm|Rss)' "/proc/$pid/status" && cat "/proc/$pid/oom_score"; } >"$f.before"
+		out=$("$@") || return 1
+		{ grep -E '^(Vm|Rss)' "/proc/$pid/status" && cat "/proc/$pid/oom_score"; } >"$f"
+		cmp -s "$f.before" "$f" && return 0
+		echo "the figures of $pid moved during the run, again:" >&2
+		diff "$f.before" "$f" >&2
+	done
+	return 1
+}
+
+# What steady kept: saved_bytes PID VmRSS (bytes), saved_score PID (oom_score)
+saved_bytes() {
+	awk -v k="$2:" '$1 == k { printf "%.0f\n", $2 * 1024 }' "$BATS_TEST_TMPDIR/steady.$1"
+}
+saved_score() {
+	tail -n 1 "$BATS_TEST_TMPDIR/steady.$1"
+}
+
 # A /proc/PID/smaps_rollup value in bytes: rollup_bytes PID Pss
 rollup_bytes() {
 	awk -v k="$2:" '$1 == k { printf "%.0f\n", $2 * 1024 }' "/proc/$1/smaps_rollup"

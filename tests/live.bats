@@ -44,11 +44,12 @@ teardown() {
 @test "rss, pss and oom_score equal /proc for an idle process" {
 	start_hog touched 32
 	stop_proc "$HOG_PID"
-	j=$(proc_json "$HOG_PID")
-	want_rss=$(status_bytes "$HOG_PID" VmRSS)
+	steady "$HOG_PID" proc_json "$HOG_PID"
+	j=$out
+	want_rss=$(saved_bytes "$HOG_PID" VmRSS)
 	want_pss=$(rollup_bytes "$HOG_PID" Pss)
 	want_uss=$(($(rollup_bytes "$HOG_PID" Private_Clean) + $(rollup_bytes "$HOG_PID" Private_Dirty)))
-	want_oom=$(cat "/proc/$HOG_PID/oom_score")
+	want_oom=$(saved_score "$HOG_PID")
 	want_minflt=$(awk '{print $10}' "/proc/$HOG_PID/stat")	# before CONT: running, it may fault
 	kill -CONT "$HOG_PID"
 	[ "$(jq .mem.rss <<<"$j")" -eq "$want_rss" ]
@@ -66,9 +67,10 @@ teardown() {
 @test "a raised oom_score_adj shows at once" {
 	start_hog touched 8
 	echo 500 >"/proc/$HOG_PID/oom_score_adj"
-	j=$(proc_json "$HOG_PID")
+	steady "$HOG_PID" proc_json "$HOG_PID"
+	j=$out
 	[ "$(jq .oom.score_adj <<<"$j")" -eq 500 ]
-	[ "$(jq .oom.score <<<"$j")" -eq "$(cat "/proc/$HOG_PID/oom_score")" ]
+	[ "$(jq .oom.score <<<"$j")" -eq "$(saved_score "$HOG_PID")" ]
 	[ "$(jq .oom.score <<<"$j")" -gt 666 ]
 }
 

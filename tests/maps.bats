@@ -100,13 +100,19 @@ check_sums() {
 }
 
 # check_rows PID: the text report's mapping rows against /proc/PID/smaps read at the same
-# time (the process stopped): address, perms, offset, device, inode and the figures the
-# process alone decides (SIZE, RSS, PR_DRT, SWAP, LOCKED), each formatted here as
-# units_compact formats it, with awk's printf (C's) for the decimals.
+# time (the process stopped, smaps the same just before and just after the report: reclaim
+# may still move a stopped process's pages): address, perms, offset, device, inode and the
+# figures the process alone decides (SIZE, RSS, PR_DRT, SWAP, LOCKED), each formatted here
+# as units_compact formats it, with awk's printf (C's) for the decimals.
 check_rows() {
+	local i
 	stop_proc "$1"
-	"$MEMTOP" -m -p "$1" >"$BATS_TEST_TMPDIR/text"
-	cp "/proc/$1/smaps" "$BATS_TEST_TMPDIR/smaps"
+	for ((i = 0; i < 5; i++)); do
+		cp "/proc/$1/smaps" "$BATS_TEST_TMPDIR/smaps.before"
+		"$MEMTOP" -m -p "$1" >"$BATS_TEST_TMPDIR/text"
+		cp "/proc/$1/smaps" "$BATS_TEST_TMPDIR/smaps"
+		cmp -s "$BATS_TEST_TMPDIR/smaps.before" "$BATS_TEST_TMPDIR/smaps" && break
+	done
 	kill -CONT "$1"
 	awk '
 	function z(h) { sub(/^0+/, "", h); return h == "" ? "0" : h }

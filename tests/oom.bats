@@ -85,18 +85,19 @@ kill_entry() {
 	start_hog touched 32
 	pid=$HOG_PID
 	echo 300 >"/proc/$pid/oom_score_adj"
-	kill -STOP "$pid"
-	j=$("$MEMTOP" -bJ -O -p "$pid")
+	stop_proc "$pid"
+	steady "$pid" "$MEMTOP" -bJ -O -p "$pid"
+	j=$out
 	e=$(kill_entry "$j" "$pid")
 	kill -CONT "$pid"
 	tp=$(totalpages)
 	[ "$(jq .oom.total <<<"$j")" -eq $((tp * PAGE)) ]
 	[ "$(jq .oom.totalpages <<<"$j")" -eq "$tp" ]
-	anon=$(status_bytes "$pid" RssAnon)
-	file=$(status_bytes "$pid" RssFile)
-	shm=$(status_bytes "$pid" RssShmem)
-	swap=$(status_bytes "$pid" VmSwap)
-	pte=$(status_bytes "$pid" VmPTE)
+	anon=$(saved_bytes "$pid" RssAnon)
+	file=$(saved_bytes "$pid" RssFile)
+	shm=$(saved_bytes "$pid" RssShmem)
+	swap=$(saved_bytes "$pid" VmSwap)
+	pte=$(saved_bytes "$pid" VmPTE)
 	[ "$(jq .badness.anon <<<"$e")" -eq "$anon" ]
 	[ "$(jq .badness.file <<<"$e")" -eq "$file" ]
 	[ "$(jq .badness.shmem <<<"$e")" -eq "$shm" ]
@@ -113,7 +114,7 @@ kill_entry() {
 	# short by up to batch (max(32, 2 x CPUs)) pages per CPU for each of 4 counters: near a
 	# step the kernel's score may be one below the formula's (seen on 6.18, ~1 in 600).
 	score=$(jq .score <<<"$e")
-	[ "$score" -eq "$(cat "/proc/$pid/oom_score")" ]
+	[ "$score" -eq "$(saved_score "$pid")" ]
 	cpus=$(getconf _NPROCESSORS_CONF)
 	slack=$((4 * (cpus * 2 > 32 ? cpus * 2 : 32) * cpus))
 	lo=$(((1000 + (points - slack) * 1000 / tp) * 2 / 3))
