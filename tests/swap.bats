@@ -65,8 +65,9 @@ near() {
 
 @test "a swapped-out process: swap, swap_pss and its anon segment's swap are /proc's" {
 	local j swap
-	j=$(proc_json "$HOG_PID" -o pid,rss,swap,swap_pss,seg_anon_mmap)
-	swap=$(status_bytes "$HOG_PID" VmSwap)
+	steady "$HOG_PID" proc_json "$HOG_PID" -o pid,rss,swap,swap_pss,seg_anon_mmap
+	j=$out
+	swap=$(saved_bytes "$HOG_PID" VmSwap)
 	[ "$($JQ .mem.swap <<<"$j")" -eq "$swap" ]
 	[ "$($JQ .mem.swap_pss <<<"$j")" -eq "$(rollup_bytes "$HOG_PID" SwapPss)" ]
 	# the hog's one mapping is anonymous: the segment holds all of its swap
@@ -101,10 +102,11 @@ near() {
 @test "-O counts swap in badness and in totalpages (RAM + swap)" {
 	local j e page
 	page=$(getconf PAGESIZE)
-	j=$(memtop -bJ -O)
+	steady "$HOG_PID" memtop -bJ -O
+	j=$out
 	[ "$($JQ .oom.totalpages <<<"$j")" -eq $((($(meminfo_bytes MemTotal) + $(meminfo_bytes SwapTotal)) / page)) ]
 	e=$($JQ -c ".oom.kill_order[] | select(.pid == $HOG_PID)" <<<"$j")
-	[ "$($JQ .badness.swap <<<"$e")" -eq "$(status_bytes "$HOG_PID" VmSwap)" ]
+	[ "$($JQ .badness.swap <<<"$e")" -eq "$(saved_bytes "$HOG_PID" VmSwap)" ]
 	near "$($JQ .oom.headroom.swap_free <<<"$j")" "$(meminfo_bytes SwapFree)" $((8 * MIB))
 }
 
