@@ -1,38 +1,32 @@
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
-#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "pidfd.h"
-#include "pidstat.h"
-#include "procfs.h"
+#include "procdir.h"
 
-static int pidfd_start_of(int pid, uint64_t *start)
+/* Whether pid is still the process that started at start_ticks: 0, or -ESRCH when it is
+ * gone or the pid now belongs to another process, or another -errno. */
+static int pidfd_still(int pid, uint64_t start_ticks)
 {
-	struct pidstat st;
+	struct procdir_stat st;
 	struct buf b = { 0 };
-	char path[32];
-	ssize_t n;
-	int dfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int rc;
+	int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd;
 
-	if (dfd < 0)
+	if (procfd < 0)
 		return -errno;
-	snprintf(path, sizeof path, "%d/stat", pid);
-	n = procfs_read(dfd, path, &b);
-	close(dfd);
-	rc = n < 0 ? (int)n : pidstat_parse(b.data, (size_t)n, &st);
-	if (rc == 0)
-		*start = st.start_ticks;
+	fd = procdir_open(procfd, pid, &start_ticks, &b, &st);
+	close(procfd);
 	buf_free(&b);
-	return rc == -ENOENT ? -ESRCH : rc;
+	if (fd < 0)
+		return fd == -ESTALE ? -ESRCH : fd;
+	close(fd);
+	return 0;
 }
 
 int pidfd_signal_checked(int pid, uint64_t start_ticks, int sig)
 {
-	uint64_t start = 0;
 	int fd, rc;
 
 	fd = (int)syscall(SYS_pidfd_open, pid, 0);
@@ -41,9 +35,7 @@ int pidfd_signal_checked(int pid, uint64_t start_ticks, int sig)
 	/* The pidfd pins one process. If the pid was reused before it was opened, the stat
 	 * read now shows the newcomer's start time; if it is reused after, the pidfd's own
 	 * process is dead and the signal fails with ESRCH. */
-	rc = pidfd_start_of(pid, &start);
-	if (rc == 0 && start != start_ticks)
-		rc = -ESRCH;
+	rc = pidfd_still(pid, start_ticks);
 	if (rc == 0 && syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) < 0)
 		rc = -errno;
 	close(fd);
