@@ -40,6 +40,7 @@ stop_hogs() {
 	[ -f "$BATS_TEST_TMPDIR/hogs" ] || return 0
 	while read -r pid; do
 		kill "$pid" 2>/dev/null || true
+		kill -CONT "$pid" 2>/dev/null || true	# a test that failed while it was stopped
 		wait "$pid" 2>/dev/null || true
 	done <"$BATS_TEST_TMPDIR/hogs"
 	rm -f "$BATS_TEST_TMPDIR/hogs"
@@ -62,18 +63,30 @@ status_bytes() {
 	awk -v k="$2:" '$1 == k { printf "%.0f\n", $2 * 1024 }' "/proc/$1/status"
 }
 
-# steady PID CMD...: runs CMD (its output in $out) between two copies of PID's memory lines
-# of status and its oom_score, again (up to 5 times) until the two agree, and keeps that copy
-# for saved_bytes and saved_score. Reclaim moves even a stopped process's figures at any
-# moment (this machine runs DAMON, paging out cold pages): against that copy, what CMD read
-# is what the kernel said for the whole of its run.
+# steady [-s] PID CMD...: runs CMD (its output in $out) between two copies of PID's memory
+# lines of status and its oom_score (with -s: of the lines of its smaps that the process
+# alone decides: the mapping lines, Size, Rss, Private_Dirty, Swap and Locked; PSS and the
+# shared/private split move as other processes, CMD among them, map the same files), again
+# (up to 5 times) until the two agree, and keeps that copy in $BATS_TEST_TMPDIR/steady.PID for saved_bytes and
+# saved_score. Reclaim moves even a stopped process's figures at any moment (this machine
+# runs DAMON, paging out cold pages): against that copy, what CMD read is what the kernel
+# said for the whole of its run.
+steady_copy() {
+	if [ "$1" = -s ]; then
+		grep -E '^([0-9a-f]+-[0-9a-f]+ |(Size|Rss|Private_Dirty|Swap|Locked):)' "/proc/$2/smaps"
+	else
+		grep -E '^(Vm|Rss)' "/proc/$2/status" && cat "/proc/$2/oom_score"
+	fi
+}
 steady() {
-	local pid=$1 f="$BATS_TEST_TMPDIR/steady.$1" i
+	local what=- i
+	[ "$1" = -s ] && { what=-s; shift; }
+	local pid=$1 f="$BATS_TEST_TMPDIR/steady.$1"
 	shift
 	for ((i = 0; i < 5; i++)); do
-		{ grep -E '^(Vm|Rss)' "/proc/$pid/status" && cat "/proc/$pid/oom_score"; } >"$f.before"
+		steady_copy "$what" "$pid" >"$f.before"
 		out=$("$@") || return 1
-		{ grep -E '^(Vm|Rss)' "/proc/$pid/status" && cat "/proc/$pid/oom_score"; } >"$f"
+		steady_copy "$what" "$pid" >"$f"
 		cmp -s "$f.before" "$f" && return 0
 		echo "the figures of $pid moved during the run, again:" >&2
 		diff "$f.before" "$f" >&2

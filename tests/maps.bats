@@ -100,19 +100,14 @@ check_sums() {
 }
 
 # check_rows PID: the text report's mapping rows against /proc/PID/smaps read at the same
-# time (the process stopped, smaps the same just before and just after the report: reclaim
-# may still move a stopped process's pages): address, perms, offset, device, inode and the
-# figures the process alone decides (SIZE, RSS, PR_DRT, SWAP, LOCKED), each formatted here
-# as units_compact formats it, with awk's printf (C's) for the decimals.
+# time (the process stopped, and its smaps the same just before and just after the report:
+# steady -s): address, perms, offset, device, inode and the figures the process alone
+# decides (SIZE, RSS, PR_DRT, SWAP, LOCKED), each formatted here as units_compact formats
+# it, with awk's printf (C's) for the decimals.
 check_rows() {
-	local i
 	stop_proc "$1"
-	for ((i = 0; i < 5; i++)); do
-		cp "/proc/$1/smaps" "$BATS_TEST_TMPDIR/smaps.before"
-		"$MEMTOP" -m -p "$1" >"$BATS_TEST_TMPDIR/text"
-		cp "/proc/$1/smaps" "$BATS_TEST_TMPDIR/smaps"
-		cmp -s "$BATS_TEST_TMPDIR/smaps.before" "$BATS_TEST_TMPDIR/smaps" && break
-	done
+	steady -s "$1" "$MEMTOP" -m -p "$1"
+	echo "$out" >"$BATS_TEST_TMPDIR/text"
 	kill -CONT "$1"
 	awk '
 	function z(h) { sub(/^0+/, "", h); return h == "" ? "0" : h }
@@ -133,7 +128,7 @@ check_rows() {
 		next
 	}
 	$3 == "kB" { f[$1] = $2 }
-	END { out() }' "$BATS_TEST_TMPDIR/smaps" >"$BATS_TEST_TMPDIR/want"
+	END { out() }' "$BATS_TEST_TMPDIR/steady.$1" >"$BATS_TEST_TMPDIR/want"
 	awk 'function z(h) { sub(/^0+/, "", h); return h == "" ? "0" : h }
 	rows { split($1, a, "-"); print z(a[1]) "-" z(a[2]), $2, $3, $4, $5, $6, $7, $12, $13, $15 }
 	$1 == "ADDRESS" { rows = 1 }' "$BATS_TEST_TMPDIR/text" >"$BATS_TEST_TMPDIR/got"

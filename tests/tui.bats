@@ -110,7 +110,12 @@ heap_rss_kib() {
 
 # The process rows: the lines after the column titles, without the bottom line.
 rows() {
-	screen | awk '/^ +PID /{t=1; next} t' | sed '$d' | grep -v '^ *$' || true
+	screen | rows_in
+}
+
+# rows_in: the process rows of the screen text on standard input
+rows_in() {
+	awk '/^ +PID /{t=1; next} t' | sed '$d' | grep -v '^ *$' || true
 }
 
 @test "starts: header, memory bar and column titles, sort column marked" {
@@ -220,7 +225,7 @@ rows() {
 	for ((tries = 0; tries < 50; tries++)); do
 		frame=$(screen)
 		shown=$(sed -nE 's/.* ([0-9]+) shown .*/\1/p' <<<"$frame" | head -1)
-		n=$(awk '/^ +PID /{t=1; next} t' <<<"$frame" | sed '$d' | grep -vc '^ *$')
+		n=$(rows_in <<<"$frame" | wc -l)
 		[ -n "$shown" ] && [ "$n" -ge $((shown > 150 ? 150 : shown)) ] && break
 		sleep 0.2
 	done
