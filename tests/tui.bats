@@ -65,7 +65,8 @@ tui_gone() {
 	return 1
 }
 
-# tui_launch [ENV=VALUE...] -- [memtop options]: runs memtop in a fresh 120x40 pane.
+# tui_launch [ENV=VALUE...] -- [memtop options]: runs memtop in a fresh 120x40 pane
+# ($TUI_COLS columns when set).
 tui_launch() {
 	local envs=() cmd
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
@@ -75,7 +76,7 @@ tui_launch() {
 	shift
 	cmd="env XDG_CONFIG_HOME=$(printf %q "$CONF") LC_ALL=C.UTF-8 ${envs[*]} $(printf '%q ' "$MEMTOP" "$@")"
 	# the shell ignores SIGINT so that Ctrl-C reaches memtop alone and the pane stays
-	tx -f /dev/null new-session -d -x 120 -y 40 "trap '' INT; ulimit -c 0; $cmd; echo memtop-exit=\$?; sleep 600"
+	tx -f /dev/null new-session -d -x "${TUI_COLS:-120}" -y 40 "trap '' INT; ulimit -c 0; $cmd; echo memtop-exit=\$?; sleep 600"
 }
 
 # tui_start [memtop options]: launches and waits for the process list.
@@ -306,6 +307,8 @@ rows_in() {
 	esc=$HOG_PID
 	start_hog comm $'\xc2\x9b31m\xe2\x80\xaeevil'
 	c1=$HOG_PID
+	# wide enough for the whole command line, however long the helpers' path is
+	TUI_COLS=$(($(wc -c <"/proc/$c1/cmdline") + 60))
 	tui_start --color=never -p "$esc,$c1" -o pid,comm,cmd
 	tui_wait '\^\[\[31mred'
 	tui_wait '\\u\{009B\}31m\\u\{202E\}evil'
