@@ -210,7 +210,8 @@ static void oom_entries(struct oom_report *r, const struct snapshot *snap)
 		r->neligible += r->entries[i].cls == OOM_ELIGIBLE;
 		r->nimmune += r->entries[i].cls == OOM_IMMUNE;
 	}
-	qsort(r->entries, r->nentries, sizeof *r->entries, oom_entry_cmp);
+	if (r->nentries > 1)	/* qsort() must not see a NULL array, even empty */
+		qsort(r->entries, r->nentries, sizeof *r->entries, oom_entry_cmp);
 	for (size_t i = 0; i < r->neligible; i++)
 		r->entries[i].rank = i + 1;
 }
@@ -339,7 +340,8 @@ static void oom_cgroup_order(struct oom_report *r, struct oom_cgroup *c, int ci,
 		if (oom_badness_of(e->p, c->totalpages, r->page_size, &b))
 			points[i] = b.total / (int64_t)r->page_size;
 	}
-	qsort_r(c->order, c->norder, sizeof *c->order, oom_member_cmp, &m);
+	if (c->norder > 1)
+		qsort_r(c->order, c->norder, sizeof *c->order, oom_member_cmp, &m);
 	c->points = xreallocarray(NULL, c->norder ? c->norder : 1, sizeof *c->points);
 	for (size_t k = 0; k < c->norder; k++)
 		c->points[k] = points[c->order[k]];

@@ -1031,7 +1031,8 @@ void snapshot_sort(struct snapshot *snap, enum field_id key, bool ascending)
 {
 	int arg = key | (ascending ? 0x100 : 0);
 
-	qsort_r(snap->procs, snap->nprocs, sizeof *snap->procs, snapshot_cmp, &arg);
+	if (snap->nprocs > 1)	/* procs is NULL when nothing was sampled */
+		qsort_r(snap->procs, snap->nprocs, sizeof *snap->procs, snapshot_cmp, &arg);
 }
 
 struct proc *snapshot_find(const struct snapshot *snap, int pid)

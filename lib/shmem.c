@@ -716,7 +716,8 @@ static void shmem_totals(struct shmem_report *r)
 		if (o->used.st == V_KNOWN)
 			r->unattributed += o->used.u;
 	}
-	qsort(r->objects, r->nobjects, sizeof *r->objects, shmem_object_cmp);
+	if (r->nobjects > 1)	/* objects is NULL on a machine with none */
+		qsort(r->objects, r->nobjects, sizeof *r->objects, shmem_object_cmp);
 	if (r->priv->nslots)
 		shmem_rehash(r, r->priv->nslots);	/* sorting moved the objects */
 }

@@ -404,6 +404,26 @@ static void test_order(void)
 	rmtree(dir);
 }
 
+/* No process at all (a filter that matched none): an empty order, no NULL array sorted. */
+static void test_order_empty(void)
+{
+	struct snapshot snap;
+	struct oom_report *r;
+	char dir[64];
+	int fd = tmpdir(dir, sizeof dir);
+
+	fake_snapshot(&snap, NULL, 0, 16ull << 30, 0);
+	r = oom_report_create_at(fd, "", 0);
+	oom_report_update(r, &snap);
+	is_u64(r->nentries, 0, "empty: no entries");
+	is_u64(r->neligible, 0, "empty: none eligible");
+	oom_report_update(r, &snap);
+	is_u64(r->nentries, 0, "empty: a second update too");
+	oom_report_free(r);
+	close(fd);
+	rmtree(dir);
+}
+
 /* ---- cgroups ---- */
 
 static void test_cgroup_parse(void)
@@ -563,6 +583,7 @@ int main(void)
 	test_write_reused();
 	test_badness();
 	test_order();
+	test_order_empty();
 	test_cgroup_parse();
 	test_cgroup_files();
 	test_cgroup_order();

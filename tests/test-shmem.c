@@ -329,11 +329,41 @@ static void test_report(void)
 		printf("# could not remove %s\n", f.dir);
 }
 
+/* A machine with no shmem at all: no tmpfs, no segments, no processes. The report is
+ * empty, and nothing is handed a NULL array (UBSan's nonnull check: CI's machine had no
+ * shmem object, and the sort of none failed there). */
+static void test_report_empty(void)
+{
+	struct fake f;
+	struct snapshot snap = { 0 };
+	struct shmem_report *r;
+	const char *mi = "1 0 254:0 / / rw - ext4 /dev/vda rw\n";
+	char cmd[512];
+
+	fake_setup(&f);
+	r = shmem_report_create_at(f.procfd, mi, strlen(mi), f.shm);
+	ok(r != NULL, "empty: a report over a tree with nothing");
+	shmem_report_update(r, &snap);
+	is_u64(r->nobjects, 0, "empty: no objects (the posix directory is not a tmpfs)");
+	is_u64(r->nmounts, 0, "empty: no tmpfs mounts");
+	ok(!r->sysv_known, "empty: no /proc/sysvipc/shm is not known, not zero segments");
+	is_u64(r->nunattributed, 0, "empty: nothing unattributed");
+	shmem_report_update(r, &snap);
+	is_u64(r->nobjects, 0, "empty: a second update too");
+	shmem_report_free(r);
+	close(f.procfd);
+	close(f.fd);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f.dir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", f.dir);
+}
+
 int main(void)
 {
 	test_sysv();
 	test_mountinfo();
 	test_kind();
 	test_report();
+	test_report_empty();
 	return tap_done();
 }

@@ -102,7 +102,7 @@ void mapsview_sort(struct mapping *maps, size_t n, enum field_id id)
 {
 	struct mapsview_pair pr;
 
-	if (mapsview_pair(id, &pr))
+	if (n > 1 && mapsview_pair(id, &pr))	/* maps is NULL for a process without any */
 		qsort_r(maps, n, sizeof *maps, mapsview_cmp, &pr);
 }
 
