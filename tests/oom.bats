@@ -395,6 +395,24 @@ kill_entry() {
 	[ "$(jq .available <<<"$m")" -gt 0 ]
 }
 
+# A machine with no shared memory object at all (CI's had none; this one's sandbox keeps a
+# memfd): new PID and IPC namespaces, an empty tmpfs on /dev/shm.
+@test "-S with no shmem object anywhere: an empty list, not an error" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root for the namespaces"
+	unshare -pimf --mount-proc true 2>/dev/null || skip "cannot make PID, IPC and mount namespaces here"
+	alone() {
+		unshare -pimf --mount-proc sh -c 'mount -t tmpfs none /dev/shm && exec "$@"' sh "$@"
+	}
+	run alone "$MEMTOP" -bJ -S
+	[ "$status" -eq 0 ]
+	[ "$(jq -c '.system.shmem | [(.objects | length), .unattributed.objects, .sysv_known]' <<<"$output")" = '[0,0,true]' ]
+	[ "$(jq '[.processes[].pid] | length' <<<"$output")" -le 2 ]	# sh exec'd into memtop
+	run alone "$MEMTOP" -S
+	[ "$status" -eq 0 ]
+	grep -q '^Shared memory objects: 0; unattributed (no process maps them): 0 holding 0 B$' <<<"$output"
+	! grep -q '^KIND ' <<<"$output"
+}
+
 @test "-S -n 2: rates on the second sample; the system object still valid" {
 	run bash -c "\"$MEMTOP\" -bJ -S -n 2 -d 0.2 | jq -c '.system.faults.pgfault_rate'"
 	[ "$status" -eq 0 ]
