@@ -13,6 +13,12 @@ memtop() {
 	${MEMTOP_WRAPPER:-} "$MEMTOP" "$@"
 }
 
+# kthreadd_visible: pid 2 is the kernel's thread creator, as on a host. In a PID namespace
+# (a container) no kernel thread is visible, and tests about them skip or leave that part.
+kthreadd_visible() {
+	[ "$(cat /proc/2/comm 2>/dev/null)" = kthreadd ]
+}
+
 # start_hog MODE ARG...: starts tests/helpers/memhog, waits for its "ready" line and sets
 # HOG_PID. Every hog started is ended by stop_hogs (call it from teardown).
 start_hog() {
