@@ -208,6 +208,17 @@ static void fake_setup(struct fake *f)
 	f->procfd = openat(f->fd, "proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
+static void fake_teardown(struct fake *f)
+{
+	char cmd[sizeof f->dir + 16];
+
+	close(f->procfd);
+	close(f->fd);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", f->dir);
+}
+
 /* maps lines of pid 100 and their smaps: the /dev/shm-like file, a SysV segment, a memfd,
  * shared anonymous memory, a library. */
 static void fake_maps(const struct fake *f, char *maps, size_t mn, char *smaps, size_t sn)
@@ -322,11 +333,7 @@ static void test_report(void)
 		free(procs[i]);
 	}
 	buf_free(&b);
-	close(f.procfd);
-	close(f.fd);
-	snprintf(mi, sizeof mi, "rm -rf '%s'", f.dir);
-	if (system(mi) != 0)
-		printf("# could not remove %s\n", f.dir);
+	fake_teardown(&f);
 }
 
 /* A machine with no shmem at all: no tmpfs, no segments, no processes. The report is
@@ -338,7 +345,6 @@ static void test_report_empty(void)
 	struct snapshot snap = { 0 };
 	struct shmem_report *r;
 	const char *mi = "1 0 254:0 / / rw - ext4 /dev/vda rw\n";
-	char cmd[512];
 
 	fake_setup(&f);
 	r = shmem_report_create_at(f.procfd, mi, strlen(mi), f.shm);
@@ -351,11 +357,7 @@ static void test_report_empty(void)
 	shmem_report_update(r, &snap);
 	is_u64(r->nobjects, 0, "empty: a second update too");
 	shmem_report_free(r);
-	close(f.procfd);
-	close(f.fd);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f.dir);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", f.dir);
+	fake_teardown(&f);
 }
 
 int main(void)
