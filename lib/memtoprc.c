@@ -121,6 +121,16 @@ static int memtoprc_set_units(struct memtoprc_parser *cp, const char *v)
 	return -EINVAL;
 }
 
+static int memtoprc_set_kthreads(struct memtoprc_parser *cp, const char *v)
+{
+	if (strcmp(v, "show") == 0 || strcmp(v, "hide") == 0) {
+		cp->c->view.hide_kthreads = v[0] == 'h';
+		return 0;
+	}
+	memtoprc_warn(cp, "kernel_threads wants show or hide, not '%.32s'", v);
+	return -EINVAL;
+}
+
 static int memtoprc_set_filter(struct memtoprc_parser *cp, const char *v)
 {
 	struct filter *f;
@@ -153,6 +163,7 @@ static const struct memtoprc_key {
 	{ "delay", MEMTOPRC_HAS_DELAY, memtoprc_set_delay },
 	{ "units", MEMTOPRC_HAS_UNITS, memtoprc_set_units },
 	{ "filter", MEMTOPRC_HAS_FILTER, memtoprc_set_filter },
+	{ "kernel_threads", MEMTOPRC_HAS_KTHREADS, memtoprc_set_kthreads },
 };
 
 static int memtoprc_hex(char ch)
@@ -358,6 +369,8 @@ int memtoprc_format(const struct memtoprc *c, char *buf, size_t n)
 		memtoprc_put_delay(buf, n, &used, c->view.delay);
 	if (c->has & MEMTOPRC_HAS_UNITS)
 		memtoprc_put(buf, n, &used, "units = %s\n", unit_name(c->view.unit));
+	if (c->has & MEMTOPRC_HAS_KTHREADS)
+		memtoprc_put(buf, n, &used, "kernel_threads = %s\n", c->view.hide_kthreads ? "hide" : "show");
 	if (c->has & MEMTOPRC_HAS_FILTER) {
 		memtoprc_put(buf, n, &used, "filter = ");
 		memtoprc_put_quoted(buf, n, &used, c->filter);

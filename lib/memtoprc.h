@@ -23,6 +23,7 @@ enum memtoprc_has {
 	MEMTOPRC_HAS_DELAY = 1u << 3,
 	MEMTOPRC_HAS_UNITS = 1u << 4,
 	MEMTOPRC_HAS_FILTER = 1u << 5,
+	MEMTOPRC_HAS_KTHREADS = 1u << 6,
 };
 
 /* The interactive view's settings that memtoprc keeps (the filter apart: a pattern here,
@@ -34,6 +35,7 @@ struct view_settings {
 	bool ascending;
 	double delay;
 	enum unit unit;
+	bool hide_kthreads;		/* kernel threads left out of the list (K) */
 };
 
 struct memtoprc {

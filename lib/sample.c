@@ -536,6 +536,8 @@ static bool selection_match(struct sampler *s, const struct sample_request *req,
 	}
 	if (sel->by_uid && p->uid != sel->uid)
 		return false;
+	if (sel->hide_kthreads && p->kernel_thread)
+		return false;
 	if (sel->filter) {
 		if (filter_match(sel->filter, p->comm, strlen(p->comm)))
 			return true;

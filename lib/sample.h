@@ -17,6 +17,7 @@ struct selection {
 	bool by_uid;
 	uint32_t uid;
 	struct filter *filter;		/* on comm or command line */
+	bool hide_kthreads;		/* leave kernel threads out */
 };
 
 struct sample_request {

@@ -35,15 +35,19 @@ static void test_good(void)
 	struct memtoprc c;
 
 	is_int(parse(&c, "# comment\n\n  fields = pid,rss,cmd\nsort=uss\n\torder = ascending \n"
-		     "delay = 0.25\nunits = MiB\nfilter = mem.*hog\n"), 0, "a good file gives no warning");
+		     "delay = 0.25\nunits = MiB\nfilter = mem.*hog\nkernel_threads = hide\n"), 0,
+	       "a good file gives no warning");
 	is_int(c.has, MEMTOPRC_HAS_FIELDS | MEMTOPRC_HAS_SORT | MEMTOPRC_HAS_ORDER | MEMTOPRC_HAS_DELAY |
-	       MEMTOPRC_HAS_UNITS | MEMTOPRC_HAS_FILTER, "every setting is present");
+	       MEMTOPRC_HAS_UNITS | MEMTOPRC_HAS_FILTER | MEMTOPRC_HAS_KTHREADS, "every setting is present");
+	ok(c.view.hide_kthreads, "kernel_threads = hide");
 	is_int(c.view.ncols, 3, "three fields");
 	ok(c.view.cols[0] == FLD_PID && c.view.cols[1] == FLD_RSS && c.view.cols[2] == FLD_CMD, "fields in order");
 	ok(c.view.sort == FLD_USS && c.view.ascending, "sort and order");
 	ok(c.view.delay == 0.25, "delay");
 	ok(c.view.unit == UNIT_MIB, "units");
 	is_str(c.filter, "mem.*hog", "unquoted filter is literal");
+	is_int(parse(&c, "kernel_threads = show\n"), 0, "kernel_threads = show");
+	ok((c.has & MEMTOPRC_HAS_KTHREADS) && !c.view.hide_kthreads, "shows them");
 
 	is_int(parse(&c, "delay = 2"), 0, "last line without newline");
 	ok((c.has & MEMTOPRC_HAS_DELAY) && c.view.delay == 2, "and it counts");
@@ -71,6 +75,8 @@ static void test_bad(void)
 	is_int(parse(&c, "sort = nope\n"), 1, "unknown sort");
 	is_int(parse(&c, "order = sideways\n"), 1, "bad order");
 	is_int(parse(&c, "units = parsecs\n"), 1, "bad units");
+	is_int(parse(&c, "kernel_threads = yes\n"), 1, "kernel_threads: only show or hide");
+	ok(strstr(last_warning, "show or hide") && !(c.has & MEMTOPRC_HAS_KTHREADS), "says so: %s", last_warning);
 	is_int(parse(&c, "filter = (unclosed\n"), 1, "bad pattern");
 	ok(strstr(last_warning, "missing closing parenthesis") != NULL, "PCRE2's message: %s", last_warning);
 	is_int(parse(&c, "filter = \"open\n"), 1, "unterminated quote");
@@ -126,6 +132,7 @@ static void same(const struct memtoprc *a, const struct memtoprc *b, const char 
 	   memcmp(a->view.cols, b->view.cols, a->view.ncols * sizeof *a->view.cols) == 0 &&
 	   a->view.sort == b->view.sort && a->view.ascending == b->view.ascending &&
 	   a->view.delay == b->view.delay && a->view.unit == b->view.unit &&
+	   a->view.hide_kthreads == b->view.hide_kthreads &&
 	   strcmp(a->filter, b->filter) == 0, "round trip: %s", what);
 }
 
@@ -140,7 +147,7 @@ static void test_round_trip(void)
 	int n;
 
 	a.has = MEMTOPRC_HAS_FIELDS | MEMTOPRC_HAS_SORT | MEMTOPRC_HAS_ORDER | MEMTOPRC_HAS_DELAY |
-		MEMTOPRC_HAS_UNITS | MEMTOPRC_HAS_FILTER;
+		MEMTOPRC_HAS_UNITS | MEMTOPRC_HAS_FILTER | MEMTOPRC_HAS_KTHREADS;
 	for (int i = 0; i < FLD_COUNT; i++)
 		a.view.cols[i] = FLD_COUNT - 1 - i;
 	a.view.ncols = FLD_COUNT;
@@ -150,6 +157,7 @@ static void test_round_trip(void)
 		snprintf(a.filter, sizeof a.filter, "%s", patterns[i]);
 		a.view.delay = delays[i % 5];
 		a.view.ascending = i & 1;
+		a.view.hide_kthreads = i % 3 == 1;
 		n = memtoprc_format(&a, text, sizeof text);
 		ok(n > 0, "formats (%d bytes)", n);
 		is_int(parse(&b, text), 0, "reads back without warning");

@@ -457,6 +457,33 @@ oom_adj_ask() {
 	screen | grep -q '▼RSS'
 }
 
+@test "K hides kernel threads and shows them again; W keeps the choice" {
+	kthreadd_visible || skip "no kernel thread is visible here (a PID namespace)"
+	tui_start -p "2,$$" -o pid,comm,rss
+	tui_wait '^ +2 kthreadd'
+	keys K
+	tui_wait 'kernel threads hidden'
+	tui_gone '^ +2 kthreadd'
+	screen | grep -Eq "^ +$$ "
+	screen | grep -q '1 shown'
+	keys W
+	tui_wait 'settings written to'
+	grep -qx 'kernel_threads = hide' "$CONF/memtop/memtoprc"
+	keys q
+	tui_wait 'memtop-exit=0'
+	tui_next
+	tui_start -p "2,$$" -o pid,comm,rss
+	tui_wait 'kernel threads hidden'
+	! screen | grep -Eq '^ +2 kthreadd'
+	keys K
+	tui_wait '^ +2 kthreadd'
+	tui_wait 'kernel threads shown'
+	! screen | grep -q 'kernel threads hidden'
+	tui_next
+	tui_start --no-config -p "2,$$" -o pid,comm,rss
+	tui_wait '^ +2 kthreadd'
+}
+
 @test "a bad memtoprc line is a warning, not a crash" {
 	mkdir -p "$CONF/memtop"
 	printf 'sort = uss\nbogus line\nfields = pid,nosuch\n' >"$CONF/memtop/memtoprc"

@@ -93,7 +93,8 @@ struct sampler *run_sampler(void)
 
 struct selection run_selection(const struct run_config *rc)
 {
-	return (struct selection){ rc->pids, rc->npids, rc->by_uid, rc->uid, rc->filter };
+	return (struct selection){ .pids = rc->pids, .npids = rc->npids, .by_uid = rc->by_uid,
+				   .uid = rc->uid, .filter = rc->filter };
 }
 
 void run_sleep(double s)

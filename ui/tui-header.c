@@ -76,6 +76,8 @@ static void header_title(struct tui *t, int y)
 		snprintf(extra, sizeof extra, "  filter: %s", filter_pattern(t->filter));
 	if (t->by_uid)
 		snprintf(extra + strlen(extra), sizeof extra - strlen(extra), "  user: %s", t->user_name);
+	if (t->view.hide_kthreads)
+		snprintf(extra + strlen(extra), sizeof extra - strlen(extra), "  kernel threads hidden");
 	x = tui_put(y, 0, COLS, "memtop", STY_TITLE);
 	x = tui_put(y, x, COLS, "  ", STY_NORMAL);
 	x = tui_put(y, x, COLS, snap->host, STY_NORMAL);	/* a hostname is not ours either */

@@ -95,6 +95,16 @@ static unsigned keys_sample(struct tui *t, int key)
 	return TR_SAMPLE;
 }
 
+/* As htop's K: kernel threads hold no memory of their own, only rows of '-'. */
+static unsigned keys_kthreads(struct tui *t, int key)
+{
+	t->view.hide_kthreads = !t->view.hide_kthreads;
+	t->procs.list.sel = t->procs.list.top = 0;
+	t->procs.sel_pid = 0;
+	tui_message(t, false, "kernel threads %s", t->view.hide_kthreads ? "hidden" : "shown");
+	return TR_SAMPLE;
+}
+
 static unsigned keys_units(struct tui *t, int key)
 {
 	t->view.unit = (t->view.unit + 1) % UNIT_COUNT;
@@ -133,6 +143,7 @@ static const struct tui_key tui_keys[] = {
 	{ { '/', FK(KEY_F(4)) }, "/ F4", ON(LIST), tui_prompt_filter,
 	  "filter: a PCRE2 pattern over command names and lines (empty: all)" },
 	{ { 'u' }, "u", ON(LIST), tui_prompt_user, "show one user's processes (name or uid; empty: all)" },
+	{ { 'K' }, "K", ON(LIST), keys_kthreads, "hide or show kernel threads (they hold no memory of their own)" },
 	{ { 'f', FK(KEY_F(2)) }, "f F2", ON(LIST), keys_fields, "choose, order and sort the columns" },
 	{ { TUI_KEY_ENTER, '\r', FK(KEY_ENTER) }, "Enter", ON(LIST), keys_detail,
 	  "detail of the selected process: figures, segments, mappings" },
@@ -151,7 +162,7 @@ static const struct tui_key tui_keys[] = {
 	{ { ' ' }, "Space", TS_ALL, keys_sample, "refresh now" },
 	{ { 'd' }, "d", TS_ALL, tui_prompt_delay, "set the refresh delay in seconds" },
 	{ { 'e' }, "e", TS_ALL, keys_units, "cycle the size units: automatic, KiB, MiB, GiB" },
-	{ { 'W' }, "W", TS_ALL, keys_save, "write the settings (columns, sort, delay, units, filter) to memtoprc" },
+	{ { 'W' }, "W", TS_ALL, keys_save, "write the settings (columns, sort, delay, units, filter, K) to memtoprc" },
 	{ { '?', 'h', FK(KEY_F(1)) }, "? h F1", TS_ALL, keys_help, "this help" },
 	{ { TUI_CTRL('l') }, "Ctrl-L", TS_ALL, keys_redraw, "redraw the screen" },
 };

@@ -84,6 +84,7 @@ void tui_settings_load(struct tui *t)
 	t->view.ascending = !rc->sort_set && (c.has & MEMTOPRC_HAS_ORDER) && c.view.ascending;
 	t->view.delay = !rc->delay_set && (c.has & MEMTOPRC_HAS_DELAY) ? c.view.delay : rc->delay;
 	t->view.unit = c.has & MEMTOPRC_HAS_UNITS ? c.view.unit : rc->unit;
+	t->view.hide_kthreads = (c.has & MEMTOPRC_HAS_KTHREADS) && c.view.hide_kthreads;
 	t->by_uid = rc->by_uid;
 	t->uid = rc->uid;
 	if (t->by_uid)
@@ -99,7 +100,7 @@ unsigned tui_settings_save(struct tui *t)
 	int r;
 
 	c.has = MEMTOPRC_HAS_FIELDS | MEMTOPRC_HAS_SORT | MEMTOPRC_HAS_ORDER | MEMTOPRC_HAS_DELAY |
-		MEMTOPRC_HAS_UNITS | MEMTOPRC_HAS_FILTER;
+		MEMTOPRC_HAS_UNITS | MEMTOPRC_HAS_FILTER | MEMTOPRC_HAS_KTHREADS;
 	c.view = t->view;
 	if (t->filter && strlen(filter_pattern(t->filter)) > MEMTOPRC_PATTERN_MAX) {
 		tui_message(t, true, "settings not written: the filter is longer than %d bytes", MEMTOPRC_PATTERN_MAX);

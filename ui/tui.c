@@ -89,6 +89,7 @@ static int tui_sample(struct tui *t, char *err, size_t errsz)
 	req.sel.by_uid = t->by_uid;
 	req.sel.uid = t->uid;
 	req.sel.filter = t->filter;
+	req.sel.hide_kthreads = t->view.hide_kthreads;
 	rc = sampler_refresh(t->sampler, &req, &t->snap);
 	if (rc < 0) {
 		snprintf(err, errsz, "cannot read processes: %s", strerror(-rc));
