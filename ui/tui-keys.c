@@ -99,8 +99,7 @@ static unsigned keys_sample(struct tui *t, int key)
 static unsigned keys_kthreads(struct tui *t, int key)
 {
 	t->view.hide_kthreads = !t->view.hide_kthreads;
-	t->procs.list.sel = t->procs.list.top = 0;
-	t->procs.sel_pid = 0;
+	tui_procs_restart(t);
 	tui_message(t, false, "kernel threads %s", t->view.hide_kthreads ? "hidden" : "shown");
 	return TR_SAMPLE;
 }

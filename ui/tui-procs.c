@@ -177,6 +177,12 @@ struct proc *tui_procs_selected(struct tui *t)
 	return t->snap->procs[t->procs.list.sel];
 }
 
+void tui_procs_restart(struct tui *t)
+{
+	t->procs.list.sel = t->procs.list.top = 0;
+	t->procs.sel_pid = 0;
+}
+
 const struct tui_screen tui_procs_screen = {
 	.id = TS_LIST,
 	.name = "Process list",

@@ -156,8 +156,7 @@ static unsigned prompt_user_done(struct tui *t, const char *text)
 		t->uid = v;
 	}
 	snprintf(t->user_name, sizeof t->user_name, "%s", text);
-	t->procs.list.sel = t->procs.list.top = 0;
-	t->procs.sel_pid = 0;
+	tui_procs_restart(t);
 	return TR_SAMPLE;
 }
 

@@ -48,8 +48,7 @@ bool tui_settings_filter(struct tui *t, const char *pattern)
 	}
 	filter_free(t->filter);
 	t->filter = f;
-	t->procs.list.sel = t->procs.list.top = 0;
-	t->procs.sel_pid = 0;
+	tui_procs_restart(t);
 	return true;
 }
 

@@ -226,6 +226,7 @@ void tui_detail_close(struct tui *t);
 unsigned tui_detail_sort_key(struct tui *t, int key);
 unsigned tui_procs_move_sort(struct tui *t, int step);
 struct proc *tui_procs_selected(struct tui *t);	/* the list's, or the detail's process */
+void tui_procs_restart(struct tui *t);	/* the rows changed (filter, user, K): back to the top */
 unsigned tui_fields_key(struct tui *t, int key);
 
 /* tui-keys.c: the one key table; help is generated from it. */
