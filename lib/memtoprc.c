@@ -95,14 +95,21 @@ static int memtoprc_set_sort(struct memtoprc_parser *cp, const char *v)
 	return 0;
 }
 
-static int memtoprc_set_order(struct memtoprc_parser *cp, const char *v)
+/* A setting that is one of two words: *out tells whether it is the second. */
+static int memtoprc_set_either(struct memtoprc_parser *cp, const char *key, const char *v,
+			       const char *first, const char *second, bool *out)
 {
-	if (strcmp(v, "descending") == 0 || strcmp(v, "ascending") == 0) {
-		cp->c->view.ascending = v[0] == 'a';
+	if (strcmp(v, first) == 0 || strcmp(v, second) == 0) {
+		*out = strcmp(v, second) == 0;
 		return 0;
 	}
-	memtoprc_warn(cp, "order wants descending or ascending, not '%.32s'", v);
+	memtoprc_warn(cp, "%s wants %s or %s, not '%.32s'", key, first, second, v);
 	return -EINVAL;
+}
+
+static int memtoprc_set_order(struct memtoprc_parser *cp, const char *v)
+{
+	return memtoprc_set_either(cp, "order", v, "descending", "ascending", &cp->c->view.ascending);
 }
 
 static int memtoprc_set_delay(struct memtoprc_parser *cp, const char *v)
@@ -123,12 +130,7 @@ static int memtoprc_set_units(struct memtoprc_parser *cp, const char *v)
 
 static int memtoprc_set_kthreads(struct memtoprc_parser *cp, const char *v)
 {
-	if (strcmp(v, "show") == 0 || strcmp(v, "hide") == 0) {
-		cp->c->view.hide_kthreads = v[0] == 'h';
-		return 0;
-	}
-	memtoprc_warn(cp, "kernel_threads wants show or hide, not '%.32s'", v);
-	return -EINVAL;
+	return memtoprc_set_either(cp, "kernel_threads", v, "show", "hide", &cp->c->view.hide_kthreads);
 }
 
 static int memtoprc_set_filter(struct memtoprc_parser *cp, const char *v)
