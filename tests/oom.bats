@@ -403,7 +403,8 @@ kill_entry() {
 # memfd): new PID and IPC namespaces, an empty tmpfs on /dev/shm.
 @test "-S with no shmem object anywhere: an empty list, not an error" {
 	[ "$(id -u)" -eq 0 ] || skip "needs root for the namespaces"
-	unshare -pimf --mount-proc true 2>/dev/null || skip "cannot make PID, IPC and mount namespaces here"
+	unshare -pimf --mount-proc sh -c 'mount -t tmpfs none /dev/shm' 2>/dev/null ||
+		skip "cannot make PID, IPC and mount namespaces with a tmpfs of their own here"
 	alone() {
 		unshare -pimf --mount-proc sh -c 'mount -t tmpfs none /dev/shm && exec "$@"' sh "$@"
 	}
