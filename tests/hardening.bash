@@ -28,23 +28,26 @@ start_argv() {
 	await_ready "$fifo" "argv helper ($argv0)"
 }
 
-# Records a PID for stop_helpers.
+# Records a PID (with its start time: lib.bash remember_pid) for stop_helpers.
 track_pid() {
-	echo "$1" >>"$BATS_TEST_TMPDIR/helpers"
+	remember_pid "$BATS_TEST_TMPDIR/helpers" "$1"
 }
 
 stop_helpers() {
-	local pid
+	local pid start
+	local -a ended=()
 	[ -f "$BATS_TEST_TMPDIR/helpers" ] || return 0
-	while read -r pid; do
-		case $pid in
-		tmux:*) tmux -L "${pid#tmux:}" kill-server 2>/dev/null || true ;;
-		*) kill "$pid" 2>/dev/null || true ;;
-		esac
+	while read -r pid start; do
+		if [[ $pid == tmux:* ]]; then
+			tmux -L "${pid#tmux:}" kill-server 2>/dev/null || true
+		elif still_ours "$pid" "$start"; then
+			kill "$pid" 2>/dev/null || true
+			ended+=("$pid")
+		fi
 	done <"$BATS_TEST_TMPDIR/helpers"
-	while read -r pid; do
-		[[ $pid == tmux:* ]] || wait "$pid" 2>/dev/null || true
-	done <"$BATS_TEST_TMPDIR/helpers"
+	for pid in "${ended[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
 	rm -f "$BATS_TEST_TMPDIR/helpers"
 }
 

@@ -19,6 +19,31 @@ kthreadd_visible() {
 	[ "$(cat /proc/2/comm 2>/dev/null)" = kthreadd ]
 }
 
+# A started process is recorded as "PID START" (its start time, stat field 22) and signalled
+# only while that PID still has that start time: once reaped, a PID may be anyone's (the
+# churn tests go round the whole PID space in a test), and must not be signalled.
+# proc_start PID: the start time, empty when there is no such process.
+# (bytewise: a name may hold newlines, ") " and invalid UTF-8; everything after the
+# last ") " is numbers and the state letter)
+proc_start() {
+	local LC_ALL=C s
+	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	s=${s##*) }
+	# shellcheck disable=SC2086
+	set -- $s
+	echo "${20:-}"
+}
+
+# remember_pid FILE PID: records PID and its start time in FILE.
+remember_pid() {
+	echo "$2 $(proc_start "$2")" >>"$1"
+}
+
+# still_ours PID START: PID is still the process recorded (a zombie not yet reaped counts).
+still_ours() {
+	[ -n "$2" ] && [ "$(proc_start "$1")" = "$2" ]
+}
+
 # start_hog MODE ARG...: starts tests/helpers/memhog, waits for its "ready" line and sets
 # HOG_PID. Every hog started is ended by stop_hogs (call it from teardown).
 start_hog() {
@@ -26,7 +51,7 @@ start_hog() {
 	mkfifo "$fifo"
 	"$HELPERS/memhog" "$@" >"$fifo" &
 	HOG_PID=$!
-	echo "$HOG_PID" >>"$BATS_TEST_TMPDIR/hogs"
+	remember_pid "$BATS_TEST_TMPDIR/hogs" "$HOG_PID"
 	await_ready "$fifo" "memhog $*"
 }
 
@@ -42,9 +67,10 @@ await_ready() {
 }
 
 stop_hogs() {
-	local pid
+	local pid start
 	[ -f "$BATS_TEST_TMPDIR/hogs" ] || return 0
-	while read -r pid; do
+	while read -r pid start; do
+		still_ours "$pid" "$start" || continue
 		kill "$pid" 2>/dev/null || true
 		kill -CONT "$pid" 2>/dev/null || true	# a test that failed while it was stopped
 		wait "$pid" 2>/dev/null || true
