@@ -64,7 +64,7 @@ teardown() {
 	start_hog comm filtertarget
 	run bash -c "\"$MEMTOP\" -bJ -f 'filterTARGET' | jq -r '.processes[].pid'"
 	# an upper-case letter makes the pattern case-sensitive (memtop's own command line matches)
-	! grep -qx "$HOG_PID" <<<"$output"
+	! grep -qx "$HOG_PID" <<<"$output" || false
 	run bash -c "\"$MEMTOP\" -bJ -f '^filterta[r]get$' | jq -r '[.processes[].pid] | join(\",\")'"
 	[ "$output" = "$HOG_PID" ]
 	run bash -c "\"$MEMTOP\" -bJ -u root | jq '[.processes[].uid] | unique'"
@@ -120,8 +120,8 @@ teardown() {
 	start_hog comm $'\e[31mred\a\xff'
 	run "$MEMTOP" -b -p "$HOG_PID" -o pid,comm,cmd
 	[ "$status" -eq 0 ]
-	! grep -q $'\e' <<<"$output"
-	! grep -q $'\a' <<<"$output"
+	! grep -q $'\e' <<<"$output" || false
+	! grep -q $'\a' <<<"$output" || false
 	grep -q '\^\[\[31mred\^G\\xff' <<<"$output"
 	"$MEMTOP" -bJ -p "$HOG_PID" >"$BATS_TEST_TMPDIR/j"
 	/usr/bin/python3 -c 'import json,sys; d=json.loads(open(sys.argv[1],"rb").read().decode("utf-8")); assert d["processes"][0]["comm"] == "\x1b[31mred\x07\ufffd", repr(d["processes"][0]["comm"])' "$BATS_TEST_TMPDIR/j"

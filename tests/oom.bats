@@ -299,7 +299,7 @@ kill_entry() {
 	# a zombie: sh's background child, never reaped once sh became sleep
 	sh -c 'sleep 0 & exec sleep 30' &
 	parent=$!
-	echo "$parent" >>"$BATS_TEST_TMPDIR/hogs"
+	remember_pid "$BATS_TEST_TMPDIR/hogs" "$parent"
 	for _ in $(seq 50); do
 		z=$(cat "/proc/$parent/task/$parent/children" 2>/dev/null | awk '{print $1}')
 		[ -n "$z" ] && [ "$(awk '{print $3}' "/proc/$z/stat" 2>/dev/null)" = Z ] && break
@@ -415,7 +415,7 @@ kill_entry() {
 	run alone "$MEMTOP" -S
 	[ "$status" -eq 0 ]
 	grep -q '^Shared memory objects: 0; unattributed (no process maps them): 0 holding 0 B$' <<<"$output"
-	! grep -q '^KIND ' <<<"$output"
+	! grep -q '^KIND ' <<<"$output" || false
 }
 
 @test "-S -n 2: rates on the second sample; the system object still valid" {
