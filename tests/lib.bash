@@ -92,17 +92,27 @@ stop_proc() {
 
 # A /proc/PID/status value in bytes: status_bytes PID VmRSS
 status_bytes() {
-	awk -v k="$2:" '$1 == k { printf "%.0f\n", $2 * 1024 }' "/proc/$1/status"
+	kib_bytes "$2" "/proc/$1/status"
 }
 
-# steady [-s] PID CMD...: runs CMD (its output in $out) between two copies of PID's memory
-# lines of status and its oom_score (with -s: of the lines of its smaps that the process
-# alone decides: the mapping lines, Size, Rss, Private_Dirty, Swap and Locked; PSS and the
-# shared/private split move as other processes, CMD among them, map the same files), again
-# (up to 5 times) until the two agree, and keeps that copy in $BATS_TEST_TMPDIR/steady.PID for saved_bytes and
-# saved_score. Reclaim moves even a stopped process's figures at any moment (this machine
-# runs DAMON, paging out cold pages): against that copy, what CMD read is what the kernel
-# said for the whole of its run.
+# kib_bytes KEY FILE: the "KEY: N kB" line of FILE (status, smaps_rollup, meminfo) in bytes
+kib_bytes() {
+	awk -v k="$1:" '$1 == k { printf "%.0f\n", $2 * 1024 }' "$2"
+}
+
+# meminfo_bytes KEY [FILE]: a /proc/meminfo figure (or one of a copy of it) in bytes
+meminfo_bytes() {
+	kib_bytes "$1" "${2:-/proc/meminfo}"
+}
+
+# steady [-s] PID CMD...: runs CMD (its output in $out) between two copies of PID's figures,
+# again (up to 5 times) until the two agree, and keeps that copy in
+# $BATS_TEST_TMPDIR/steady.PID for saved_bytes and saved_score. Reclaim moves even a stopped
+# process's figures at any moment (this machine runs DAMON, paging out cold pages): against
+# that copy, what CMD read is what the kernel said for the whole of its run.
+# The copy: the memory lines of status and oom_score; with -s, the lines of smaps the
+# process alone decides (the mapping lines, Size, Rss, Private_Dirty, Swap, Locked: PSS and
+# the shared/private split move as other processes, CMD among them, map the same files).
 steady_copy() {
 	if [ "$1" = -s ]; then
 		grep -E '^([0-9a-f]+-[0-9a-f]+ |(Size|Rss|Private_Dirty|Swap|Locked):)' "/proc/$2/smaps"
@@ -128,7 +138,7 @@ steady() {
 
 # What steady kept: saved_bytes PID VmRSS (bytes), saved_score PID (oom_score)
 saved_bytes() {
-	awk -v k="$2:" '$1 == k { printf "%.0f\n", $2 * 1024 }' "$BATS_TEST_TMPDIR/steady.$1"
+	kib_bytes "$2" "$BATS_TEST_TMPDIR/steady.$1"
 }
 saved_score() {
 	tail -n 1 "$BATS_TEST_TMPDIR/steady.$1"
@@ -136,7 +146,7 @@ saved_score() {
 
 # A /proc/PID/smaps_rollup value in bytes: rollup_bytes PID Pss
 rollup_bytes() {
-	awk -v k="$2:" '$1 == k { printf "%.0f\n", $2 * 1024 }' "/proc/$1/smaps_rollup"
+	kib_bytes "$2" "/proc/$1/smaps_rollup"
 }
 
 # memtop's JSON for one process: proc_json PID [memtop options...]

@@ -131,16 +131,16 @@ teardown() {
 
 @test "system figures equal /proc/meminfo and /proc/sys/vm" {
 	j=$("$MEMTOP" -bJ -p $$)
-	total=$(awk '/^MemTotal:/ {printf "%.0f\n", $2 * 1024}' /proc/meminfo)
+	total=$(meminfo_bytes MemTotal)
 	[ "$(jq .system.mem.total <<<"$j")" -eq "$total" ]
 	[ "$(jq .system.commit.overcommit_memory <<<"$j")" -eq "$(cat /proc/sys/vm/overcommit_memory)" ]
 	[ "$(jq .system.vm.swappiness <<<"$j")" -eq "$(cat /proc/sys/vm/swappiness)" ]
-	limit=$(awk '/^CommitLimit:/ {printf "%.0f\n", $2 * 1024}' /proc/meminfo)
+	limit=$(meminfo_bytes CommitLimit)
 	[ "$(jq .system.commit.limit <<<"$j")" -eq "$limit" ]
 	# the droppable cache is Cached - Shmem of the same read; Cached is /proc's, give or take
 	# what moved since (1 % of RAM)
 	[ "$(jq '.system.mem | .reclaimable_cache == ([.cached - .shmem, 0] | max)' <<<"$j")" = true ]
-	cached=$(awk '/^Cached:/ {printf "%.0f\n", $2 * 1024}' /proc/meminfo)
+	cached=$(meminfo_bytes Cached)
 	d=$(($(jq .system.mem.cached <<<"$j") - cached))
 	[ "${d#-}" -le $((total / 100)) ]
 	if [ -r /proc/pressure/memory ]; then

@@ -50,10 +50,6 @@ teardown() {
 	stop_hogs
 }
 
-meminfo_bytes() {
-	awk -v k="$1:" '$1 == k { printf "%.0f\n", $2 * 1024 }' /proc/meminfo
-}
-
 # near GOT WANT SLACK: |GOT - WANT| <= SLACK
 near() {
 	local d=$(($1 - $2))
