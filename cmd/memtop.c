@@ -2,6 +2,7 @@
  * Parses options, builds the request, picks a face, runs. Only this file picks exit codes. */
 #include <errno.h>
 #include <getopt.h>
+#include <langinfo.h>
 #include <limits.h>
 #include <locale.h>
 #include <math.h>
@@ -15,7 +16,9 @@
 
 #include "field.h"
 #include "filter.h"
+#include "cells.h"
 #include "oomadj.h"
+#include "reports.h"
 #include "run.h"
 #include "xalloc.h"
 
@@ -296,15 +299,20 @@ static void parse_options(struct options *o, int argc, char **argv)
 static int dispatch(struct options *o)
 {
 	const struct run_config *rc = &o->rc;
+	const struct report_kind *kinds[3];
+	int n = 0;
 
 	if (o->set_oom_adj)
 		return oomadj_run(rc);
-	if (o->maps)
-		return mapsview_run(rc);
+	/* every report asked for, in this order */
 	if (o->system)
-		return sysview_run(rc);
+		kinds[n++] = &sysview_report;
 	if (o->oom)
-		return oomview_run(rc);
+		kinds[n++] = &oomview_report;
+	if (o->maps)
+		kinds[n++] = &mapsview_report;
+	if (n)
+		return reports_run(rc, kinds, n);
 	if (!o->batch && !rc->json && isatty(STDOUT_FILENO)) {
 		run_output_close();	/* curses draws on the real stdout */
 		return tui_run(rc);
@@ -319,6 +327,7 @@ int main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");	/* before libproc2 caches its escaping choice */
 	setlocale(LC_NUMERIC, "C");	/* "-d 0.5" and JSON numbers use '.', whatever the locale */
+	cells_set_utf8(strcmp(nl_langinfo(CODESET), "UTF-8") == 0);
 	signal(SIGPIPE, SIG_IGN);	/* EPIPE is handled: a closed pipe ends quietly */
 	run_output_open();
 	parse_options(&o, argc, argv);

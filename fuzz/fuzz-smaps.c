@@ -125,7 +125,7 @@ static void fuzz_parse(struct smaps_parser *p, struct fuzz_run *r, const uint8_t
 	int rc;
 
 	smaps_parser_reset(p);
-	segment_classifier_init(&r->c, seed >> 1 & 1 ? NULL : "/usr/bin/bash");
+	segment_classifier_init(&r->c, seed >> 1 & 1 ? NULL : "/usr/bin/bash", NULL, 0);
 	r->rc = 0;
 	while (off < size) {
 		n = max_chunk ? 1 + fuzz_next(&seed) % max_chunk : size;

@@ -167,6 +167,30 @@ static void cgroup_read_u64(int dirfd, const char *file, struct buf *scratch, st
 		out->st = V_UNKNOWN;
 }
 
+/* One "key value" line of a flat keyed file (memory.events, memory.oom_control). */
+static void cgroup_read_key(int dirfd, const char *file, const char *key, struct buf *scratch,
+			    struct fval *out)
+{
+	ssize_t n = procfs_read(dirfd, file, scratch);
+	size_t klen = strlen(key);
+	const char *p, *end;
+
+	out->st = V_UNKNOWN;
+	if (n <= 0)
+		return;
+	for (p = scratch->data, end = p + n; p < end;) {
+		const char *nl = memchr(p, '\n', end - p), *eol = nl ? nl : end;
+		uint64_t x;
+
+		if ((size_t)(eol - p) > klen + 1 && memcmp(p, key, klen) == 0 && p[klen] == ' ' &&
+		    kv_parse_u64(p + klen + 1, eol - p - klen - 1, &x) == 0) {
+			cgroup_set(out, x, V_KNOWN);
+			return;
+		}
+		p = eol + 1;
+	}
+}
+
 static void cgroup_read_v1(int dirfd, struct buf *scratch, struct cgroup_mem *m)
 {
 	struct fval memsw;
@@ -176,6 +200,7 @@ static void cgroup_read_v1(int dirfd, struct buf *scratch, struct cgroup_mem *m)
 	cgroup_read_u64(dirfd, "memory.swappiness", scratch, &m->swappiness);
 	/* memsw limits memory + swap together: the swap part is what it adds to the limit */
 	cgroup_read_limit(dirfd, "memory.memsw.limit_in_bytes", CGROUP_V1, scratch, &memsw);
+	cgroup_read_key(dirfd, "memory.oom_control", "oom_kill", scratch, &m->oom_kills);
 	if (memsw.st == V_KNOWN && m->limit.st == V_KNOWN)
 		cgroup_set(&m->swap_limit, memsw.u > m->limit.u ? memsw.u - m->limit.u : 0, V_KNOWN);
 	else if (memsw.st == V_NA)
@@ -190,6 +215,7 @@ static void cgroup_read_v2(int dirfd, struct buf *scratch, struct cgroup_mem *m)
 	cgroup_read_u64(dirfd, "memory.current", scratch, &m->usage);
 	cgroup_read_limit(dirfd, "memory.swap.max", CGROUP_V2, scratch, &m->swap_limit);
 	cgroup_read_u64(dirfd, "memory.oom.group", scratch, &group);
+	cgroup_read_key(dirfd, "memory.events", "oom_kill", scratch, &m->oom_kills);
 	if (group.st == V_KNOWN)
 		m->oom_group = group.u != 0;
 }
@@ -202,4 +228,57 @@ void cgroup_read_mem(int dirfd, enum cgroup_version v, struct buf *scratch, stru
 		cgroup_read_v1(dirfd, scratch, m);
 	else if (v == CGROUP_V2)
 		cgroup_read_v2(dirfd, scratch, m);
+}
+
+static int cgroup_set_find(const struct cgroup_set *cs, const char *path, size_t len)
+{
+	for (size_t i = 0; i < cs->n; i++) {
+		if (strlen(cs->nodes[i].path) == len && memcmp(cs->nodes[i].path, path, len) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+int cgroup_set_get(struct cgroup_set *cs, const char *path, size_t len)
+{
+	const char *slash;
+	int i = cgroup_set_find(cs, path, len), parent = -1;
+
+	if (i >= 0)
+		return i;
+	slash = memrchr(path, '/', len);
+	if (slash && slash > path)
+		parent = cgroup_set_get(cs, path, slash - path);
+	if (cs->n == cs->cap) {
+		cs->cap = cs->cap ? cs->cap * 2 : 32;
+		cs->nodes = xreallocarray(cs->nodes, cs->cap, sizeof *cs->nodes);
+	}
+	i = (int)cs->n++;
+	memset(&cs->nodes[i], 0, sizeof cs->nodes[i]);
+	cs->nodes[i].path = xstrndup(path, len);
+	cs->nodes[i].parent = parent;
+	cs->nodes[i].mem.oom_group = -1;
+	return i;
+}
+
+int cgroup_set_limited(const struct cgroup_set *cs, int i)
+{
+	while (i >= 0 && cs->nodes[i].mem.limit.st != V_KNOWN)
+		i = cs->nodes[i].parent;
+	return i;
+}
+
+void cgroup_set_clear(struct cgroup_set *cs)
+{
+	for (size_t i = 0; i < cs->n; i++)
+		free(cs->nodes[i].path);
+	cs->n = 0;
+}
+
+void cgroup_set_free(struct cgroup_set *cs)
+{
+	cgroup_set_clear(cs);
+	free(cs->nodes);
+	cgroup_layout_free(&cs->layout);
+	memset(cs, 0, sizeof *cs);
 }

@@ -48,10 +48,39 @@ struct cgroup_mem {
 	struct fval swap_limit;		/* swap the cgroup may add to its limit; V_NA: no limit */
 	struct fval swappiness;		/* v1 only (memory.swappiness); v2 follows vm.swappiness */
 	int oom_group;			/* v2 memory.oom.group: 1 kills the whole cgroup; -1 unknown */
+	struct fval oom_kills;		/* OOM kills inside it since it was made (v2 memory.events,
+					   v1 memory.oom_control oom_kill) */
 };
 
 /* Reads the figures of one cgroup through a handle of its directory. Files that are
  * missing or unreadable leave their figure unknown. */
 void cgroup_read_mem(int dirfd, enum cgroup_version v, struct buf *scratch, struct cgroup_mem *m);
+
+/* One memory cgroup holding a process of the snapshot, or the parent of one (a parent's
+ * limit bounds its children too). */
+struct cgroup_node {
+	char *path;			/* as /proc/PID/cgroup names it: "/system.slice/x.service" */
+	int parent;			/* index, -1 for a top-level one */
+	bool readable;			/* its directory could be opened */
+	struct cgroup_mem mem;
+};
+
+/* The memory cgroups of a snapshot, and the layout they were found in. */
+struct cgroup_set {
+	struct cgroup_layout layout;
+	struct cgroup_node *nodes;
+	size_t n, cap;
+};
+
+/* The node of the cgroup at path (len bytes, no trailing '/'), added with its parents when
+ * first seen. Returns its index. */
+int cgroup_set_get(struct cgroup_set *cs, const char *path, size_t len);
+
+/* The nearest node from i upwards with a limit (its own or a parent's), or -1. */
+int cgroup_set_limited(const struct cgroup_set *cs, int i);
+
+/* Forgets the nodes (the layout stays). */
+void cgroup_set_clear(struct cgroup_set *cs);
+void cgroup_set_free(struct cgroup_set *cs);
 
 #endif

@@ -1,5 +1,8 @@
-/* The field registry: one table describes every per-process figure. Columns, sort keys,
- * JSON keys, `-o help`, the man page and the completions all come from it. */
+/* The field registry: one table describes every per-process figure, where it comes from
+ * and how it is shown. Columns, sort keys, JSON keys, `-o help`, the man page and the
+ * completions come from it; so does collection: each row names its source file and the key
+ * within it, and the sampler reads what the rows asked for name. Adding a figure is one
+ * row (and its line in the man page). */
 #ifndef MEMTOP_FIELD_H
 #define MEMTOP_FIELD_H
 
@@ -10,7 +13,8 @@ enum field_id {
 	FLD_PID, FLD_PPID, FLD_USER, FLD_UID, FLD_STATE, FLD_THREADS, FLD_COMM, FLD_CMD,
 	FLD_VIRT, FLD_RSS, FLD_PSS, FLD_USS, FLD_ANON, FLD_FILE, FLD_SHMEM, FLD_SWAP,
 	FLD_SWAP_PSS, FLD_LOCKED, FLD_PTE, FLD_HWM, FLD_PEAK, FLD_DIRTY, FLD_DATA, FLD_STACK,
-	FLD_EXE, FLD_LIB, FLD_PSS_ANON, FLD_PSS_FILE, FLD_PSS_SHMEM,
+	FLD_EXE, FLD_LIB, FLD_PSS_ANON, FLD_PSS_FILE, FLD_PSS_SHMEM, FLD_THP, FLD_HUGETLB,
+	FLD_KSM,
 	FLD_MINFLT, FLD_MAJFLT, FLD_MINFLT_RATE, FLD_MAJFLT_RATE,
 	FLD_OOM, FLD_OOM_ADJ,
 	FLD_SEG_TEXT, FLD_SEG_DATA, FLD_SEG_BSS, FLD_SEG_HEAP, FLD_SEG_STACK, FLD_SEG_LIBS,
@@ -35,7 +39,19 @@ struct field {
 	const char *header;	/* column title */
 	int width;		/* column width; 0 = takes the rest of the line */
 	enum field_type type;
-	unsigned src;		/* enum source bits it needs */
+	unsigned src;		/* the source it is read from (enum source in model.h) */
+	/* Where in that source, as the kernel names it:
+	 *   SRC_STAT     a stat field: "ppid" "num_threads" "minflt" "majflt" "vsize" (rates
+	 *                name the counter they are a rate of);
+	 *   SRC_STATUS   a status line: "VmRSS" (kB, in bytes);
+	 *   SRC_PSS      smaps_rollup lines, summed over smaps when that is read anyway:
+	 *                "Pss", or a sum "Private_Clean+Private_Dirty";
+	 *   SRC_ROLLUP   smaps_rollup lines that smaps lacks: "Pss_Anon";
+	 *   SRC_SMAPS    a segment's resident size: "heap";
+	 *   SRC_OOM      a file of /proc/PID: "oom_score";
+	 *   SRC_KSM      a ksm_stat line, in pages: "ksm_merging_pages".
+	 * NULL for what the sampler makes itself (pid, uid, user, comm, cmd, state, age). */
+	const char *key;
 	const char *desc;	/* one line for -o help, the help screen, the man page */
 };
 
@@ -44,8 +60,9 @@ extern const struct field fields[FLD_COUNT];
 /* Looks a field up by its name; returns -1 when none has it. */
 int field_lookup(const char *name);
 
-/* Parses "pid,rss,pss" into ids. Returns the count, or -1 with *bad pointing at the offending
- * name (a pointer into list, length *badlen). */
+/* Parses "pid,rss,pss" into ids. Returns the count; -1 with *bad pointing at the offending
+ * name (a pointer into list, length *badlen) when a name is unknown; -2 when the list
+ * holds more than max names. */
 int field_parse_list(const char *list, enum field_id *out, int max, const char **bad, size_t *badlen);
 
 /* Sources needed to know the given fields. */
@@ -53,6 +70,10 @@ unsigned field_sources(const enum field_id *ids, int n);
 
 /* Whether a field is a number (sortable highest first) or text (sorted A-Z). */
 bool field_is_numeric(enum field_id id);
+
+/* The key's parts: "Private_Clean+Private_Dirty" gives 2 parts, each a pointer into the key
+ * and a length; at most max. Returns the number of parts (0 for a field without a key). */
+int field_key_parts(enum field_id id, const char **part, size_t *len, int max);
 
 /* The default process table: chosen for the memory question. */
 extern const enum field_id field_default_columns[];

@@ -1,4 +1,8 @@
-/* The model: plain structs a snapshot is made of. No I/O here; faces only read these. */
+/* The model: plain structs a snapshot is made of. No I/O here; faces only read these.
+ * A snapshot is complete for what was asked: the system's figures, every process seen (the
+ * selected ones apart), and the analyses computed from them (the OOM order, cgroups, shmem
+ * attribution, the memory breakdown). The sampler builds it; a recording restores it;
+ * every face renders it without reading the kernel. */
 #ifndef MEMTOP_MODEL_H
 #define MEMTOP_MODEL_H
 
@@ -37,13 +41,29 @@ enum source {
 	SRC_SMAPS = 1u << 4,	/* full smaps: segments */
 	SRC_MAPS_LIST = 1u << 5,	/* keep the per-mapping table (-m) */
 	SRC_OOM = 1u << 6,	/* oom_score and oom_score_adj */
-	SRC_PSS = 1u << 7,	/* PSS, USS, SwapPss, dirty: from smaps_rollup, or summed from
-				   smaps when that is read anyway (as smem does: each mapping's
-				   Pss is rounded down to a KiB, so the sum may be lower by < 1 KiB
-				   per mapping with shared pages) */
+	SRC_PSS = 1u << 7,	/* PSS, USS, SwapPss, dirty, THP: from smaps_rollup, or summed
+				   from smaps when that is read anyway (as smem does: each
+				   mapping's Pss is rounded down to a KiB, so the sum may be lower
+				   by < 1 KiB per mapping with shared pages) */
+	SRC_KSM = 1u << 8,	/* ksm_stat */
+	SRC_CGROUP = 1u << 9,	/* which memory cgroup (/proc/PID/cgroup) */
+	SRC_SHMEM = 1u << 10,	/* the shared memory it maps: maps, and smaps where it maps some */
 };
 
-struct mapping;	/* one VMA with its smaps figures, see segment.h / smaps.h */
+/* One mapping of shared memory (a tmpfs file, a SysV segment, a memfd, shared anonymous
+ * memory) by a process: what shmem attribution is computed from. */
+struct shmem_map {
+	uint8_t kind;			/* enum shmem_kind (shmem.h) */
+	bool deleted;			/* the kernel says so ("(deleted)"; memfd always) */
+	unsigned dev_major, dev_minor;
+	uint64_t inode;			/* SysV: the shmid */
+	char *name;			/* raw bytes: "/dev/shm/x", "/memfd:x", "/SYSV1234abcd", ... */
+	size_t name_len;
+	uint64_t size;			/* virtual size of the mapping */
+	struct fval rss, pss, swap_pss;	/* unknown when only maps could be read */
+};
+
+struct mapping;	/* one VMA with its smaps figures, below */
 
 struct proc {
 	int pid, ppid;
@@ -51,8 +71,7 @@ struct proc {
 	uint64_t start_ticks;		/* stat field 22: with pid, the process's identity */
 	char state;			/* R S D Z T ... */
 	bool kernel_thread;
-	bool selected;			/* passed -p/-u/-f */
-	bool gone;			/* exited while being read: left out */
+	bool selected;			/* passed the selection (-p, -u, -f, K) */
 	char *user;			/* never NULL; "?" when unknown */
 	char *comm;			/* raw bytes from the kernel, NUL-terminated; never NULL */
 	char *cmdline;			/* argv joined by spaces, raw bytes; NULL when unknown */
@@ -61,34 +80,35 @@ struct proc {
 
 	/* segments and mappings, present when SRC_SMAPS was read */
 	bool has_segments;
-	struct segment_totals *seg;	/* allocated at the first smaps read, kept: most
-					   processes never have smaps read (480 bytes each) */
+	struct segment_totals *seg;
 	struct mapping *maps;		/* with SRC_MAPS_LIST */
 	size_t nmaps;
 	int smaps_errno;		/* why smaps could not be read, or 0 */
 	int rollup_errno;		/* why smaps_rollup could not be read, or 0 */
 
-	/* age in seconds of reused status/rollup/smaps figures (0 = read this refresh) */
-	double rollup_age, smaps_age;
+	struct shmem_map *shm;		/* with SRC_SHMEM */
+	size_t nshm;
+	int cgroup;			/* with SRC_CGROUP: its memory cgroup in snapshot->cgroups,
+					   or -1 (unknown, or no memory controller) */
 
-	/* sampler bookkeeping */
-	int dirfd, statfd;		/* /proc/PID and its stat, kept open in steady state; -1 */
-	uint64_t gen;			/* last refresh that saw it */
-	uint64_t prev_minflt, prev_majflt, prev_rss, prev_vsize;	/* stat at the previous sample */
-	double prev_time;		/* monotonic seconds of the previous sample, 0 = none */
-	double rollup_time, pss_time, smaps_time, status_time, cmdline_time;	/* when read, 0 = never */
-	uint64_t stat_rss;		/* stat's rss: cheap but approximate (per-cpu counters) */
-	double changed_time;		/* the sample that last saw faults, rss or vsize move (or
-					   saw the process first): figures read since are still true */
-	unsigned have;			/* SRC_* read (or reused) this refresh */
-	struct proc *hnext;		/* hash chain */
+	/* Seconds since the figures were read: 0 when read for this snapshot. PSS and
+	 * segments of a process costly to read (a big address space) are read less often;
+	 * in the view, rows off screen reuse figures to sort on. Faces mark what is not 0. */
+	double pss_age, smaps_age;
+	unsigned have;			/* SRC_* this snapshot holds for it */
 };
+
+/* Whether a process has an address space of its own: not a kernel thread, not a zombie
+ * or a task being torn down. The one definition every part of memtop uses. */
+bool proc_state_has_mm(bool kernel_thread, char state);
+bool proc_has_mm(const struct proc *p);
 
 struct mapping {
 	uint64_t start, end, offset, inode;
 	unsigned dev_major, dev_minor;
 	char perms[5];
-	bool deleted;
+	bool deleted;			/* unlinked: the kernel's " (deleted)", checked against
+					   the file's inode where a file of that name exists */
 	char *path;			/* raw bytes; NULL for anonymous memory */
 	enum segment seg;
 	uint64_t val[SMAPS_NFIELDS];	/* bytes */
@@ -136,22 +156,59 @@ struct system {
 	struct psi pressure;
 };
 
+/* Parts of a snapshot beyond the processes, asked for when a face needs them. */
+enum snapshot_part {
+	SNAP_CGROUPS = 1u << 0,		/* every process's memory cgroup, with limits and usage */
+	SNAP_OOM = 1u << 1,		/* the OOM kill order (implies SNAP_CGROUPS) */
+	SNAP_SHMEM = 1u << 2,		/* shmem objects, who maps them, tmpfs mounts */
+};
+
+struct sysmem;
+struct cgroup_set;
+struct oom_report;
+struct shmem_report;
+
 struct snapshot {
 	struct timespec wall;		/* CLOCK_REALTIME when taken */
 	double interval;		/* seconds since the previous snapshot, 0 for the first */
 	double collect_seconds;		/* how long collection took */
 	uint64_t seq;			/* 1 for the first sample */
-	struct system sys;
-	struct proc **procs;		/* selected processes; borrowed until the next refresh */
-	size_t nprocs;
-	size_t ntotal;			/* all processes seen, selected or not */
-	size_t nunreadable;		/* selected processes whose smaps_rollup was denied */
 	char host[256];
 	char kernel[128];
+	struct system sys;
+	const struct sysmem *mem;	/* MemTotal in parts that add up (sysmem.h); the shmem
+					   split needs every process's Pss_Shmem */
+	const struct proc **procs;	/* the selected processes, by pid */
+	size_t nprocs;
+	const struct proc **all;	/* every process seen, selected or not, by pid */
+	size_t ntotal;
+	bool complete;			/* all holds every process (not only those -p names) */
+	size_t nunreadable;		/* selected processes whose smaps_rollup was denied */
+	unsigned parts;			/* SNAP_* it holds */
+	const struct cgroup_set *cgroups;	/* with SNAP_CGROUPS */
+	const struct oom_report *oom;		/* with SNAP_OOM */
+	const struct shmem_report *shmem;	/* with SNAP_SHMEM */
 };
 
 const char *sys_mem_name(enum sys_id id);		/* JSON key: "total", "free", ... */
 const char *sys_counter_name(enum sys_counter id);	/* "pgfault", ... */
 const char *sys_knob_name(enum sys_knob id);		/* "overcommit_memory", ... */
+
+/* Finds a process of the snapshot by pid: among the selected ones, or with all among every
+ * process seen. NULL when not there. */
+const struct proc *snapshot_find(const struct snapshot *snap, int pid, bool all);
+
+/* Sorts rows (a face's own array of the snapshot's processes): numbers highest first
+ * (ascending reverses), text A-Z; unknown values last; ties by pid. A PSS, USS or SwapPss
+ * that could not be read (another user's process) is ranked by what is known of it: RSS,
+ * its upper bound; proc_sort_estimated() says which rows that applies to. */
+void proc_sort(const struct proc **rows, size_t n, enum field_id key, bool ascending);
+
+/* Whether a row sorted on key is ranked by an estimate (RSS in place of an unreadable PSS). */
+bool proc_sort_estimated(const struct proc *p, enum field_id key);
+
+/* The figure that stands in for key when key cannot be read (FLD_RSS for FLD_PSS), or key
+ * itself when none does. */
+enum field_id proc_sort_stand_in(enum field_id key);
 
 #endif

@@ -1,70 +1,30 @@
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "oom.h"
-#include "procfs.h"
 #include "xalloc.h"
 
 #define OOM_ADJ_MIN (-1000)
 
-struct oom_private {
-	int procfd;
-	int mountfd;			/* the memory cgroup hierarchy's mount point, or -1 */
-	struct buf buf;
-	size_t capentries, capcgroups;
-};
-
-static struct oom_report *oom_report_new(int procfd, const char *mountinfo, size_t len)
+struct oom_report *oom_report_create(void)
 {
 	struct oom_report *r = xcalloc(1, sizeof *r);
 	long page = sysconf(_SC_PAGESIZE);
 
-	r->priv = xcalloc(1, sizeof *r->priv);
-	r->priv->procfd = procfd;
-	r->priv->mountfd = -1;
 	r->page_size = page > 0 ? (uint64_t)page : 4096;
-	cgroup_layout_parse(mountinfo, len, &r->layout);
-	if (r->layout.mount)
-		r->priv->mountfd = open(r->layout.mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	return r;
-}
-
-struct oom_report *oom_report_create(void)
-{
-	struct buf mi = { 0 };
-	struct oom_report *r;
-	int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return NULL;
-	n = procfs_read(fd, "self/mountinfo", &mi);
-	r = oom_report_new(fd, n > 0 ? mi.data : "", n > 0 ? (size_t)n : 0);
-	buf_free(&mi);
-	return r;
-}
-
-struct oom_report *oom_report_create_at(int procfd, const char *mountinfo, size_t len)
-{
-	int fd = fcntl(procfd, F_DUPFD_CLOEXEC, 0);
-
-	if (fd < 0)
-		return NULL;
-	return oom_report_new(fd, mountinfo, len);
 }
 
 static void oom_cgroups_clear(struct oom_report *r)
 {
-	for (size_t i = 0; i < r->ncgroups; i++) {
-		free(r->cgroups[i].path);
+	for (size_t i = 0; i < r->nlimited; i++) {
 		free(r->cgroups[i].order);
 		free(r->cgroups[i].points);
 	}
-	r->ncgroups = r->nlimited = 0;
+	r->nlimited = 0;
 }
 
 void oom_report_free(struct oom_report *r)
@@ -74,12 +34,6 @@ void oom_report_free(struct oom_report *r)
 	oom_cgroups_clear(r);
 	free(r->cgroups);
 	free(r->entries);
-	cgroup_layout_free(&r->layout);
-	if (r->priv->mountfd >= 0)
-		close(r->priv->mountfd);
-	close(r->priv->procfd);
-	buf_free(&r->priv->buf);
-	free(r->priv);
 	free(r);
 }
 
@@ -136,7 +90,7 @@ static enum oom_why oom_why_not(const struct proc *p, bool new_scale)
 
 	if (p->kernel_thread)
 		return OOM_WHY_KTHREAD;
-	if (p->state == 'Z' || p->state == 'X' || p->f[FLD_RSS].st == V_NA)
+	if (!proc_has_mm(p) || p->f[FLD_RSS].st == V_NA)
 		return OOM_WHY_NO_MM;
 	if (p->pid == 1 && (!score_known || p->f[FLD_OOM].i == 0))
 		return OOM_WHY_INIT;	/* a container's pid 1 has a score and can be killed */
@@ -155,7 +109,7 @@ static int64_t oom_points_from_score(int64_t score, uint64_t totalpages, bool ne
 	return per_mille * (int64_t)totalpages / 1000;
 }
 
-static void oom_entry_fill(const struct oom_report *r, struct oom_entry *e, struct proc *p)
+static void oom_entry_fill(const struct oom_report *r, struct oom_entry *e, const struct proc *p)
 {
 	memset(e, 0, sizeof *e);
 	e->p = p;
@@ -197,16 +151,14 @@ static int oom_entry_cmp(const void *a, const void *b)
 
 static void oom_entries(struct oom_report *r, const struct snapshot *snap)
 {
-	struct oom_private *pv = r->priv;
-
-	if (pv->capentries < snap->nprocs) {
-		pv->capentries = snap->nprocs;
-		r->entries = xreallocarray(r->entries, pv->capentries, sizeof *r->entries);
+	if (r->capentries < snap->ntotal) {
+		r->capentries = snap->ntotal;
+		r->entries = xreallocarray(r->entries, r->capentries, sizeof *r->entries);
 	}
-	r->nentries = snap->nprocs;
+	r->nentries = snap->ntotal;
 	r->neligible = r->nimmune = 0;
-	for (size_t i = 0; i < snap->nprocs; i++) {
-		oom_entry_fill(r, &r->entries[i], snap->procs[i]);
+	for (size_t i = 0; i < snap->ntotal; i++) {
+		oom_entry_fill(r, &r->entries[i], snap->all[i]);
 		r->neligible += r->entries[i].cls == OOM_ELIGIBLE;
 		r->nimmune += r->entries[i].cls == OOM_IMMUNE;
 	}
@@ -218,61 +170,12 @@ static void oom_entries(struct oom_report *r, const struct snapshot *snap)
 
 /* ---- cgroups ---- */
 
-static int oom_cgroup_find(const struct oom_report *r, const char *path, size_t len)
-{
-	for (size_t i = 0; i < r->ncgroups; i++) {
-		if (strlen(r->cgroups[i].path) == len && memcmp(r->cgroups[i].path, path, len) == 0)
-			return (int)i;
-	}
-	return -1;
-}
-
-/* The cgroup at path (and its parents, which bound it too), added when first seen. */
-static int oom_cgroup_get(struct oom_report *r, const char *path, size_t len)
-{
-	struct oom_private *pv = r->priv;
-	const char *slash;
-	int i = oom_cgroup_find(r, path, len), parent = -1;
-
-	if (i >= 0)
-		return i;
-	slash = memrchr(path, '/', len);
-	if (slash && slash > path)
-		parent = oom_cgroup_get(r, path, slash - path);
-	if (r->ncgroups == pv->capcgroups) {
-		pv->capcgroups = pv->capcgroups ? pv->capcgroups * 2 : 32;
-		r->cgroups = xreallocarray(r->cgroups, pv->capcgroups, sizeof *r->cgroups);
-	}
-	i = (int)r->ncgroups++;
-	memset(&r->cgroups[i], 0, sizeof r->cgroups[i]);
-	r->cgroups[i].path = xstrndup(path, len);
-	r->cgroups[i].parent = parent;
-	return i;
-}
-
-static int oom_read_cgroup_of(struct oom_report *r, const struct proc *p)
-{
-	struct oom_private *pv = r->priv;
-	char name[32];
-	const char *path;
-	size_t len;
-	ssize_t n;
-
-	snprintf(name, sizeof name, "%d/cgroup", p->pid);
-	n = procfs_read(pv->procfd, name, &pv->buf);
-	if (n <= 0 || cgroup_parse_proc(pv->buf.data, n, r->layout.memory, &path, &len) < 0)
-		return -1;
-	if (len > 1 && path[len - 1] == '/')
-		len--;
-	return oom_cgroup_get(r, path, len);
-}
-
-static uint64_t oom_cgroup_totalpages(const struct oom_report *r, const struct oom_cgroup *c,
+static uint64_t oom_cgroup_totalpages(const struct oom_report *r, const struct cgroup_node *c,
 				      const struct system *sys)
 {
 	uint64_t swap = sys->mem[SYS_SWAP_TOTAL].st == V_KNOWN ? sys->mem[SYS_SWAP_TOTAL].u : 0;
-	const struct fval *sw = r->layout.memory == CGROUP_V1 ? &c->mem.swappiness
-							      : &sys->knob[KNOB_SWAPPINESS];
+	const struct fval *sw = r->cgset->layout.memory == CGROUP_V1 ? &c->mem.swappiness
+								     : &sys->knob[KNOB_SWAPPINESS];
 
 	/* mem_cgroup_get_max(): the limit, plus the swap it may use unless swappiness is 0 */
 	if (sw->st == V_KNOWN && sw->u == 0)
@@ -280,24 +183,6 @@ static uint64_t oom_cgroup_totalpages(const struct oom_report *r, const struct o
 	else if (c->mem.swap_limit.st == V_KNOWN && c->mem.swap_limit.u < swap)
 		swap = c->mem.swap_limit.u;
 	return (c->mem.limit.u + swap) / r->page_size;
-}
-
-static void oom_cgroup_read(struct oom_report *r, struct oom_cgroup *c, const struct system *sys)
-{
-	const char *rel = cgroup_relative(&r->layout, c->path);
-	int fd = -1;
-
-	if (rel)
-		fd = openat(r->priv->mountfd, *rel ? rel : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	c->readable = fd >= 0;
-	cgroup_read_mem(fd, fd >= 0 ? r->layout.memory : CGROUP_NONE, &r->priv->buf, &c->mem);
-	if (fd >= 0)
-		close(fd);
-	if (c->mem.limit.st == V_KNOWN) {
-		c->totalpages = oom_cgroup_totalpages(r, c, sys);
-		r->nlimited++;
-	}
 }
 
 struct oom_member_ctx {
@@ -317,9 +202,10 @@ static int oom_member_cmp(const void *a, const void *b, void *arg)
 
 /* A memcg OOM weighs the adj term on the cgroup's scale, so its order may differ from the
  * machine's: it is computed again for each limited cgroup. */
-static void oom_cgroup_order(struct oom_report *r, struct oom_cgroup *c, int ci, int64_t *points)
+static void oom_cgroup_order(struct oom_report *r, struct oom_cgroup *c, int64_t *points)
 {
 	struct oom_member_ctx m = { r, points };
+	int ci = c->node;
 	size_t cap = 0;
 
 	for (size_t i = 0; i < r->neligible; i++) {
@@ -328,7 +214,7 @@ static void oom_cgroup_order(struct oom_report *r, struct oom_cgroup *c, int ci,
 		struct oom_badness b;
 
 		while (g >= 0 && g != ci)
-			g = r->cgroups[g].parent;
+			g = r->cgset->nodes[g].parent;
 		if (g != ci)
 			continue;
 		if (c->norder == cap) {
@@ -349,28 +235,36 @@ static void oom_cgroup_order(struct oom_report *r, struct oom_cgroup *c, int ci,
 
 static void oom_cgroups(struct oom_report *r, const struct snapshot *snap)
 {
+	const struct cgroup_set *cs = r->cgset;
 	int64_t *points;
 
 	oom_cgroups_clear(r);
-	if (r->layout.memory == CGROUP_NONE || r->priv->mountfd < 0)
+	if (!cs)
 		return;
 	for (size_t i = 0; i < r->nentries; i++) {
-		if (r->entries[i].cls != OOM_INELIGIBLE)
-			r->entries[i].cgroup = oom_read_cgroup_of(r, r->entries[i].p);
-	}
-	for (size_t i = 0; i < r->ncgroups; i++)
-		oom_cgroup_read(r, &r->cgroups[i], &snap->sys);
-	for (size_t i = 0; i < r->nentries; i++) {
-		int g = r->entries[i].cgroup;
+		struct oom_entry *e = &r->entries[i];
 
-		while (g >= 0 && r->cgroups[g].mem.limit.st != V_KNOWN)
-			g = r->cgroups[g].parent;
-		r->entries[i].limited = g;
+		if (e->cls != OOM_INELIGIBLE && e->p->cgroup >= 0 && (size_t)e->p->cgroup < cs->n) {
+			e->cgroup = e->p->cgroup;
+			e->limited = cgroup_set_limited(cs, e->cgroup);
+		}
 	}
 	points = xreallocarray(NULL, r->nentries ? r->nentries : 1, sizeof *points);
-	for (size_t i = 0; i < r->ncgroups; i++) {
-		if (r->cgroups[i].mem.limit.st == V_KNOWN)
-			oom_cgroup_order(r, &r->cgroups[i], (int)i, points);
+	for (size_t i = 0; i < cs->n; i++) {
+		struct oom_cgroup *c;
+
+		if (cs->nodes[i].mem.limit.st != V_KNOWN)
+			continue;
+		if (r->nlimited == r->caplimited) {
+			r->caplimited = r->caplimited ? r->caplimited * 2 : 8;
+			r->cgroups = xreallocarray(r->cgroups, r->caplimited, sizeof *r->cgroups);
+		}
+		c = &r->cgroups[r->nlimited++];
+		memset(c, 0, sizeof *c);
+		c->cg = &cs->nodes[i];
+		c->node = (int)i;
+		c->totalpages = oom_cgroup_totalpages(r, c->cg, &snap->sys);
+		oom_cgroup_order(r, c, points);
 	}
 	free(points);
 }
@@ -394,10 +288,11 @@ static void oom_headroom(struct oom_report *r, const struct system *sys)
 		h->commit_left.st = V_KNOWN;
 }
 
-int oom_report_update(struct oom_report *r, const struct snapshot *snap)
+int oom_report_update(struct oom_report *r, const struct snapshot *snap, const struct cgroup_set *cs)
 {
 	const struct system *sys = &snap->sys;
 
+	r->cgset = cs && cs->layout.memory != CGROUP_NONE ? cs : NULL;
 	r->new_scale = oom_kernel_new_scale(snap->kernel);
 	r->total = 0;
 	if (sys->mem[SYS_MEM_TOTAL].st == V_KNOWN)
@@ -444,7 +339,7 @@ const char *oom_why_words(enum oom_why why)
 	case OOM_WHY_NO_MM:
 		return "no memory (zombie or exiting)";
 	case OOM_WHY_KERNEL:
-		return "the kernel's oom_score is 0 (vfork parent or being reaped)";
+		return "the kernel's oom_score is 0 (a vfork child sharing its parent's memory, or being reaped)";
 	case OOM_WHY_NONE:
 		break;
 	}

@@ -8,10 +8,9 @@
  * the cgroup on the cgroup's scale (its limit plus the swap it may use): their kill orders
  * are given too. Headroom says how far the machine is from either.
  *
- * The report is computed from a snapshot whose processes carry SRC_STATUS (take it with
- * an empty selection: a kill order of some processes only would mislead), plus the
- * processes' /proc/PID/cgroup and the cgroup files, which this module reads itself. Faces
- * render it without reading /proc. */
+ * Computed from a snapshot alone: every process it saw (not only the selected ones: a kill
+ * order of some processes would mislead) with SRC_STATUS, SRC_OOM and SRC_CGROUP, and its
+ * cgroup set. Nothing here reads the kernel. */
 #ifndef MEMTOP_OOM_H
 #define MEMTOP_OOM_H
 
@@ -34,7 +33,8 @@ enum oom_why {
 	OOM_WHY_KTHREAD,	/* kernel thread */
 	OOM_WHY_INIT,		/* init (pid 1 of the machine: the kernel's oom_score is 0) */
 	OOM_WHY_NO_MM,		/* zombie or exiting: no memory left to free */
-	OOM_WHY_KERNEL,		/* the kernel's oom_score is 0: a vfork parent, or being reaped */
+	OOM_WHY_KERNEL,		/* the kernel's oom_score is 0: a vfork child sharing its
+				   parent's memory, or a process being reaped */
 };
 
 struct oom_badness {
@@ -47,7 +47,7 @@ struct oom_badness {
 };
 
 struct oom_entry {
-	struct proc *p;			/* borrowed from the snapshot */
+	const struct proc *p;		/* borrowed from the snapshot */
 	enum oom_class cls;
 	enum oom_why why;
 	bool known;			/* badness known (status readable); else ranked by oom_score */
@@ -55,15 +55,14 @@ struct oom_entry {
 	int64_t points;			/* pages: what the order sorts on (estimated when !known) */
 	int score_calc;			/* the oom_score the kernel shows for these points; -1 unknown */
 	size_t rank;			/* 1-based place in the kill order; 0 when not eligible */
-	int cgroup;			/* its memory cgroup in oom_report.cgroups, or -1 */
-	int limited;			/* the nearest cgroup above it (or its own) with a limit, or -1 */
+	int cgroup;			/* its memory cgroup (a node of the snapshot's set), or -1 */
+	int limited;			/* the nearest node above it (or its own) with a limit, or -1 */
 };
 
+/* A memory cgroup with a limit, and the kill order of its own OOM. */
 struct oom_cgroup {
-	char *path;			/* as /proc/PID/cgroup names it: "/system.slice/x.service" */
-	int parent;			/* index, -1 for a top-level one */
-	bool readable;			/* its directory could be opened */
-	struct cgroup_mem mem;
+	const struct cgroup_node *cg;	/* borrowed from the snapshot's cgroup set */
+	int node;			/* its index there */
 	uint64_t totalpages;		/* limit + swap it may use, pages: the scale of its own OOM */
 	size_t *order;			/* eligible processes under it (entries indices), its kill order */
 	int64_t *points;		/* their badness on its scale, pages (same index as order) */
@@ -85,28 +84,21 @@ struct oom_report {
 	bool new_scale;			/* oom_score is 0..2000 (kernel 5.9+), else 0..1000 */
 	struct oom_entry *entries;	/* eligible in kill order, then immune, then ineligible */
 	size_t nentries, neligible, nimmune;
-	struct oom_cgroup *cgroups;	/* every memory cgroup holding a process, and its parents */
-	size_t ncgroups, nlimited;
-	struct cgroup_layout layout;
+	struct oom_cgroup *cgroups;	/* the memory cgroups with a limit */
+	size_t nlimited;
+	const struct cgroup_set *cgset;	/* the snapshot's, borrowed; NULL without cgroups */
 	struct oom_headroom headroom;
-	struct oom_private *priv;
+	size_t capentries, caplimited;
 };
 
-/* Reads the cgroup layout from /proc/self/mountinfo. NULL (errno set) when /proc cannot be
- * opened. */
 struct oom_report *oom_report_create(void);
-
-/* The same over another tree (tests): procfd is a handle of a /proc-like directory
- * (PID/cgroup files), mountinfo the text whose cgroup mount points name the cgroup tree. */
-struct oom_report *oom_report_create_at(int procfd, const char *mountinfo, size_t len);
-
 void oom_report_free(struct oom_report *r);
 
-/* Recomputes the report for snap. It keeps pointers to snap's processes: valid until the
- * sampler's next refresh. A process without status figures (not asked for, or unreadable)
- * has its badness unknown and is placed by its oom_score. Reads each process's
- * /proc/PID/cgroup (about 5 ms per 1,000) and each cgroup's limit files. Returns 0. */
-int oom_report_update(struct oom_report *r, const struct snapshot *snap);
+/* Recomputes the report from every process of snap (snap->all) and the cgroup set cs (NULL:
+ * no memory cgroups known). It keeps pointers to both: valid while they are. A process
+ * without status figures (unreadable) has its badness unknown and is placed by its
+ * oom_score. Returns 0. */
+int oom_report_update(struct oom_report *r, const struct snapshot *snap, const struct cgroup_set *cs);
 
 /* Position of the process in r->entries, or -1. */
 ssize_t oom_report_find(const struct oom_report *r, int pid);

@@ -138,6 +138,19 @@ int oomadj_write(int procfd, int pid, const uint64_t *expect_start, int value,
 	return rc;
 }
 
+int oomadj_write_pid(int pid, const uint64_t *expect_start, int value, struct oomadj_result *r)
+{
+	int procfd = procfs_root();
+
+	if (procfd < 0) {
+		memset(r, 0, sizeof *r);
+		r->pid = pid;
+		r->value = value;
+		return oomadj_fail(r, OOMADJ_FAILED, -procfd);
+	}
+	return oomadj_write(procfd, pid, expect_start, value, r);
+}
+
 const char *oomadj_explain(const struct oomadj_result *r, char *buf, size_t n)
 {
 	switch (r->why) {

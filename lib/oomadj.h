@@ -51,6 +51,9 @@ struct oomadj_result {
 int oomadj_write(int procfd, int pid, const uint64_t *expect_start, int value,
 		 struct oomadj_result *r);
 
+/* The same on the machine's /proc. */
+int oomadj_write_pid(int pid, const uint64_t *expect_start, int value, struct oomadj_result *r);
+
 /* Why a write did not happen, or what it did, in words for the user (no pid, no comm:
  * the caller adds them, sanitized). A static string, or one built in buf. */
 const char *oomadj_explain(const struct oomadj_result *r, char *buf, size_t n);

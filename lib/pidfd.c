@@ -12,12 +12,11 @@ static int pidfd_still(int pid, uint64_t start_ticks)
 {
 	struct procdir_stat st;
 	struct buf b = { 0 };
-	int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd;
+	int procfd = procfs_root(), fd;
 
 	if (procfd < 0)
-		return -errno;
+		return procfd;
 	fd = procdir_open(procfd, pid, &start_ticks, &b, &st);
-	close(procfd);
 	buf_free(&b);
 	if (fd < 0)
 		return fd == -ESTALE ? -ESRCH : fd;

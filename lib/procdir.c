@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "model.h"
 #include "pidstat.h"
 #include "procdir.h"
 
@@ -68,6 +69,5 @@ int procdir_open(int procfd, int pid, const uint64_t *expect_start, struct buf *
 
 bool procdir_has_mm(const struct procdir_stat *st)
 {
-	return !(st->flags & PROCDIR_PF_KTHREAD) && st->state != 'Z' && st->state != 'X' &&
-	       st->state != 'x';
+	return proc_state_has_mm(st->flags & PROCDIR_PF_KTHREAD, st->state);
 }

@@ -54,6 +54,15 @@ static ssize_t procfs_read_fd(int fd, struct buf *b, bool positioned)
 	return b->len;
 }
 
+int procfs_root(void)
+{
+	static int fd = -1;
+
+	if (fd < 0 && (fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -errno;
+	return fd;
+}
+
 ssize_t procfs_read(int dirfd, const char *path, struct buf *b)
 {
 	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);

@@ -12,6 +12,11 @@ struct buf {
 
 void buf_free(struct buf *b);
 
+/* The machine's /proc, opened the first time it is asked for and kept: the one place memtop
+ * opens it. Returns the descriptor, or -errno (ENOENT when no procfs is mounted there is
+ * the caller's to find out). */
+int procfs_root(void);
+
 /* Reads the whole file at path (relative to dirfd) into b, NUL-terminated.
  * Returns its length, or -errno (ENOENT/ESRCH when the process went away).
  * For files the kernel writes in one piece: every /proc file memtop reads whole (stat,

@@ -13,6 +13,15 @@ const char *procstatus_key(enum status_field f)
 	return f < STATUS_COUNT ? status_keys[f] : "?";
 }
 
+int procstatus_lookup(const char *key, size_t len)
+{
+	for (int i = 0; i < STATUS_COUNT; i++) {
+		if (strlen(status_keys[i]) == len && memcmp(status_keys[i], key, len) == 0)
+			return i;
+	}
+	return -1;
+}
+
 static int procstatus_find(const struct kv *kv)
 {
 	/* every memory key starts with "Vm", "Rss" or "Huge": skip the other ~45 lines fast */

@@ -19,6 +19,9 @@ struct proc_status {
 
 const char *procstatus_key(enum status_field f);	/* "VmPeak", ... */
 
+/* The field with that key (len bytes), or -1: every memory line of status is known. */
+int procstatus_lookup(const char *key, size_t len);
+
 /* Fills st from status text; fields absent from the text stay unknown. Returns the number
  * of memory fields found (0 for a kernel thread, which has none). */
 int procstatus_parse(const char *buf, size_t len, struct proc_status *st);

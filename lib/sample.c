@@ -1,4 +1,5 @@
-#include <dirent.h>
+/* The sampler's processes: listing, reading in tiers as the field registry says, reuse and
+ * freshness, the snapshot. The machine-wide parts are in sample-sys.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -7,21 +8,18 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "kv.h"
 #include "pidstat.h"
-#include "procfs.h"
 #include "procstatus.h"
-#include "proc2.h"
-#include "sample.h"
-#include "smaps.h"
+#include "sample-int.h"
 #include "system.h"
 #include "xalloc.h"
 
 #define PF_KTHREAD 0x00200000	/* include/linux/sched.h */
-#define SAMPLER_HASH 2048	/* buckets: chains stay short up to tens of thousands of processes */
-#define SAMPLER_USERS 64
 /* Steady state keeps two descriptors per process open (/proc/PID and its stat): a refresh
  * then reads stat with one pread(2) and the owner with fstat(2), instead of a path walk,
  * open(2), read(2) and close(2): 6 instead of 17 us a process here. Each kept stat holds a
@@ -30,43 +28,11 @@
 #define SAMPLER_KEEP_MAX 16384
 #define SAMPLER_FD_RESERVE 64	/* descriptors left to the rest of memtop */
 
-struct sampler_user {
-	uint32_t uid;
-	char *name;
-	struct sampler_user *next;
-};
+/* stat figures the registry names (field.h) */
+enum stat_item { STAT_PPID, STAT_THREADS, STAT_MINFLT, STAT_MAJFLT, STAT_VSIZE, STAT_COUNT };
+static const char *const stat_keys[STAT_COUNT] = { "ppid", "num_threads", "minflt", "majflt", "vsize" };
 
-struct sampler {
-	DIR *procdir;			/* /proc, rewound each refresh to list the processes */
-	int procfd;			/* its descriptor, for openat */
-	struct proc2 *p2;
-	struct smaps_parser *parser;
-	struct buf buf, chunk;
-	struct proc *hash[SAMPLER_HASH];
-	struct sampler_user *users[SAMPLER_USERS];
-	struct proc **all;		/* processes the current refresh saw */
-	size_t nall, capall;
-	size_t capsel;
-	uint64_t gen;
-	double now;			/* monotonic seconds of the current refresh */
-	long page_size;
-	int *fresh;			/* pids to read through libproc2 this refresh */
-	size_t nfresh, capfresh;
-	bool keep_fds;			/* steady state: the descriptor budget is known */
-	long keep_left;			/* processes that may still keep descriptors */
-	struct snapshot snap;
-	struct system prev_sys;
-	double prev_sys_time;
-
-	/* what the smaps callback writes into */
-	struct proc *cur;
-	struct segment_classifier cls;
-	bool keep_maps;
-	size_t capmaps;
-	struct smaps_vma rollup;	/* smaps_rollup, or the sum over smaps */
-	bool rollup_seen;
-	size_t nvma;
-};
+static int sampler_smaps_cb(const struct smaps_vma *vma, void *ctx);
 
 static double sampler_clock(int clk)
 {
@@ -94,51 +60,170 @@ static void fval_set_d(struct fval *v, double x)
 	v->st = V_KNOWN;
 }
 
-static int sampler_smaps_cb(const struct smaps_vma *vma, void *ctx);
-
-struct sampler *sampler_create(void)
+static int src_index(unsigned src)
 {
-	struct sampler *s;
-	DIR *dir = opendir("/proc");
+	return __builtin_ctz(src);
+}
 
-	if (!dir)
-		return NULL;
-	if (faccessat(dirfd(dir), "self/stat", R_OK, 0) != 0) {
-		closedir(dir);
-		errno = ENOENT;	/* a directory, but no procfs mounted on it */
-		return NULL;
+static struct sproc *sproc_of(const struct proc *p)
+{
+	return (struct sproc *)p;	/* p is the first member */
+}
+
+/* ---- the registry, resolved once ---- */
+
+static int stat_lookup(const char *k, size_t n)
+{
+	for (int i = 0; i < STAT_COUNT; i++) {
+		if (strlen(stat_keys[i]) == n && memcmp(stat_keys[i], k, n) == 0)
+			return i;
 	}
-	s = xcalloc(1, sizeof *s);
-	s->procdir = dir;
-	s->procfd = dirfd(dir);
-	s->page_size = sysconf(_SC_PAGESIZE);
-	s->p2 = proc2_create();
-	s->parser = smaps_parser_create(sampler_smaps_cb, s);
-	if (!s->p2 || !s->parser) {
-		int e = s->p2 ? ENOMEM : errno;
+	return -1;
+}
 
+/* Each field's key parts, in the vocabulary of its source's parser. A key nothing knows
+ * leaves the field unknown (test-field checks that none does). */
+static void sampler_resolve(struct sampler *s)
+{
+	for (int i = 0; i < FLD_COUNT; i++) {
+		const char *part[SAMPLER_KEY_PARTS];
+		size_t len[SAMPLER_KEY_PARTS];
+		int n = field_key_parts(i, part, len, SAMPLER_KEY_PARTS);
+		struct sampler_field f = { .id = i, .nparts = n };
+		int (*lookup)(const char *, size_t) = NULL;
+		struct sampler_field *to = NULL;
+		int *count = NULL;
+
+		if (n == 0 || fields[i].type == FT_RATE)
+			continue;
+		switch (fields[i].src) {
+		case SRC_STATUS:
+			lookup = procstatus_lookup, to = s->status_f, count = &s->nstatus;
+			break;
+		case SRC_PSS:
+		case SRC_ROLLUP:
+			lookup = smaps_field_lookup, to = s->smaps_f, count = &s->nsmaps;
+			break;
+		case SRC_SMAPS:
+			lookup = segment_lookup, to = s->seg_f, count = &s->nseg;
+			break;
+		case SRC_STAT:
+			lookup = stat_lookup, to = s->stat_f, count = &s->nstat;
+			break;
+		default:
+			continue;	/* SRC_OOM, SRC_KSM: the key is read as it is */
+		}
+		for (int k = 0; k < n; k++) {
+			f.part[k] = lookup(part[k], len[k]);
+			if (f.part[k] < 0)
+				break;
+			if (fields[i].src == SRC_PSS)
+				s->summed |= 1ull << f.part[k];
+			if (k == n - 1)
+				to[(*count)++] = f;
+		}
+	}
+}
+
+/* ---- life cycle ---- */
+
+static struct sampler *sampler_new(int procfd, bool fake)
+{
+	struct sampler *s = xcalloc(1, sizeof *s);
+	int dfd = fcntl(procfd, F_DUPFD_CLOEXEC, 0);
+
+	s->procfd = procfd;
+	s->fake = fake;
+	s->mountfd = s->cgroup_mountfd = -1;
+	s->page_size = sysconf(_SC_PAGESIZE);
+	s->procdir = dfd >= 0 ? fdopendir(dfd) : NULL;
+	s->parser = smaps_parser_create(sampler_smaps_cb, s);
+	s->p2 = fake ? NULL : proc2_create();
+	s->oom = oom_report_create();
+	s->shmem = shmem_report_create();
+	if (!s->procdir || !s->parser || (!fake && !s->p2)) {
+		int e = errno ? errno : ENOMEM;
+
+		if (dfd >= 0 && !s->procdir)
+			close(dfd);
 		sampler_free(s);
 		errno = e;
 		return NULL;
 	}
+	sampler_resolve(s);
 	return s;
 }
 
-static void sampler_forget(struct sampler *s, struct proc *p)
+struct sampler *sampler_create(void)
 {
-	if (p->dirfd >= 0) {
-		close(p->dirfd);
-		close(p->statfd);
-		s->keep_left++;
+	int fd = procfs_root();
+
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
 	}
+	if (faccessat(fd, "self/stat", R_OK, 0) != 0) {
+		errno = errno == EMFILE || errno == ENFILE ? errno : ENOENT;	/* no procfs on /proc */
+		return NULL;
+	}
+	return sampler_new(fd, false);
+}
+
+struct sampler *sampler_create_at(const struct sampler_root *root)
+{
+	int fd = fcntl(root->procfd, F_DUPFD_CLOEXEC, 0);
+	struct sampler *s;
+
+	if (fd < 0)
+		return NULL;
+	s = sampler_new(fd, true);
+	if (!s) {
+		close(fd);
+		return NULL;
+	}
+	s->mountinfo = xstrdup(root->mountinfo ? root->mountinfo : "");
+	s->posix_dir = xstrdup(root->posix_dir ? root->posix_dir : "/dev/shm");
+	return s;
+}
+
+static void sproc_clear_maps(struct sproc *sp)
+{
+	struct proc *p = &sp->p;
+
 	for (size_t i = 0; i < p->nmaps; i++)
 		free(p->maps[i].path);
 	free(p->maps);
+	p->maps = NULL;
+	p->nmaps = sp->capmaps = 0;
+}
+
+static void sproc_clear_shm(struct sproc *sp)
+{
+	struct proc *p = &sp->p;
+
+	for (size_t i = 0; i < p->nshm; i++)
+		free(p->shm[i].name);
+	p->nshm = 0;
+}
+
+static void sampler_forget(struct sampler *s, struct sproc *sp)
+{
+	struct proc *p = &sp->p;
+
+	if (sp->dirfd >= 0) {
+		close(sp->dirfd);
+		close(sp->statfd);
+		s->keep_left++;
+	}
+	sproc_clear_maps(sp);
+	sproc_clear_shm(sp);
+	free(p->shm);
 	free(p->seg);
 	free(p->user);
 	free(p->comm);
 	free(p->cmdline);
-	free(p);
+	free(sp->cgroup_path);
+	free(sp);
 }
 
 void sampler_free(struct sampler *s)
@@ -146,7 +231,7 @@ void sampler_free(struct sampler *s)
 	if (!s)
 		return;
 	for (int i = 0; i < SAMPLER_HASH; i++) {
-		for (struct proc *p = s->hash[i], *n; p; p = n) {
+		for (struct sproc *p = s->hash[i], *n; p; p = n) {
 			n = p->hnext;
 			sampler_forget(s, p);
 		}
@@ -158,17 +243,23 @@ void sampler_free(struct sampler *s)
 			free(u);
 		}
 	}
+	sampler_sys_free(s);
 	proc2_free(s->p2);
 	smaps_parser_free(s->parser);
 	buf_free(&s->buf);
 	buf_free(&s->chunk);
 	free(s->all);
+	free(s->sel);
+	free(s->pub);
 	free(s->fresh);
-	free(s->snap.procs);
 	if (s->procdir)
 		closedir(s->procdir);
+	if (s->fake)
+		close(s->procfd);
 	free(s);
 }
+
+/* ---- processes, by pid and start time ---- */
 
 /* Replaces *dst only when the text changed: most names stay the same between refreshes. */
 static void proc_set_str(char **dst, const char *src, size_t len)
@@ -199,111 +290,216 @@ static const char *sampler_user(struct sampler *s, uint32_t uid)
 }
 
 /* The process that had pid at the previous refresh, whoever it was. */
-static struct proc *sampler_find(struct sampler *s, int pid)
+static struct sproc *sampler_find(struct sampler *s, int pid)
 {
-	struct proc *p = s->hash[(unsigned)pid % SAMPLER_HASH];
+	struct sproc *p = s->hash[(unsigned)pid % SAMPLER_HASH];
 
-	while (p && p->pid != pid)
+	while (p && p->p.pid != pid)
 		p = p->hnext;
 	return p;
 }
 
-static void sampler_unlink(struct sampler *s, struct proc *p)
+static void sampler_unlink(struct sampler *s, struct sproc *sp)
 {
-	struct proc **pp = &s->hash[(unsigned)p->pid % SAMPLER_HASH];
+	struct sproc **pp = &s->hash[(unsigned)sp->p.pid % SAMPLER_HASH];
 
-	while (*pp != p)
+	while (*pp != sp)
 		pp = &(*pp)->hnext;
-	*pp = p->hnext;
+	*pp = sp->hnext;
 }
 
-static struct proc *sampler_lookup(struct sampler *s, int pid, uint64_t start)
+static struct sproc *sampler_lookup(struct sampler *s, int pid, uint64_t start)
 {
-	struct proc *p = sampler_find(s, pid);
+	struct sproc *sp = sampler_find(s, pid);
 
-	if (p && p->start_ticks == start)
-		return p;
-	if (p) {	/* the pid was reused: a new process that inherits nothing */
-		sampler_unlink(s, p);
-		sampler_forget(s, p);
+	if (sp && sp->p.start_ticks == start)
+		return sp;
+	if (sp) {	/* the pid was reused: a new process that inherits nothing */
+		sampler_unlink(s, sp);
+		sampler_forget(s, sp);
 	}
-	p = xcalloc(1, sizeof *p);
-	p->pid = pid;
-	p->start_ticks = start;
-	p->dirfd = p->statfd = -1;
-	p->changed_time = s->now;
-	p->hnext = s->hash[(unsigned)pid % SAMPLER_HASH];
-	s->hash[(unsigned)pid % SAMPLER_HASH] = p;
-	return p;
+	sp = xcalloc(1, sizeof *sp);
+	sp->p.pid = pid;
+	sp->p.start_ticks = start;
+	sp->p.cgroup = -1;
+	sp->dirfd = sp->statfd = -1;
+	sp->changed_time = s->now;
+	sp->hnext = s->hash[(unsigned)pid % SAMPLER_HASH];
+	s->hash[(unsigned)pid % SAMPLER_HASH] = sp;
+	return sp;
 }
 
 /* The descriptor and path to open one of p's files with: its own /proc/PID when kept, so
  * that a pid reused since cannot be read by mistake. */
-static int sampler_at(const struct sampler *s, const struct proc *p, const char *file, char *path, size_t n)
+static int sampler_at(const struct sampler *s, const struct sproc *sp, const char *file, char *path, size_t n)
 {
-	if (p->dirfd >= 0) {
+	if (sp->dirfd >= 0) {
 		snprintf(path, n, "%s", file);
-		return p->dirfd;
+		return sp->dirfd;
 	}
-	snprintf(path, n, "%d/%s", p->pid, file);
+	snprintf(path, n, "%d/%s", sp->p.pid, file);
 	return s->procfd;
 }
 
-static void sampler_rates(struct sampler *s, struct proc *p, const struct pidstat *st)
+/* ---- what a snapshot presents ---- */
+
+/* At each refresh a process presents its stat figures only: what else it had is hidden
+ * (its states kept) until this refresh reads it again or reuses it. A figure a face prints
+ * is never one left over from an earlier refresh by mistake. */
+static void proc_hide(struct sproc *sp)
 {
-	double dt = s->now - p->prev_time;
+	struct proc *p = &sp->p;
+	unsigned hide = p->have & ~SRC_STAT;
+
+	for (int i = 0; hide && i < FLD_COUNT; i++) {
+		if (fields[i].src & hide) {
+			sp->kept[i] = p->f[i].st;
+			p->f[i].st = V_UNKNOWN;
+		}
+	}
+	if (hide & SRC_SMAPS) {
+		sp->seg_kept = p->has_segments;
+		p->has_segments = false;
+	}
+	p->have = SRC_STAT;
+	sp->reused = 0;
+	p->pss_age = p->smaps_age = 0;
+	p->cgroup = -1;
+	p->selected = false;
+}
+
+/* Presents figures read at an earlier refresh again. */
+static void proc_present(struct sampler *s, struct sproc *sp, unsigned src)
+{
+	struct proc *p = &sp->p;
+
+	for (int i = 0; i < FLD_COUNT; i++) {
+		if (fields[i].src & src & ~p->have)
+			p->f[i].st = sp->kept[i];
+	}
+	if (src & SRC_SMAPS & ~p->have) {
+		p->has_segments = sp->seg_kept;
+		p->smaps_age = s->now - sp->read_at[SI_SMAPS];
+	}
+	p->have |= src;
+	sp->reused |= src;
+}
+
+/* Marks the figures a source provides as not applicable (kernel threads, zombies). */
+static void proc_mark_na(struct sproc *sp, unsigned src)
+{
+	struct proc *p = &sp->p;
+
+	for (int i = 0; i < FLD_COUNT; i++) {
+		if ((fields[i].src & src) && fields[i].type != FT_STR)
+			p->f[i].st = V_NA;
+	}
+	if (src & SRC_SMAPS)
+		p->has_segments = false;
+	if (src & SRC_SHMEM)
+		sproc_clear_shm(sp);
+	p->have |= src;
+}
+
+static void proc_mark_unknown(struct sproc *sp, unsigned src)
+{
+	for (int i = 0; i < FLD_COUNT; i++) {
+		if (fields[i].src & src)
+			sp->p.f[i].st = V_UNKNOWN;
+	}
+	for (unsigned b = src; b; b &= b - 1)
+		sp->read_at[src_index(b & -b)] = 0;	/* nothing to reuse */
+}
+
+static bool proc_gone(int err)
+{
+	return err == -ENOENT || err == -ESRCH;
+}
+
+/* A read failed: the process exited (left out), memtop ran out of something (the refresh
+ * fails), or it is not allowed (the figures stay unknown). */
+static void sampler_read_failed(struct sampler *s, struct sproc *sp, int err)
+{
+	sp->gone |= proc_gone(err);
+	sampler_note_errno(s, -err);
+}
+
+/* ---- tier 1: stat ---- */
+
+static void sampler_rates(struct sampler *s, struct sproc *sp, const struct pidstat *st)
+{
+	struct proc *p = &sp->p;
+	double dt = s->now - sp->prev_time;
 	uint64_t rss = st->rss_pages * (uint64_t)s->page_size;
 
-	if (p->prev_time > 0 && dt > 0) {
-		fval_set_d(&p->f[FLD_MINFLT_RATE], (st->minflt >= p->prev_minflt ? st->minflt - p->prev_minflt : 0) / dt);
-		fval_set_d(&p->f[FLD_MAJFLT_RATE], (st->majflt >= p->prev_majflt ? st->majflt - p->prev_majflt : 0) / dt);
+	if (sp->prev_time > 0 && dt > 0) {
+		fval_set_d(&p->f[FLD_MINFLT_RATE], (st->minflt >= sp->prev_minflt ? st->minflt - sp->prev_minflt : 0) / dt);
+		fval_set_d(&p->f[FLD_MAJFLT_RATE], (st->majflt >= sp->prev_majflt ? st->majflt - sp->prev_majflt : 0) / dt);
 	} else {
 		p->f[FLD_MINFLT_RATE].st = V_UNKNOWN;
 		p->f[FLD_MAJFLT_RATE].st = V_UNKNOWN;
 	}
 	/* a process whose faults, rss and vsize did not move has not changed its own pages */
-	if (p->prev_time > 0 && (st->minflt != p->prev_minflt || st->majflt != p->prev_majflt ||
-				 rss != p->prev_rss || st->vsize != p->prev_vsize))
-		p->changed_time = s->now;
-	p->prev_minflt = st->minflt;
-	p->prev_majflt = st->majflt;
-	p->prev_rss = rss;
-	p->prev_vsize = st->vsize;
-	p->prev_time = s->now;
+	if (sp->prev_time > 0 && (st->minflt != sp->prev_minflt || st->majflt != sp->prev_majflt ||
+				  rss != sp->prev_rss || st->vsize != sp->prev_vsize))
+		sp->changed_time = s->now;
+	sp->prev_minflt = st->minflt;
+	sp->prev_majflt = st->majflt;
+	sp->prev_rss = rss;
+	sp->prev_vsize = st->vsize;
+	sp->prev_time = s->now;
+}
+
+static uint64_t stat_value(const struct pidstat *st, enum stat_item i)
+{
+	switch (i) {
+	case STAT_PPID:
+		return (uint64_t)st->ppid;
+	case STAT_THREADS:
+		return st->nlwp > 0 ? (uint64_t)st->nlwp : 0;
+	case STAT_MINFLT:
+		return st->minflt;
+	case STAT_MAJFLT:
+		return st->majflt;
+	default:
+		return st->vsize;
+	}
 }
 
 /* Tier 1: what stat says, for every process on every refresh. */
-static void sampler_take(struct sampler *s, struct proc *p, const struct pidstat *st, uint32_t uid)
+static void sampler_take(struct sampler *s, struct sproc *sp, const struct pidstat *st, uint32_t uid)
 {
+	struct proc *p = &sp->p;
 	const char *user = sampler_user(s, uid);
 
 	if (s->nall == s->capall) {
 		s->capall = s->capall ? s->capall * 2 : 1024;
 		s->all = xreallocarray(s->all, s->capall, sizeof *s->all);
 	}
-	s->all[s->nall++] = p;
-	p->gen = s->gen;
-	p->gone = false;
-	p->have = SRC_STAT;
+	s->all[s->nall++] = sp;
+	sp->gen = s->gen;
+	sp->gone = false;
+	proc_hide(sp);
 	p->ppid = st->ppid;
 	p->uid = uid;
 	p->state = st->state ? st->state : '?';
 	p->kernel_thread = (st->flags & PF_KTHREAD) != 0;
 	proc_set_str(&p->user, user, strlen(user));
 	proc_set_str(&p->comm, st->comm, st->comm_len);
-
 	fval_set_i(&p->f[FLD_PID], p->pid);
-	fval_set_i(&p->f[FLD_PPID], p->ppid);
 	fval_set_i(&p->f[FLD_UID], p->uid);
-	fval_set_u(&p->f[FLD_THREADS], st->nlwp > 0 ? (uint64_t)st->nlwp : 0);
-	fval_set_u(&p->f[FLD_MINFLT], st->minflt);
-	fval_set_u(&p->f[FLD_MAJFLT], st->majflt);
-	if (p->kernel_thread || p->state == 'Z')
+	for (int i = 0; i < s->nstat; i++) {
+		struct fval *v = &p->f[s->stat_f[i].id];
+		uint64_t x = stat_value(st, s->stat_f[i].part[0]);
+
+		if (fields[s->stat_f[i].id].type == FT_INT)
+			fval_set_i(v, (int64_t)x);
+		else
+			fval_set_u(v, x);
+	}
+	if (!proc_has_mm(p))
 		p->f[FLD_VIRT].st = V_NA;
-	else
-		fval_set_u(&p->f[FLD_VIRT], st->vsize);
-	p->stat_rss = st->rss_pages * (uint64_t)s->page_size;
-	sampler_rates(s, p, st);
+	sampler_rates(s, sp, st);
 }
 
 /* The first process seen twice starts the steady state. The soft limit on descriptors may
@@ -351,35 +547,66 @@ static bool sampler_keep(struct sampler *s, const char *name, int *dfd, int *sfd
 	return true;
 }
 
-static void sampler_queue_fresh(struct sampler *s, int pid);
+static void sampler_queue_fresh(struct sampler *s, int pid)
+{
+	if (s->nfresh == s->capfresh) {
+		s->capfresh = s->capfresh ? s->capfresh * 2 : 256;
+		s->fresh = xreallocarray(s->fresh, s->capfresh, sizeof *s->fresh);
+	}
+	s->fresh[s->nfresh++] = pid;
+}
+
+/* Reads one process's stat the plain way (a tree libproc2 cannot read, or no descriptor
+ * left to keep). */
+static void sampler_visit_plain(struct sampler *s, int pid)
+{
+	char name[32];
+	struct pidstat st;
+	struct stat sb;
+	ssize_t n;
+
+	snprintf(name, sizeof name, "%d/stat", pid);
+	n = procfs_read(s->procfd, name, &s->buf);
+	if (n < 0)
+		sampler_note_errno(s, (int)-n);
+	snprintf(name, sizeof name, "%d", pid);
+	if (n <= 0 || pidstat_parse(s->buf.data, n, &st) < 0 || st.pid != pid ||
+	    fstatat(s->procfd, name, &sb, 0) != 0)
+		return;
+	sampler_take(s, sampler_lookup(s, pid, st.start_ticks), &st, sb.st_uid);
+}
 
 /* Reads one process's stat; its kept descriptors when it has them. */
 static void sampler_visit(struct sampler *s, int pid)
 {
-	struct proc *p = sampler_find(s, pid);
+	struct sproc *sp = sampler_find(s, pid);
 	int dfd = -1, sfd = -1;
 	struct pidstat st;
 	struct stat sb;
 	char name[16];
 	ssize_t n;
 
-	if (p && p->gen == s->gen)
+	if (sp && sp->gen == s->gen)
 		return;	/* named twice with -p */
-	if (p && p->statfd >= 0) {
-		n = procfs_pread(p->statfd, &s->buf);
-		if (n > 0 && pidstat_parse(s->buf.data, n, &st) == 0 && st.start_ticks == p->start_ticks &&
-		    fstat(p->dirfd, &sb) == 0) {
-			sampler_take(s, p, &st, sb.st_uid);
+	if (s->fake) {
+		sampler_visit_plain(s, pid);
+		return;
+	}
+	if (sp && sp->statfd >= 0) {
+		n = procfs_pread(sp->statfd, &s->buf);
+		if (n > 0 && pidstat_parse(s->buf.data, n, &st) == 0 && st.start_ticks == sp->p.start_ticks &&
+		    fstat(sp->dirfd, &sb) == 0) {
+			sampler_take(s, sp, &st, sb.st_uid);
 			return;
 		}
 		/* the process it pinned is gone (ESRCH): the pid may now be another's */
-		sampler_unlink(s, p);
-		sampler_forget(s, p);
-		p = NULL;
+		sampler_unlink(s, sp);
+		sampler_forget(s, sp);
+		sp = NULL;
 	}
 	snprintf(name, sizeof name, "%d", pid);
 	/* descriptors only for a pid seen before: most short-lived processes never get any */
-	if (!p || !sampler_keep(s, name, &dfd, &sfd)) {
+	if (!sp || !sampler_keep(s, name, &dfd, &sfd)) {
 		sampler_queue_fresh(s, pid);
 		return;
 	}
@@ -390,22 +617,11 @@ static void sampler_visit(struct sampler *s, int pid)
 		s->keep_left++;
 		return;
 	}
-	p = sampler_lookup(s, pid, st.start_ticks);
-	p->dirfd = dfd;
-	p->statfd = sfd;
+	sp = sampler_lookup(s, pid, st.start_ticks);
+	sp->dirfd = dfd;
+	sp->statfd = sfd;
 	/* the owner of /proc/PID is the euid (root for a non-dumpable process, as ps shows) */
-	sampler_take(s, p, &st, sb.st_uid);
-}
-
-/* A process seen for the first time (or past the descriptor budget) is read through
- * libproc2, in one batch after the listing. */
-static void sampler_queue_fresh(struct sampler *s, int pid)
-{
-	if (s->nfresh == s->capfresh) {
-		s->capfresh = s->capfresh ? s->capfresh * 2 : 256;
-		s->fresh = xreallocarray(s->fresh, s->capfresh, sizeof *s->fresh);
-	}
-	s->fresh[s->nfresh++] = pid;
+	sampler_take(s, sp, &st, sb.st_uid);
 }
 
 /* libproc2 escapes comm: the raw bytes, which the faces sanitize themselves, come from
@@ -414,7 +630,7 @@ static void sampler_take_fresh(const struct proc2_task *t, void *ctx)
 {
 	struct sampler *s = ctx;
 	struct pidstat st = t->st;
-	struct proc *p;
+	struct sproc *sp;
 	char path[32];
 	ssize_t n;
 
@@ -428,11 +644,11 @@ static void sampler_take_fresh(const struct proc2_task *t, void *ctx)
 			st.comm_len = n;
 		}
 	}
-	p = sampler_find(s, st.pid);
-	if (p && p->gen == s->gen)
+	sp = sampler_find(s, st.pid);
+	if (sp && sp->gen == s->gen)
 		return;	/* named twice with -p */
-	p = sampler_lookup(s, st.pid, st.start_ticks);
-	sampler_take(s, p, &st, t->euid);
+	sp = sampler_lookup(s, st.pid, st.start_ticks);
+	sampler_take(s, sp, &st, t->euid);
 }
 
 static int sampler_pid(const char *name)
@@ -447,14 +663,16 @@ static int sampler_pid(const char *name)
 	return pid;
 }
 
-/* Every process, or only the ones -p names. Threads are not listed in /proc itself. */
-static int sampler_scan(struct sampler *s, const struct selection *sel)
+/* Every process, or only the ones -p names (when nothing needs the others). Threads are not
+ * listed in /proc itself. */
+static int sampler_scan(struct sampler *s, const struct selection *sel, bool every)
 {
 	struct dirent *de;
 	int rc = 0;
 
 	s->nfresh = 0;
-	if (sel->npids) {
+	s->snap.complete = every || !sel->npids;
+	if (!s->snap.complete) {
 		for (size_t i = 0; i < sel->npids; i++) {
 			if (sel->pids[i] > 0)
 				sampler_visit(s, sel->pids[i]);
@@ -479,38 +697,61 @@ static int sampler_scan(struct sampler *s, const struct selection *sel)
 	return rc;
 }
 
+/* ---- reuse ---- */
+
 /* Figures read at `then` still hold when the process has not moved since, up to max_age.
  * Each process gets a bound of its own between 3/4 and all of max_age: processes first read
  * together then come due at different refreshes, not all in one long one. */
-static bool proc_fresh_since(const struct proc *p, double then, double now, double max_age)
+static bool sproc_fresh_since(const struct sproc *sp, double then, double now, double max_age)
 {
-	double spread = 1 - ((unsigned)p->pid * 2654435761u >> 24) / 1024.0;
+	double spread = 1 - ((unsigned)sp->p.pid * 2654435761u >> 24) / 1024.0;
 
-	return then > 0 && max_age > 0 && now - then <= max_age * spread && p->changed_time <= then;
+	return then > 0 && max_age > 0 && now - then <= max_age * spread && sp->changed_time <= then;
 }
 
-/* The command line, argv joined by spaces; "[comm]" when there is none (kernel threads,
- * zombies), as ps shows it. Kept while the process is idle: it changes with exec, which
- * moves the figures, or with a rewrite of argv in place, which may not (bounded by max_age). */
-static void sampler_cmdline(struct sampler *s, struct proc *p, double max_age)
+static bool sampler_reusable(const struct sampler *s, const struct sproc *sp, unsigned src, double max_age)
 {
+	return sproc_fresh_since(sp, sp->read_at[src_index(src)], s->now, max_age);
+}
+
+/* A process whose smaps_rollup (or smaps) took long to read is read again only once
+ * SAMPLER_COST_FACTOR times that has passed: reading walks its page tables under its mmap
+ * lock, and it must not be held up more than 1/SAMPLER_COST_FACTOR of the time. */
+static bool sampler_costly(const struct sampler *s, const struct sproc *sp, unsigned src)
+{
+	double cost = src == SRC_PSS ? sp->pss_cost : sp->smaps_cost;
+	double at = sp->read_at[src_index(src)], wait = cost * SAMPLER_COST_FACTOR;
+
+	if (wait > SAMPLER_COST_MAX_AGE)
+		wait = SAMPLER_COST_MAX_AGE;
+	return at > 0 && cost >= SAMPLER_COST_MIN && s->now - at < wait;
+}
+
+/* ---- the command line ---- */
+
+/* argv joined by spaces; "[comm]" when there is none (kernel threads, zombies), as ps shows
+ * it. Kept while the process is idle: it changes with exec, which moves the figures, or with
+ * a rewrite of argv in place, which may not (bounded by max_age, or re-read each time). */
+static void sampler_cmdline(struct sampler *s, struct sproc *sp, double max_age)
+{
+	struct proc *p = &sp->p;
 	char path[32];
 	ssize_t n = 0;
 
-	if (p->have & SRC_CMDLINE)
-		return;
 	p->have |= SRC_CMDLINE;
-	if (!p->kernel_thread && proc_fresh_since(p, p->cmdline_time, s->now, max_age) && p->cmdline)
+	if (!p->kernel_thread && p->cmdline && sampler_reusable(s, sp, SRC_CMDLINE, max_age))
 		return;
 	if (!p->kernel_thread)
-		n = procfs_read(sampler_at(s, p, "cmdline", path, sizeof path), path, &s->buf);
+		n = procfs_read(sampler_at(s, sp, "cmdline", path, sizeof path), path, &s->buf);
+	if (n < 0)
+		sampler_note_errno(s, (int)-n);
 	while (n > 0 && s->buf.data[n - 1] == '\0')
 		n--;
 	if (n <= 0) {
 		n = snprintf(path, sizeof path, "[%s]", p->comm);
 		proc_set_str(&p->cmdline, path, (size_t)n < sizeof path ? (size_t)n : sizeof path - 1);
 		p->cmdline_len = strlen(p->cmdline);
-		p->cmdline_time = 0;	/* an argv may come once the process has set up */
+		sp->read_at[SI_CMDLINE] = 0;	/* an argv may come once the process has set up */
 		return;
 	}
 	for (ssize_t i = 0; i < n; i++) {
@@ -519,12 +760,15 @@ static void sampler_cmdline(struct sampler *s, struct proc *p, double max_age)
 	}
 	proc_set_str(&p->cmdline, s->buf.data, n);
 	p->cmdline_len = n;
-	p->cmdline_time = s->now;
+	sp->read_at[SI_CMDLINE] = s->now;
 }
 
-static bool selection_match(struct sampler *s, const struct sample_request *req, struct proc *p)
+/* ---- selection ---- */
+
+static bool selection_match(struct sampler *s, const struct sample_request *req, struct sproc *sp)
 {
 	const struct selection *sel = &req->sel;
+	struct proc *p = &sp->p;
 
 	if (sel->npids) {
 		size_t i;
@@ -541,146 +785,178 @@ static bool selection_match(struct sampler *s, const struct sample_request *req,
 	if (sel->filter) {
 		if (filter_match(sel->filter, p->comm, strlen(p->comm)))
 			return true;
-		sampler_cmdline(s, p, req->reuse_max_age);	/* only when the name did not match */
+		sampler_cmdline(s, sp, req->reuse_max_age);	/* only when the name did not match */
 		return filter_match(sel->filter, p->cmdline, p->cmdline_len);
 	}
 	return true;
 }
 
-/* Marks the figures a source provides as not applicable (kernel threads, zombies). */
-static void proc_mark_na(struct proc *p, unsigned src)
+/* ---- small files: oom_score, ksm_stat, cgroup ---- */
+
+static void sampler_read_oom(struct sampler *s, struct sproc *sp)
 {
 	for (int i = 0; i < FLD_COUNT; i++) {
-		if ((fields[i].src & src) && fields[i].type != FT_STR)
-			p->f[i].st = V_NA;
+		char path[64];
+		long long v;
+		int rc;
+
+		if (fields[i].src != SRC_OOM)
+			continue;
+		/* never reused: oom_score_adj changes without the process doing anything */
+		rc = procfs_read_int(sampler_at(s, sp, fields[i].key, path, sizeof path), path, &v);
+		if (rc == 0)
+			fval_set_i(&sp->p.f[i], v);
+		else
+			sp->p.f[i].st = V_UNKNOWN;
+		if (rc < 0)
+			sampler_read_failed(s, sp, rc);
 	}
-	if (src & SRC_SMAPS)
-		p->has_segments = false;
-	p->have |= src;
+	sp->read_at[SI_OOM] = s->now;
+	sp->p.have |= SRC_OOM;
 }
 
-static void proc_mark_unknown(struct proc *p, unsigned src)
-{
-	for (int i = 0; i < FLD_COUNT; i++) {
-		if (fields[i].src & src)
-			p->f[i].st = V_UNKNOWN;
-	}
-}
-
-static bool proc_gone(int err)
-{
-	return err == -ENOENT || err == -ESRCH;
-}
-
-static void sampler_read_oom(struct sampler *s, struct proc *p)
+/* "key value" lines, values in pages. Absent (kernels before 6.1): unknown. */
+static void sampler_read_ksm(struct sampler *s, struct sproc *sp)
 {
 	char path[32];
-	long long v;
+	ssize_t n = procfs_read(sampler_at(s, sp, "ksm_stat", path, sizeof path), path, &s->buf);
 
-	/* not reused: oom_score_adj changes without the process doing anything */
-	if (procfs_read_int(sampler_at(s, p, "oom_score", path, sizeof path), path, &v) == 0)
-		fval_set_i(&p->f[FLD_OOM], v);
-	else
-		p->f[FLD_OOM].st = V_UNKNOWN;
-	if (procfs_read_int(sampler_at(s, p, "oom_score_adj", path, sizeof path), path, &v) == 0)
-		fval_set_i(&p->f[FLD_OOM_ADJ], v);
-	else
-		p->f[FLD_OOM_ADJ].st = V_UNKNOWN;
-	p->have |= SRC_OOM;
+	for (int i = 0; i < FLD_COUNT; i++) {
+		size_t klen = fields[i].key ? strlen(fields[i].key) : 0;
+		const char *p = s->buf.data, *end = p + (n > 0 ? n : 0);
+
+		if (fields[i].src != SRC_KSM)
+			continue;
+		sp->p.f[i].st = V_UNKNOWN;
+		while (p < end) {
+			const char *nl = memchr(p, '\n', end - p), *eol = nl ? nl : end;
+			uint64_t v;
+
+			if ((size_t)(eol - p) > klen + 1 && memcmp(p, fields[i].key, klen) == 0 && p[klen] == ' ' &&
+			    kv_parse_u64(p + klen + 1, eol - p - klen - 1, &v) == 0) {
+				fval_set_u(&sp->p.f[i], v * (uint64_t)s->page_size);
+				break;
+			}
+			p = eol + 1;
+		}
+	}
+	if (n < 0)	/* ENOENT before Linux 6.1: unknown, the process is not gone */
+		sampler_note_errno(s, (int)-n);
+	sp->p.have |= SRC_KSM;
 }
 
-static const struct {
-	enum field_id fld;
-	enum status_field st;
-} status_map[] = {
-	{ FLD_RSS, STATUS_VMRSS }, { FLD_ANON, STATUS_RSSANON }, { FLD_FILE, STATUS_RSSFILE }, { FLD_SHMEM, STATUS_RSSSHMEM },
-	{ FLD_SWAP, STATUS_VMSWAP }, { FLD_LOCKED, STATUS_VMLCK }, { FLD_PTE, STATUS_VMPTE },
-	{ FLD_HWM, STATUS_VMHWM }, { FLD_PEAK, STATUS_VMPEAK }, { FLD_DATA, STATUS_VMDATA },
-	{ FLD_STACK, STATUS_VMSTK }, { FLD_EXE, STATUS_VMEXE }, { FLD_LIB, STATUS_VMLIB },
-};
-
-static void sampler_read_status(struct sampler *s, struct proc *p)
+static void sampler_read_cgroup(struct sampler *s, struct sproc *sp)
 {
+	enum cgroup_version v = s->cgroups.layout.memory;
+	const char *path;
+	char name[32];
+	size_t len;
+	ssize_t n;
+
+	sp->p.have |= SRC_CGROUP;
+	if (v == CGROUP_NONE)
+		return;
+	n = procfs_read(sampler_at(s, sp, "cgroup", name, sizeof name), name, &s->buf);
+	if (n < 0)
+		sampler_read_failed(s, sp, (int)n);
+	if (n <= 0 || cgroup_parse_proc(s->buf.data, n, v, &path, &len) < 0)
+		return;
+	if (len > 1 && path[len - 1] == '/')
+		len--;
+	proc_set_str(&sp->cgroup_path, path, len);
+	sp->p.cgroup = cgroup_set_get(&s->cgroups, sp->cgroup_path, len);
+}
+
+/* ---- status ---- */
+
+static void sampler_read_status(struct sampler *s, struct sproc *sp)
+{
+	struct proc *p = &sp->p;
 	struct proc_status st;
 	char path[32];
 	ssize_t n;
 
-	n = procfs_read(sampler_at(s, p, "status", path, sizeof path), path, &s->buf);
+	n = procfs_read(sampler_at(s, sp, "status", path, sizeof path), path, &s->buf);
 	if (n < 0) {
-		p->gone = proc_gone(n);
-		proc_mark_unknown(p, SRC_STATUS);
+		sampler_read_failed(s, sp, (int)n);
+		proc_mark_unknown(sp, SRC_STATUS);
+		p->have |= SRC_STATUS;
 		return;
 	}
 	if (procstatus_parse(s->buf.data, n, &st) == 0) {
-		proc_mark_na(p, SRC_STATUS);	/* no mm: exited mid-read, or a kernel thread */
+		proc_mark_na(sp, SRC_STATUS);	/* no mm: exited mid-read, or a kernel thread */
 		return;
 	}
-	for (size_t i = 0; i < sizeof status_map / sizeof status_map[0]; i++) {
-		struct fval *v = &p->f[status_map[i].fld];
+	for (int i = 0; i < s->nstatus; i++) {
+		const struct sampler_field *f = &s->status_f[i];
+		struct fval *v = &p->f[f->id];
 
-		if (st.known & (1u << status_map[i].st))
-			fval_set_u(v, st.v[status_map[i].st]);
-		else
-			v->st = V_UNKNOWN;
+		fval_set_u(v, 0);
+		for (int k = 0; k < f->nparts; k++) {
+			if (!(st.known & (1u << f->part[k])))
+				v->st = V_UNKNOWN;
+			v->u += st.v[f->part[k]];
+		}
 	}
-	p->status_time = s->now;
+	sp->read_at[SI_STATUS] = s->now;
 	p->have |= SRC_STATUS;
 }
+
+/* ---- smaps_rollup and smaps ---- */
 
 static int sampler_feed(const char *data, size_t len, void *ctx)
 {
 	struct sampler *s = ctx;
-
 	int rc = smaps_parser_feed(s->parser, data, len);
 
 	return rc == -EINVAL ? 0 : rc;	/* the parser skips a bad line and goes on: so do we */
 }
 
-/* PSS, USS, SwapPss and dirty from smaps_rollup, or from the sum over smaps; Pss_Anon,
- * Pss_File and Pss_Shmem only from the rollup (with_split). */
-static void proc_set_rollup(struct proc *p, const struct smaps_vma *r, bool with_split)
+/* The registry's smaps figures from the rollup (or the sum over smaps: only the SRC_PSS ones,
+ * smaps has no Pss_Anon). */
+static void proc_set_rollup(struct sampler *s, struct proc *p, const struct smaps_vma *r, bool rollup)
 {
-	static const struct {
-		enum field_id fld;
-		enum smaps_field a, b;	/* fld = a + b; b = a means just a */
-	} map[] = {
-		{ FLD_PSS, SMAPS_PSS, SMAPS_PSS },
-		{ FLD_USS, SMAPS_PRIVATE_CLEAN, SMAPS_PRIVATE_DIRTY },
-		{ FLD_SWAP_PSS, SMAPS_SWAP_PSS, SMAPS_SWAP_PSS },
-		{ FLD_DIRTY, SMAPS_PRIVATE_DIRTY, SMAPS_SHARED_DIRTY },
-		{ FLD_PSS_ANON, SMAPS_PSS_ANON, SMAPS_PSS_ANON },
-		{ FLD_PSS_FILE, SMAPS_PSS_FILE, SMAPS_PSS_FILE },
-		{ FLD_PSS_SHMEM, SMAPS_PSS_SHMEM, SMAPS_PSS_SHMEM },
-	};
-	size_t n = sizeof map / sizeof map[0] - (with_split ? 0 : 3);
+	for (int i = 0; i < s->nsmaps; i++) {
+		const struct sampler_field *f = &s->smaps_f[i];
+		struct fval *v = &p->f[f->id];
 
-	for (size_t i = 0; i < n; i++) {
-		uint64_t need = (1ull << map[i].a) | (1ull << map[i].b);
-		struct fval *v = &p->f[map[i].fld];
-
-		if ((r->known & need) != need)
-			v->st = V_UNKNOWN;
-		else
-			fval_set_u(v, r->val[map[i].a] + (map[i].a != map[i].b ? r->val[map[i].b] : 0));
+		if (!rollup && fields[f->id].src == SRC_ROLLUP)
+			continue;
+		fval_set_u(v, 0);
+		for (int k = 0; k < f->nparts; k++) {
+			if (!(r->known & (1ull << f->part[k])))
+				v->st = V_UNKNOWN;
+			v->u += r->val[f->part[k]];
+		}
 	}
 }
 
-static void sampler_read_rollup(struct sampler *s, struct proc *p)
+/* How long a read took, for sampler_costly(). */
+static double sampler_elapsed(double since)
 {
+	return sampler_clock(CLOCK_MONOTONIC) - since;
+}
+
+static void sampler_read_rollup(struct sampler *s, struct sproc *sp)
+{
+	struct proc *p = &sp->p;
+	double t0 = sampler_clock(CLOCK_MONOTONIC);
 	char path[32];
 	ssize_t n;
 
-	n = procfs_read(sampler_at(s, p, "smaps_rollup", path, sizeof path), path, &s->buf);
+	n = procfs_read(sampler_at(s, sp, "smaps_rollup", path, sizeof path), path, &s->buf);
+	sp->pss_cost = sampler_elapsed(t0);
+	p->have |= SRC_ROLLUP | SRC_PSS;
 	if (n <= 0) {
-		proc_mark_unknown(p, SRC_ROLLUP | SRC_PSS);
+		proc_mark_unknown(sp, SRC_ROLLUP | SRC_PSS);
 		p->rollup_errno = n < 0 ? (int)-n : 0;
 		if (n == 0) {	/* no mm any more: the process is exiting */
-			proc_mark_na(p, SRC_ROLLUP | SRC_PSS);
+			proc_mark_na(sp, SRC_ROLLUP | SRC_PSS);
 			return;
 		}
-		if (n == -EACCES || n == -EPERM)
+		if ((n == -EACCES || n == -EPERM) && p->selected)
 			s->snap.nunreadable++;
-		p->gone = proc_gone(n);
+		sampler_read_failed(s, sp, (int)n);
 		return;
 	}
 	s->cur = NULL;
@@ -689,23 +965,23 @@ static void sampler_read_rollup(struct sampler *s, struct proc *p)
 	smaps_parser_feed(s->parser, s->buf.data, n);
 	smaps_parser_finish(s->parser);
 	if (!s->rollup_seen) {
-		proc_mark_unknown(p, SRC_ROLLUP | SRC_PSS);
+		proc_mark_unknown(sp, SRC_ROLLUP | SRC_PSS);
 		p->rollup_errno = EINVAL;
 		return;
 	}
-	proc_set_rollup(p, &s->rollup, true);
+	proc_set_rollup(s, p, &s->rollup, true);
 	p->rollup_errno = 0;
-	p->rollup_time = p->pss_time = s->now;
-	p->have |= SRC_ROLLUP | SRC_PSS;
+	sp->read_at[SI_ROLLUP] = sp->read_at[SI_PSS] = s->now;
 }
 
-static void proc_add_mapping(struct sampler *s, struct proc *p, const struct smaps_vma *v, enum segment seg)
+static void sproc_add_mapping(struct sampler *s, struct sproc *sp, const struct smaps_vma *v, enum segment seg)
 {
+	struct proc *p = &sp->p;
 	struct mapping *m;
 
-	if (p->nmaps == s->capmaps) {
-		s->capmaps = s->capmaps ? s->capmaps * 2 : 64;
-		p->maps = xreallocarray(p->maps, s->capmaps, sizeof *p->maps);
+	if (p->nmaps == sp->capmaps) {
+		sp->capmaps = sp->capmaps ? sp->capmaps * 2 : 64;
+		p->maps = xreallocarray(p->maps, sp->capmaps, sizeof *p->maps);
 	}
 	m = &p->maps[p->nmaps++];
 	m->start = v->start;
@@ -720,55 +996,130 @@ static void proc_add_mapping(struct sampler *s, struct proc *p, const struct sma
 	m->seg = seg;
 	memcpy(m->val, v->val, sizeof m->val);
 	m->known = v->known;
+	(void)s;
 }
 
-/* The smaps figures PSS, USS, SwapPss and dirty are made of: summed over the mappings. */
-static const enum smaps_field sampler_summed[] = {
-	SMAPS_PSS, SMAPS_PRIVATE_CLEAN, SMAPS_PRIVATE_DIRTY, SMAPS_SHARED_DIRTY, SMAPS_SWAP_PSS,
-};
+/* maps says "PATH (deleted)" for an unlinked file, and for a file literally named so: the
+ * inode tells them apart (a file of that name with the mapping's inode is not deleted). */
+static bool sampler_really_deleted(const struct smaps_vma *v, char **name)
+{
+	char *full;
+	struct stat st;
+	bool same;
+
+	*name = NULL;
+	if (!v->deleted || !v->path_len || v->path[0] != '/')
+		return v->deleted;
+	full = xasprintf("%s (deleted)", v->path);
+	same = stat(full, &st) == 0 && st.st_ino == v->inode && major(st.st_dev) == v->dev_major &&
+	       minor(st.st_dev) == v->dev_minor;
+	if (same)
+		*name = full;
+	else
+		free(full);
+	return !same;
+}
+
+static struct shmem_map *sproc_add_shm(struct sproc *sp)
+{
+	struct proc *p = &sp->p;
+	struct shmem_map *m;
+
+	if (p->nshm == sp->capshm) {
+		sp->capshm = sp->capshm ? sp->capshm * 2 : 4;
+		p->shm = xreallocarray(p->shm, sp->capshm, sizeof *p->shm);
+	}
+	m = &p->shm[p->nshm++];
+	memset(m, 0, sizeof *m);
+	return m;
+}
+
+static void shm_value(struct fval *out, const struct smaps_vma *v, enum smaps_field f, bool values)
+{
+	out->u = v->val[f];
+	out->st = values && (v->known & (1ull << f)) ? V_KNOWN : V_UNKNOWN;
+}
+
+/* A shmem mapping of the process, from maps (values false) or smaps. Returns whether it was
+ * one. */
+static bool sampler_shm_of(struct sampler *s, struct sproc *sp, const struct smaps_vma *v, bool values)
+{
+	bool posix = false, tmpfs = sampler_tmpfs(s, v->dev_major, v->dev_minor, &posix);
+	int kind = shmem_kind_of(v->path, v->path_len, v->deleted, v->perms, tmpfs, posix);
+	struct shmem_map *m;
+	char *literal;
+
+	if (kind < 0)
+		return false;
+	m = sproc_add_shm(sp);
+	m->kind = kind;
+	m->deleted = v->deleted;
+	if ((kind == SHMEM_POSIX || kind == SHMEM_TMPFS) && !sampler_really_deleted(v, &literal)) {
+		m->deleted = false;
+		m->name = literal;
+	}
+	if (!m->name)
+		m->name = xstrndup(v->path, v->path_len);
+	m->name_len = strlen(m->name);
+	m->dev_major = v->dev_major;
+	m->dev_minor = v->dev_minor;
+	m->inode = v->inode;
+	m->size = v->end - v->start;
+	shm_value(&m->rss, v, SMAPS_RSS, values);
+	shm_value(&m->pss, v, SMAPS_PSS, values);
+	shm_value(&m->swap_pss, v, SMAPS_SWAP_PSS, values);
+	return true;
+}
 
 static int sampler_smaps_cb(const struct smaps_vma *vma, void *ctx)
 {
 	struct sampler *s = ctx;
-	struct proc *p = s->cur;
+	struct sproc *sp = s->cur;
+	struct proc *p;
 	enum segment seg;
 
-	if (!p) {	/* smaps_rollup: one pseudo-mapping holding the totals */
+	if (!sp) {	/* smaps_rollup: one pseudo-mapping holding the totals */
 		s->rollup = *vma;
 		s->rollup_seen = true;
 		return 0;
 	}
+	p = &sp->p;
+	if (s->probe)	/* maps: is any of it shmem? */
+		return sampler_shm_of(s, sp, vma, false) ? 1 : 0;
 	seg = segment_classify(&s->cls, vma);
 	segment_totals_add(p->seg, seg, vma);
 	s->nvma++;
-	for (size_t i = 0; i < sizeof sampler_summed / sizeof sampler_summed[0]; i++) {
-		enum smaps_field f = sampler_summed[i];
+	for (uint64_t b = s->summed; b; b &= b - 1) {
+		int f = __builtin_ctzll(b);
 
 		s->rollup.val[f] += vma->val[f];
 		if (!(vma->known & (1ull << f)))
 			s->rollup.known &= ~(1ull << f);
 	}
-	if (s->keep_maps)
-		proc_add_mapping(s, p, vma, seg);
+	if (vma->path_len)	/* every kind of shmem has a name */
+		sampler_shm_of(s, sp, vma, true);
+	if (s->keep_maps) {
+		char *literal = NULL;
+
+		sproc_add_mapping(s, sp, vma, seg);
+		if (vma->deleted && !sampler_really_deleted(vma, &literal)) {
+			struct mapping *m = &p->maps[p->nmaps - 1];
+
+			free(m->path);
+			m->path = literal;
+			m->deleted = false;
+		}
+	}
 	return 0;
 }
 
-static void proc_clear_maps(struct proc *p)
-{
-	for (size_t i = 0; i < p->nmaps; i++)
-		free(p->maps[i].path);
-	free(p->maps);
-	p->maps = NULL;
-	p->nmaps = 0;
-}
-
 /* The executable's path, for telling its text/data from other file mappings. */
-static const char *sampler_exe(struct sampler *s, const struct proc *p, char *buf, size_t n)
+static const char *sampler_exe(struct sampler *s, const struct sproc *sp, char *buf, size_t n)
 {
 	char path[32];
 	ssize_t len;
 
-	len = readlinkat(sampler_at(s, p, "exe", path, sizeof path), path, buf, n - 1);
+	len = readlinkat(sampler_at(s, sp, "exe", path, sizeof path), path, buf, n - 1);
 	if (len <= 0)
 		return NULL;	/* EACCES for other users' processes: the classifier guesses */
 	buf[len] = '\0';
@@ -777,136 +1128,197 @@ static const char *sampler_exe(struct sampler *s, const struct proc *p, char *bu
 	return buf;
 }
 
-/* Reads smaps: segments, the mapping table with keep_maps, and with pss the PSS figures
- * summed (no smaps_rollup read is then needed for them). */
-static void sampler_read_smaps(struct sampler *s, struct proc *p, bool keep_maps, bool pss)
+/* Streams file (maps or smaps) of the process through the parser. Returns 0, the
+ * callback's stop, or -errno. */
+static int sampler_stream(struct sampler *s, struct sproc *sp, const char *file)
 {
-	char path[32], exe[4096];
+	char path[32];
 	int at, rc;
 
-	proc_clear_maps(p);
+	smaps_parser_reset(s->parser);
+	at = sampler_at(s, sp, file, path, sizeof path);
+	rc = procfs_stream(at, path, &s->chunk, sampler_feed, s);
+	if (rc == 0)
+		rc = smaps_parser_finish(s->parser);
+	return rc == -EINVAL ? 0 : rc;
+}
+
+/* Reads smaps: segments, the shmem mappings, the mapping table with keep_maps, and the
+ * SRC_PSS figures summed (no smaps_rollup read is then needed for them). */
+static void sampler_read_smaps(struct sampler *s, struct sproc *sp, bool keep_maps)
+{
+	struct proc *p = &sp->p;
+	double t0 = sampler_clock(CLOCK_MONOTONIC);
+	char exe[4096];
+	int rc;
+
+	sproc_clear_maps(sp);
+	sproc_clear_shm(sp);
 	if (!p->seg)
 		p->seg = xmalloc(sizeof *p->seg);
 	memset(p->seg, 0, sizeof *p->seg);
 	memset(&s->rollup, 0, sizeof s->rollup);
 	s->rollup.known = ~0ull;
 	s->nvma = 0;
-	s->cur = p;
+	s->cur = sp;
 	s->keep_maps = keep_maps;
-	s->capmaps = 0;
-	segment_classifier_init(&s->cls, sampler_exe(s, p, exe, sizeof exe));
-	smaps_parser_reset(s->parser);
-	at = sampler_at(s, p, "smaps", path, sizeof path);
-	rc = procfs_stream(at, path, &s->chunk, sampler_feed, s);
-	if (rc == 0)
-		rc = smaps_parser_finish(s->parser);
+	s->probe = false;
+	segment_classifier_init(&s->cls, sampler_exe(s, sp, exe, sizeof exe), s->tmpfs, s->ntmpfs);
+	rc = sampler_stream(s, sp, "smaps");
 	s->cur = NULL;
-	if (rc < 0 && rc != -EINVAL) {
+	sp->smaps_cost = sampler_elapsed(t0);
+	p->have |= SRC_SMAPS | SRC_SHMEM | (keep_maps ? SRC_MAPS_LIST : 0);
+	if (rc < 0) {
 		p->smaps_errno = -rc;
 		p->has_segments = false;
-		proc_clear_maps(p);
-		proc_mark_unknown(p, SRC_SMAPS | (pss ? SRC_PSS : 0));
-		if (pss && (rc == -EACCES || rc == -EPERM))
-			s->snap.nunreadable++;
-		p->gone = proc_gone(rc);
+		sproc_clear_maps(sp);
+		sproc_clear_shm(sp);
+		proc_mark_unknown(sp, SRC_SMAPS | SRC_SHMEM);
+		s->shmem_src.unreadable += !proc_gone(rc);	/* its shmem mappings are not known */
+		sampler_read_failed(s, sp, rc);
 		return;
 	}
 	p->smaps_errno = 0;
 	p->has_segments = true;
-	for (int i = 0; i < SEG_COUNT; i++)
-		fval_set_u(&p->f[FLD_SEG_TEXT + i], p->seg->v[i][SEGF_RSS]);
-	p->smaps_time = s->now;
-	p->have |= SRC_SMAPS | (keep_maps ? SRC_MAPS_LIST : 0);
-	if (pss && s->nvma == 0) {	/* no mm any more: the process is exiting */
-		proc_mark_na(p, SRC_PSS);
-	} else if (pss) {
-		proc_set_rollup(p, &s->rollup, false);
-		p->pss_time = s->now;
-		p->have |= SRC_PSS;
+	for (int i = 0; i < s->nseg; i++)
+		fval_set_u(&p->f[s->seg_f[i].id], p->seg->v[s->seg_f[i].part[0]][SEGF_RSS]);
+	sp->read_at[SI_SMAPS] = sp->read_at[SI_SHMEM] = s->now;
+	if (s->nvma > 0) {	/* none: no mm any more, the process is exiting */
+		proc_set_rollup(s, p, &s->rollup, false);
+		sp->read_at[SI_PSS] = s->now;
+		sp->pss_cost = sp->smaps_cost;
 	}
 }
 
-static void sampler_fill_smaps(struct sampler *s, struct proc *p, unsigned need, double max_age)
+/* Shmem mappings without smaps: maps says whether there are any (cheap: no page walk);
+ * smaps gives their figures for the processes that have some. */
+static void sampler_read_shm(struct sampler *s, struct sproc *sp)
 {
-	bool keep = (need | p->have) & SRC_MAPS_LIST;
-	/* smaps_rollup is only needed for what smaps lacks (Pss_Anon, Pss_File, Pss_Shmem) */
-	bool pss = (need & SRC_PSS) && !(need & SRC_ROLLUP);
+	int rc;
 
-	if (!keep && p->has_segments && proc_fresh_since(p, p->smaps_time, s->now, max_age)) {
-		p->have |= SRC_SMAPS;
+	sproc_clear_shm(sp);
+	s->cur = sp;
+	s->probe = true;
+	rc = sampler_stream(s, sp, "maps");
+	s->cur = NULL;
+	s->probe = false;
+	sp->p.have |= SRC_SHMEM;
+	if (rc < 0) {
+		s->shmem_src.unreadable += !proc_gone(rc);
+		proc_mark_unknown(sp, SRC_SHMEM);
+		sampler_read_failed(s, sp, rc);
+		return;
+	}
+	sp->read_at[SI_SHMEM] = s->now;
+	if (sp->p.nshm)
+		sampler_read_smaps(s, sp, false);
+}
+
+static void sampler_fill_smaps(struct sampler *s, struct sproc *sp, unsigned need, double max_age)
+{
+	struct proc *p = &sp->p;
+	bool keep = need & SRC_MAPS_LIST;
+
+	if ((need & SRC_SMAPS) && !keep && sp->read_at[SI_SMAPS] > 0 &&
+	    (sampler_costly(s, sp, SRC_SMAPS) || sampler_reusable(s, sp, SRC_SMAPS, max_age)))
+		proc_present(s, sp, SRC_SMAPS | SRC_SHMEM);
+	else if (need & SRC_SMAPS)
+		sampler_read_smaps(s, sp, keep);
+	if (!(need & SRC_SHMEM) || (p->have & SRC_SHMEM))
+		return;
+	if (sp->read_at[SI_SHMEM] > 0 && (sampler_costly(s, sp, SRC_SMAPS) ||
+					  sampler_reusable(s, sp, SRC_SHMEM, max_age)))
+		p->have |= SRC_SHMEM;
+	else
+		sampler_read_shm(s, sp);
+}
+
+static void sampler_fill_pss(struct sampler *s, struct sproc *sp, unsigned need, double max_age)
+{
+	struct proc *p = &sp->p;
+	bool split = need & SRC_ROLLUP;	/* Pss_Anon, Pss_File, Pss_Shmem: only the rollup has them */
+	unsigned src = split ? SRC_ROLLUP | SRC_PSS : SRC_PSS;
+
+	if (sp->read_at[SI_PSS] == s->now && !split) {
+		p->have |= SRC_PSS;	/* summed from the smaps just read */
+	} else if (sp->read_at[SI_PSS] > 0 && (!split || sp->read_at[SI_ROLLUP] == sp->read_at[SI_PSS]) &&
+		   (sampler_costly(s, sp, SRC_PSS) || sampler_reusable(s, sp, SRC_PSS, max_age))) {
+		proc_present(s, sp, src);
+	} else if (!sp->gone && !(p->smaps_errno && (need & SRC_SMAPS))) {
+		/* not when smaps was just refused: smaps_rollup would be refused alike */
+		sampler_read_rollup(s, sp);
 	} else {
-		sampler_read_smaps(s, p, keep, pss);
+		proc_mark_unknown(sp, src);
+		p->have |= src;
+		if ((p->smaps_errno == EACCES || p->smaps_errno == EPERM) && p->selected)
+			s->snap.nunreadable++;
 	}
-	p->smaps_age = p->has_segments ? s->now - p->smaps_time : 0;
+	p->pss_age = sp->read_at[SI_PSS] > 0 ? s->now - sp->read_at[SI_PSS] : 0;
+	if (sp->read_at[SI_PSS] > 0 && p->f[FLD_PSS].st == V_KNOWN)
+		fval_set_d(&p->f[FLD_AGE], p->pss_age);
+	else
+		p->f[FLD_AGE].st = V_UNKNOWN;
 }
 
-/* Forgets the figures this refresh kept from earlier reads that are older than max_age: a
- * refresh may reuse older figures (for sorting) than a caller about to show them accepts. */
-static void sampler_expire(const struct sampler *s, struct proc *p, double max_age)
+static void sampler_fill_at(struct sampler *s, struct sproc *sp, unsigned need, double max_age)
 {
-	double oldest = s->now - max_age;
-
-	if ((p->have & SRC_STATUS) && p->status_time < oldest)
-		p->have &= ~SRC_STATUS;
-	if ((p->have & SRC_ROLLUP) && p->rollup_time < oldest)
-		p->have &= ~SRC_ROLLUP;
-	if ((p->have & SRC_PSS) && p->pss_time < oldest)
-		p->have &= ~(SRC_PSS | SRC_ROLLUP);
-	if ((p->have & SRC_SMAPS) && p->smaps_time < oldest)
-		p->have &= ~(SRC_SMAPS | SRC_MAPS_LIST);
-	if ((p->have & SRC_CMDLINE) && p->cmdline_time < oldest)
-		p->have &= ~SRC_CMDLINE;
-}
-
-void sampler_fill(struct sampler *s, struct proc *p, unsigned need, double max_age)
-{
-	bool no_mm = p->kernel_thread || p->state == 'Z';
+	struct proc *p = &sp->p;
 
 	if (need & SRC_ROLLUP)
 		need |= SRC_PSS;	/* the rollup holds them */
-	sampler_expire(s, p, max_age);
+	if (need & SRC_MAPS_LIST)
+		need |= SRC_SMAPS;
 	need &= ~p->have;
-	if (!need)
+	if (!need || sp->gone)
 		return;
 	if (need & SRC_OOM)
-		sampler_read_oom(s, p);
+		sampler_read_oom(s, sp);
 	if (need & SRC_CMDLINE)
-		sampler_cmdline(s, p, max_age);
-	if (no_mm) {
-		proc_mark_na(p, need & (SRC_STATUS | SRC_ROLLUP | SRC_PSS | SRC_SMAPS));
+		sampler_cmdline(s, sp, max_age);
+	if (need & SRC_CGROUP)
+		sampler_read_cgroup(s, sp);
+	if (!proc_has_mm(p)) {
+		proc_mark_na(sp, need & (SRC_STATUS | SRC_ROLLUP | SRC_PSS | SRC_SMAPS | SRC_MAPS_LIST |
+					 SRC_KSM | SRC_SHMEM));
 		return;
 	}
 	if (need & SRC_STATUS) {
-		if (proc_fresh_since(p, p->status_time, s->now, max_age))
-			p->have |= SRC_STATUS;
+		if (sampler_reusable(s, sp, SRC_STATUS, max_age))
+			proc_present(s, sp, SRC_STATUS);
 		else
-			sampler_read_status(s, p);
+			sampler_read_status(s, sp);
 	}
-	if (need & (SRC_SMAPS | SRC_MAPS_LIST))
-		sampler_fill_smaps(s, p, need, max_age);
-	if ((need & SRC_ROLLUP) && proc_fresh_since(p, p->rollup_time, s->now, max_age))
-		p->have |= SRC_ROLLUP | SRC_PSS;
-	else if ((need & SRC_PSS) && !(need & SRC_ROLLUP) && proc_fresh_since(p, p->pss_time, s->now, max_age))
-		p->have |= SRC_PSS;
-	/* not when smaps was just refused: smaps_rollup would be refused alike */
-	if ((need & SRC_PSS) && !(p->have & SRC_PSS) && !p->gone && !(p->smaps_errno && (need & SRC_SMAPS)))
-		sampler_read_rollup(s, p);
-	if (need & SRC_PSS) {
-		p->rollup_age = (p->have & SRC_PSS) ? s->now - p->pss_time : 0;
-		if (p->have & SRC_PSS)
-			fval_set_d(&p->f[FLD_AGE], p->rollup_age);
-		else
-			p->f[FLD_AGE].st = V_UNKNOWN;
-	}
+	if (need & SRC_KSM)
+		sampler_read_ksm(s, sp);
+	if (need & (SRC_SMAPS | SRC_SHMEM))
+		sampler_fill_smaps(s, sp, need, max_age);
+	if (need & SRC_PSS)
+		sampler_fill_pss(s, sp, need, max_age);
 }
+
+void sampler_fill(struct sampler *s, const struct proc *p, unsigned need)
+{
+	struct sproc *sp = sproc_of(p);
+	unsigned redo = need & sp->reused;	/* reused to sort on: read for showing */
+
+	if (redo & (SRC_ROLLUP | SRC_PSS))
+		redo |= SRC_ROLLUP | SRC_PSS;
+	if (redo & (SRC_SMAPS | SRC_SHMEM))
+		redo |= SRC_SMAPS | SRC_SHMEM | SRC_MAPS_LIST;
+	sp->p.have &= ~redo;
+	sp->reused &= ~redo;
+	sampler_fill_at(s, sp, need, 0);
+}
+
+/* ---- the snapshot ---- */
 
 static void sampler_sweep(struct sampler *s)
 {
 	for (int i = 0; i < SAMPLER_HASH; i++) {
-		struct proc **pp = &s->hash[i];
+		struct sproc **pp = &s->hash[i];
 
 		while (*pp) {
-			struct proc *p = *pp;
+			struct sproc *p = *pp;
 
 			if (p->gen != s->gen) {
 				*pp = p->hnext;
@@ -916,23 +1328,6 @@ static void sampler_sweep(struct sampler *s)
 			}
 		}
 	}
-}
-
-static void sampler_system(struct sampler *s, struct system *sys)
-{
-	double dt = s->now - s->prev_sys_time;
-
-	system_read(s->p2, s->procfd, &s->buf, sys);
-	for (int i = 0; i < SYSC_COUNT; i++) {
-		struct fval *r = &sys->rate[i];
-		const struct fval *c = &sys->count[i], *o = &s->prev_sys.count[i];
-
-		r->st = V_UNKNOWN;
-		if (s->prev_sys_time > 0 && dt > 0 && c->st == V_KNOWN && o->st == V_KNOWN)
-			fval_set_d(r, c->u >= o->u ? (c->u - o->u) / dt : 0);
-	}
-	s->prev_sys = *sys;
-	s->prev_sys_time = s->now;
 }
 
 static void snapshot_identity(struct snapshot *snap)
@@ -947,7 +1342,72 @@ static void snapshot_identity(struct snapshot *snap)
 	}
 }
 
-int sampler_refresh(struct sampler *s, const struct sample_request *req, struct snapshot **out)
+/* What the parts are computed from, read for every process. */
+static unsigned sampler_parts_need(unsigned parts)
+{
+	unsigned need = 0;
+
+	if (parts & (SNAP_CGROUPS | SNAP_OOM))
+		need |= SRC_CGROUP;
+	if (parts & SNAP_OOM)
+		need |= SRC_STATUS | SRC_OOM;
+	if (parts & SNAP_SHMEM)
+		need |= SRC_SHMEM | SRC_STATUS | SRC_ROLLUP;	/* and the breakdown's mapped shmem */
+	return need;
+}
+
+static void sampler_collect(struct sampler *s, const struct sample_request *req)
+{
+	struct snapshot *snap = &s->snap;
+	unsigned all = req->need_all | sampler_parts_need(req->parts);
+
+	if (s->capsel < s->nall) {
+		s->capsel = s->capall;
+		s->sel = xreallocarray(s->sel, s->capsel, sizeof *s->sel);
+		s->pub = xreallocarray(s->pub, s->capsel, sizeof *s->pub);
+	}
+	snap->nprocs = snap->ntotal = snap->nunreadable = 0;
+	for (size_t i = 0; i < s->nall; i++) {
+		struct sproc *sp = s->all[i];
+
+		sp->p.selected = selection_match(s, req, sp);
+		sampler_fill_at(s, sp, all | (sp->p.selected ? req->need : 0), req->reuse_max_age);
+		if (sp->gone)
+			continue;
+		s->pub[snap->ntotal++] = &sp->p;
+		if (sp->p.selected)
+			s->sel[snap->nprocs++] = &sp->p;
+	}
+	snap->procs = s->sel;
+	snap->all = s->pub;
+}
+
+static void sampler_parts(struct sampler *s, unsigned parts)
+{
+	struct snapshot *snap = &s->snap;
+
+	snap->parts = parts & SNAP_OOM ? parts | SNAP_CGROUPS : parts;
+	snap->cgroups = NULL;
+	snap->oom = NULL;
+	snap->shmem = NULL;
+	if (snap->parts & SNAP_CGROUPS) {
+		sampler_cgroups(s);
+		snap->cgroups = &s->cgroups;
+	}
+	if (parts & SNAP_OOM) {
+		oom_report_update(s->oom, snap, &s->cgroups);
+		snap->oom = s->oom;
+	}
+	if (parts & SNAP_SHMEM) {
+		sampler_shmem_sources(s);
+		shmem_report_update(s->shmem, snap, &s->shmem_src);
+		snap->shmem = s->shmem;
+	}
+	sysmem_compute(snap, &s->mem);
+	snap->mem = &s->mem;
+}
+
+int sampler_refresh(struct sampler *s, const struct sample_request *req, const struct snapshot **out)
 {
 	struct snapshot *snap = &s->snap;
 	double start = sampler_clock(CLOCK_MONOTONIC);
@@ -956,92 +1416,23 @@ int sampler_refresh(struct sampler *s, const struct sample_request *req, struct 
 	s->gen++;
 	s->now = start;
 	s->nall = 0;
+	s->fatal = 0;
 	snap->interval = snap->seq ? start - s->prev_sys_time : 0;
 	snap->seq++;
 	clock_gettime(CLOCK_REALTIME, &snap->wall);
 	snapshot_identity(snap);
 	sampler_system(s, &snap->sys);
+	sampler_mounts(s);
+	cgroup_set_clear(&s->cgroups);
+	shmem_sources_clear(&s->shmem_src);
 
-	rc = sampler_scan(s, &req->sel);
+	rc = sampler_scan(s, &req->sel, req->parts & (SNAP_OOM | SNAP_SHMEM));
 	if (rc < 0)
 		return rc;
 	sampler_sweep(s);
-
-	if (s->capsel < s->nall) {
-		s->capsel = s->capall;
-		snap->procs = xreallocarray(snap->procs, s->capsel, sizeof *snap->procs);
-	}
-	snap->nprocs = 0;
-	snap->ntotal = s->nall;
-	snap->nunreadable = 0;
-	for (size_t i = 0; i < s->nall; i++) {
-		struct proc *p = s->all[i];
-
-		p->selected = selection_match(s, req, p);
-		if (!p->selected)
-			continue;
-		sampler_fill(s, p, req->need, req->reuse_max_age);
-		if (!p->gone)
-			snap->procs[snap->nprocs++] = p;
-	}
+	sampler_collect(s, req);
+	sampler_parts(s, req->parts);
 	snap->collect_seconds = sampler_clock(CLOCK_MONOTONIC) - start;
 	*out = snap;
-	return 0;
-}
-
-static int snapshot_cmp(const void *a, const void *b, void *arg)
-{
-	const struct proc *p = *(struct proc *const *)a, *q = *(struct proc *const *)b;
-	int key = *(const int *)arg & 0xff;
-	bool asc = *(const int *)arg & 0x100;
-	const struct fval *x = &p->f[key], *y = &q->f[key];
-	int c = 0;
-
-	if (fields[key].type == FT_STR) {
-		const char *sx = key == FLD_USER ? p->user : key == FLD_COMM ? p->comm :
-				 key == FLD_CMD ? p->cmdline : (char[]){ p->state, 0 };
-		const char *sy = key == FLD_USER ? q->user : key == FLD_COMM ? q->comm :
-				 key == FLD_CMD ? q->cmdline : (char[]){ q->state, 0 };
-
-		if (!sx || !sy)
-			return sx ? -1 : sy ? 1 : p->pid - q->pid;
-		c = strcmp(sx, sy);
-		return c ? c : p->pid - q->pid;
-	}
-	if ((x->st == V_KNOWN) != (y->st == V_KNOWN))
-		return x->st == V_KNOWN ? -1 : 1;	/* unknown last, whatever the order */
-	if (x->st == V_KNOWN) {
-		switch (fields[key].type) {
-		case FT_INT:
-			c = (x->i < y->i) - (x->i > y->i);
-			break;
-		case FT_RATE:
-		case FT_SECONDS:
-			c = (x->d < y->d) - (x->d > y->d);
-			break;
-		default:
-			c = (x->u < y->u) - (x->u > y->u);
-			break;
-		}
-		if (asc)
-			c = -c;
-	}
-	return c ? c : p->pid - q->pid;
-}
-
-void snapshot_sort(struct snapshot *snap, enum field_id key, bool ascending)
-{
-	int arg = key | (ascending ? 0x100 : 0);
-
-	if (snap->nprocs > 1)	/* procs is NULL when nothing was sampled */
-		qsort_r(snap->procs, snap->nprocs, sizeof *snap->procs, snapshot_cmp, &arg);
-}
-
-struct proc *snapshot_find(const struct snapshot *snap, int pid)
-{
-	for (size_t i = 0; i < snap->nprocs; i++) {
-		if (snap->procs[i]->pid == pid)
-			return snap->procs[i];
-	}
-	return NULL;
+	return s->fatal ? -s->fatal : 0;
 }

@@ -1,5 +1,17 @@
-/* The sampler: reads /proc into snapshots, in tiers, keeping per-process history (rates,
- * reused figures) keyed by pid + start time. */
+/* The sampler: the only part of memtop that reads /proc (through procfs.c and procdir.c).
+ * It reads processes in tiers, keeps per-process state between refreshes keyed by pid +
+ * start time (rates, figures it may reuse, kept descriptors), and hands out snapshots:
+ * complete for what was asked, read-only for the faces.
+ *
+ * Freshness: every figure of a snapshot was read for it, except
+ *  - with reuse_max_age > 0 (the interactive view), figures of processes whose faults,
+ *    RSS and size did not move may be reused that long to sort on; the rows a face shows
+ *    are then read afresh with sampler_fill();
+ *  - PSS and segments of a process whose smaps_rollup or smaps is costly to read (a large
+ *    address space: the read walks its page tables under its mmap lock) are read again
+ *    only after SAMPLER_COST_FACTOR times the time the last read took, so that memtop
+ *    never holds such a process up more than 1/SAMPLER_COST_FACTOR of the time.
+ * A reused figure carries its age (proc.pss_age, proc.smaps_age, the age field). */
 #ifndef MEMTOP_SAMPLE_H
 #define MEMTOP_SAMPLE_H
 
@@ -10,7 +22,11 @@
 #include "filter.h"
 #include "model.h"
 
-/* Which processes a snapshot holds (-p, -u, -f). Empty means all. */
+#define SAMPLER_COST_FACTOR 100		/* re-read a costly process after 100 x its read time */
+#define SAMPLER_COST_MIN 0.002		/* reads shorter than this are not costly (seconds) */
+#define SAMPLER_COST_MAX_AGE 600.0	/* a costly process is read again at least this often */
+
+/* Which processes a snapshot's procs holds (-p, -u, -f, K). Empty means all. */
 struct selection {
 	const int *pids;
 	size_t npids;
@@ -22,31 +38,46 @@ struct selection {
 
 struct sample_request {
 	unsigned need;			/* SRC_* read for every selected process */
+	unsigned need_all;		/* SRC_* read for every process, selected or not */
+	unsigned parts;			/* SNAP_*: the analyses to compute (they add to need_all
+					   what they are computed from) */
 	struct selection sel;
-	double reuse_max_age;		/* seconds an idle process's figures may be reused; 0: never */
+	double reuse_max_age;		/* seconds an idle process's figures may be reused to sort
+					   on; 0: read every figure for this snapshot */
+};
+
+/* Options for a sampler over another tree than the machine's (tests). */
+struct sampler_root {
+	int procfd;			/* a /proc-like directory: PID/stat, PID/status, meminfo... */
+	const char *mountinfo;		/* its mountinfo text (tmpfs and cgroup mounts) */
+	const char *posix_dir;		/* the directory that stands for /dev/shm */
 };
 
 struct sampler;
 
-/* Reads /proc. Returns NULL and sets errno when it cannot be used (not mounted). */
+/* Reads the machine's /proc. Returns NULL and sets errno when it cannot be used (not
+ * mounted; out of descriptors). */
 struct sampler *sampler_create(void);
+
+/* Reads another tree: libproc2 is not used (it reads the real /proc), memtop's own
+ * readers are. The descriptor is duplicated. */
+struct sampler *sampler_create_at(const struct sampler_root *root);
+
 void sampler_free(struct sampler *s);
 
-/* Takes a new snapshot. The snapshot and its processes belong to the sampler and stay valid
- * until the next refresh. Returns 0 or -errno (only when /proc itself fails). */
-int sampler_refresh(struct sampler *s, const struct sample_request *req, struct snapshot **out);
+/* Takes a new snapshot. It and its processes belong to the sampler and stay valid until the
+ * next refresh. Returns 0, or -errno when /proc itself fails or memtop ran out of
+ * descriptors or memory (EMFILE, ENFILE, ENOMEM): a process that exits while it is read is
+ * normal and left out. */
+int sampler_refresh(struct sampler *s, const struct sample_request *req, const struct snapshot **out);
 
-/* Reads more of one process of the current snapshot (tier 2/3 on demand: rows that became
- * visible, the detail screen, -m). Unreadable figures stay unknown. Figures the refresh
- * reused are read again when older than reuse_max_age: a refresh may sort on figures
- * reused for longer than the rows on screen may show. */
-void sampler_fill(struct sampler *s, struct proc *p, unsigned need, double reuse_max_age);
+/* Reads more of one process of the current snapshot, for this snapshot: the rows a face is
+ * about to show, the detail screen. What the refresh read is not read again; what it reused
+ * to sort on is read afresh (costly PSS and segments excepted, as above). Unreadable figures
+ * stay unknown. */
+void sampler_fill(struct sampler *s, const struct proc *p, unsigned need);
 
-/* Sorts the snapshot's processes: numbers highest first (ascending reverses), text A-Z;
- * unknown values always last; ties by pid. */
-void snapshot_sort(struct snapshot *snap, enum field_id key, bool ascending);
-
-/* Finds a process of the snapshot by pid; NULL when not there. */
-struct proc *snapshot_find(const struct snapshot *snap, int pid);
+/* The sampler's own error for the last refresh that failed, as a phrase. */
+const char *sampler_strerror(int err);
 
 #endif

@@ -23,18 +23,30 @@ const char *segment_name(enum segment s)
 	return (unsigned)s < SEG_COUNT ? segment_names[s] : NULL;
 }
 
+int segment_lookup(const char *name, size_t len)
+{
+	for (int i = 0; i < SEG_COUNT; i++) {
+		if (strlen(segment_names[i]) == len && memcmp(segment_names[i], name, len) == 0)
+			return i;
+	}
+	return -1;
+}
+
 const char *segment_figure_name(enum segment_figure f)
 {
 	return (unsigned)f < SEGF_COUNT ? segment_figure_names[f] : NULL;
 }
 
-void segment_classifier_init(struct segment_classifier *c, const char *exe_path)
+void segment_classifier_init(struct segment_classifier *c, const char *exe_path,
+			     const struct segment_dev *tmpfs, size_t n)
 {
 	static const char deleted[] = " (deleted)";
 	const size_t dlen = sizeof(deleted) - 1;
 
 	memset(c, 0, sizeof(*c));
 	c->prev_owner = OWNER_NONE;
+	c->tmpfs = tmpfs;
+	c->ntmpfs = tmpfs ? n : 0;
 	c->exe_path = exe_path;
 	if (!exe_path)
 		return;
@@ -137,6 +149,15 @@ static bool segment_is_lib(const struct smaps_vma *v)
 	return false;
 }
 
+static bool segment_on_tmpfs(const struct segment_classifier *c, const struct smaps_vma *v)
+{
+	for (size_t i = 0; i < c->ntmpfs; i++) {
+		if (c->tmpfs[i].major == v->dev_major && c->tmpfs[i].minor == v->dev_minor)
+			return true;
+	}
+	return false;
+}
+
 static enum segment segment_file(struct segment_classifier *c, const struct smaps_vma *v)
 {
 	if (segment_is_exe(c, v))
@@ -148,6 +169,9 @@ static enum segment segment_file(struct segment_classifier *c, const struct smap
 		return SEG_ANON_MMAP;
 	if (segment_is_lib(v))
 		return SEG_LIBS;
+	/* a file on any tmpfs is held in shmem pages (RssShmem), mapped shared or private */
+	if (segment_on_tmpfs(c, v))
+		return SEG_SHMEM;
 	return SEG_FILE_MMAP;
 }
 

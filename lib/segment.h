@@ -18,6 +18,9 @@ enum segment {
  * NULL outside the enum. */
 const char *segment_name(enum segment s);
 
+/* The segment with that name (len bytes), or -1. */
+int segment_lookup(const char *name, size_t len);
+
 enum segment_figure { SEGF_VIRT, SEGF_RSS, SEGF_PSS, SEGF_USS, SEGF_SWAP, SEGF_DIRTY, SEGF_COUNT };
 
 /* "virt" "rss" "pss" "uss" "swap" "dirty"; NULL outside the enum. */
@@ -25,6 +28,11 @@ const char *segment_figure_name(enum segment_figure f);
 
 struct segment_totals {
 	uint64_t v[SEG_COUNT][SEGF_COUNT];	/* bytes; sums saturate at UINT64_MAX */
+};
+
+/* A filesystem, by the device numbers of its files. */
+struct segment_dev {
+	unsigned major, minor;
 };
 
 /* What the classifier remembers while it walks one process's mappings in address order.
@@ -39,11 +47,16 @@ struct segment_classifier {
 	bool bss_found;			/* the executable has one bss at most */
 	int prev_owner;			/* whose writable file mapping came just before */
 	uint64_t prev_end;
+	const struct segment_dev *tmpfs;	/* borrowed: the tmpfs mounts' devices */
+	size_t ntmpfs;
 };
 
 /* exe_path is /proc/PID/exe's target, with or without " (deleted)"; it must outlive the
- * classifier. NULL takes the first file mapping (before [heap]) as the executable. */
-void segment_classifier_init(struct segment_classifier *c, const char *exe_path);
+ * classifier. NULL takes the first file mapping (before [heap]) as the executable. tmpfs
+ * (n of them, may be NULL) are the devices of the tmpfs mounts: a file there is shmem
+ * (unless it is the executable or a library), whatever its path. */
+void segment_classifier_init(struct segment_classifier *c, const char *exe_path,
+			     const struct segment_dev *tmpfs, size_t n);
 
 /* Mappings must come in address order, as the kernel lists them. */
 enum segment segment_classify(struct segment_classifier *c, const struct smaps_vma *v);

@@ -1,47 +1,17 @@
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/statvfs.h>
-#include <sys/sysmacros.h>
-#include <unistd.h>
 
-#include "mountinfo.h"
-#include "procdir.h"
-#include "procfs.h"
 #include "shmem.h"
-#include "smaps.h"
 #include "xalloc.h"
 
-#define SHMEM_WALK_DEPTH 16		/* /dev/shm subdirectories followed this deep */
-#define SHMEM_WALK_FILES 65536		/* files listed at most */
 #define SHMEM_SYSV_COLUMNS 32
 
-struct shmem_dev {
-	unsigned major, minor;
-	bool posix;
-};
-
 struct shmem_private {
-	int procfd;
-	bool real;			/* read /proc/self/mountinfo at each update */
-	char *mountinfo;		/* the text given to create_at */
-	size_t mountinfo_len;
-	char *posix_dir;
-	struct smaps_parser *parser;
-	struct buf buf, chunk;
-	struct shmem_dev *devs;		/* every tmpfs mount, hidden ones too */
-	size_t ndevs, capdevs, capobjects, capmounts;
+	size_t capobjects;
 	size_t *slots;			/* hash of objects: index + 1, 0 = empty */
 	size_t nslots;
-	size_t walked;
-	/* the process being scanned */
-	struct shmem_report *r;
-	const struct proc *cur;
-	bool probe, found, values;
 };
 
 const char *shmem_kind_name(enum shmem_kind k)
@@ -271,7 +241,7 @@ static bool shmem_same(const struct shmem_object *o, bool sysv, unsigned major, 
 	return sysv || (o->dev_major == major && o->dev_minor == minor);
 }
 
-static struct shmem_object *shmem_find(struct shmem_report *r, bool sysv, unsigned major,
+static struct shmem_object *shmem_find(const struct shmem_report *r, bool sysv, unsigned major,
 				       unsigned minor, uint64_t inode)
 {
 	struct shmem_private *pv = r->priv;
@@ -355,212 +325,145 @@ static void shmem_clear(struct shmem_report *r)
 		free(r->objects[i].name);
 		free(r->objects[i].users);
 	}
-	for (size_t i = 0; i < r->nmounts; i++)
-		free(r->mounts[i].mountpoint);
-	r->nobjects = r->nmounts = pv->ndevs = 0;
+	r->nobjects = r->nmounts = 0;
+	r->mounts = NULL;
 	r->unattributed = r->nunattributed = r->unreadable = 0;
 	r->sysv_known = r->truncated = false;
 	if (pv->nslots)
 		memset(pv->slots, 0, pv->nslots * sizeof *pv->slots);
 }
 
-/* ---- tmpfs mounts ---- */
+/* ---- what the sampler read ---- */
 
-static void shmem_statvfs(struct shmem_mount *m)
+struct shmem_file *shmem_sources_file(struct shmem_sources *s, const char *name, size_t len,
+				      unsigned major, unsigned minor, uint64_t inode, bool *added)
 {
-	struct statvfs sv;
+	struct shmem_file *f;
 
-	m->size.st = m->used.st = m->avail.st = V_UNKNOWN;
-	if (statvfs(m->mountpoint, &sv) != 0)
-		return;
-	shmem_set(&m->size, (uint64_t)sv.f_blocks * sv.f_frsize);
-	shmem_set(&m->used, (uint64_t)(sv.f_blocks - sv.f_bfree) * sv.f_frsize);
-	shmem_set(&m->avail, (uint64_t)sv.f_bavail * sv.f_frsize);
+	*added = false;
+	for (size_t i = 0; i < s->nfiles; i++) {
+		f = &s->files[i];
+		if (f->inode == inode && f->dev_major == major && f->dev_minor == minor)
+			return f;
+	}
+	if (s->nfiles == s->capfiles) {
+		s->capfiles = s->capfiles ? s->capfiles * 2 : 32;
+		s->files = xreallocarray(s->files, s->capfiles, sizeof *s->files);
+	}
+	f = &s->files[s->nfiles++];
+	memset(f, 0, sizeof *f);
+	f->name = xstrndup(name, len);
+	f->name_len = strlen(f->name);
+	f->dev_major = major;
+	f->dev_minor = minor;
+	f->inode = inode;
+	*added = true;
+	return f;
 }
 
-static int shmem_take_mount(const struct mountinfo_entry *e, void *ctx)
+int shmem_sources_sysv(const struct shmem_sysv *seg, void *ctx)
 {
-	struct shmem_report *r = ctx;
-	struct shmem_private *pv = r->priv;
-	struct shmem_mount *m = NULL;
+	struct shmem_sources *s = ctx;
 
-	if (strcmp(e->fstype, "tmpfs") != 0)
-		return 0;
-	if (pv->ndevs == pv->capdevs) {
-		pv->capdevs = pv->capdevs ? pv->capdevs * 2 : 16;
-		pv->devs = xreallocarray(pv->devs, pv->capdevs, sizeof *pv->devs);
+	if (s->nsysv == s->capsysv) {
+		s->capsysv = s->capsysv ? s->capsysv * 2 : 16;
+		s->sysv = xreallocarray(s->sysv, s->capsysv, sizeof *s->sysv);
 	}
-	pv->devs[pv->ndevs++] = (struct shmem_dev){
-		e->major, e->minor, strcmp(e->mountpoint, pv->posix_dir) == 0
-	};
-	for (size_t i = 0; i < r->nmounts && !m; i++)	/* a later mount hides the earlier */
-		m = strcmp(r->mounts[i].mountpoint, e->mountpoint) == 0 ? &r->mounts[i] : NULL;
-	if (!m) {
-		if (r->nmounts == pv->capmounts) {
-			pv->capmounts = pv->capmounts ? pv->capmounts * 2 : 16;
-			r->mounts = xreallocarray(r->mounts, pv->capmounts, sizeof *r->mounts);
-		}
-		m = &r->mounts[r->nmounts++];
-		m->mountpoint = xstrdup(e->mountpoint);
-	}
-	m->dev_major = e->major;
-	m->dev_minor = e->minor;
+	s->sysv[s->nsysv++] = *seg;
 	return 0;
 }
 
-static void shmem_mounts(struct shmem_report *r)
+struct shmem_mount *shmem_sources_mount(struct shmem_sources *s, const char *mountpoint)
 {
-	struct shmem_private *pv = r->priv;
+	struct shmem_mount *m;
 
-	if (pv->real) {
-		ssize_t n = procfs_read(pv->procfd, "self/mountinfo", &pv->buf);
-
-		if (n > 0)
-			mountinfo_parse(pv->buf.data, n, shmem_take_mount, r);
-	} else {
-		mountinfo_parse(pv->mountinfo, pv->mountinfo_len, shmem_take_mount, r);
+	for (size_t i = 0; i < s->nmounts; i++) {	/* a later mount hides the earlier */
+		if (strcmp(s->mounts[i].mountpoint, mountpoint) == 0)
+			return &s->mounts[i];
 	}
-	for (size_t i = 0; i < r->nmounts; i++)
-		shmem_statvfs(&r->mounts[i]);
-}
-
-static const struct shmem_dev *shmem_tmpfs_dev(const struct shmem_private *pv, unsigned major,
-					       unsigned minor)
-{
-	for (size_t i = 0; i < pv->ndevs; i++) {
-		if (pv->devs[i].major == major && pv->devs[i].minor == minor)
-			return &pv->devs[i];
+	if (s->nmounts == s->capmounts) {
+		s->capmounts = s->capmounts ? s->capmounts * 2 : 16;
+		s->mounts = xreallocarray(s->mounts, s->capmounts, sizeof *s->mounts);
 	}
-	return NULL;
+	m = &s->mounts[s->nmounts++];
+	memset(m, 0, sizeof *m);
+	m->mountpoint = xstrdup(mountpoint);
+	return m;
 }
 
-/* ---- files in /dev/shm ---- */
-
-static void shmem_file_figures(struct shmem_object *o, const struct stat *st)
+void shmem_sources_clear(struct shmem_sources *s)
 {
-	shmem_set(&o->size, (uint64_t)st->st_size);
-	shmem_set(&o->used, (uint64_t)st->st_blocks * 512);	/* pages in RAM or in swap */
+	for (size_t i = 0; i < s->nfiles; i++)
+		free(s->files[i].name);
+	for (size_t i = 0; i < s->nmounts; i++)
+		free(s->mounts[i].mountpoint);
+	s->nfiles = s->nsysv = s->nmounts = 0;
+	s->sysv_known = s->truncated = false;
+	s->unreadable = 0;
 }
 
-static void shmem_walk(struct shmem_report *r, int dirfd, const char *dir, int depth);
-
-static void shmem_walk_entry(struct shmem_report *r, int dirfd, const char *dir, const char *name,
-			     int depth)
+void shmem_sources_free(struct shmem_sources *s)
 {
-	struct stat st;
-	char *path;
+	shmem_sources_clear(s);
+	free(s->files);
+	free(s->sysv);
+	free(s->mounts);
+	memset(s, 0, sizeof *s);
+}
 
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-		return;
-	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
-		return;
-	path = xasprintf("%s/%s", dir, name);
-	if (S_ISREG(st.st_mode)) {
-		struct shmem_object *o = shmem_add(r, SHMEM_POSIX, path, strlen(path),
-						   major(st.st_dev), minor(st.st_dev), st.st_ino);
+/* ---- objects from the sources ---- */
 
-		shmem_file_figures(o, &st);
-	} else if (depth >= SHMEM_WALK_DEPTH) {
-		r->truncated = true;
-	} else {
-		int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+static void shmem_from_files(struct shmem_report *r, const struct shmem_sources *src)
+{
+	for (size_t i = 0; i < src->nfiles; i++) {
+		const struct shmem_file *f = &src->files[i];
+		struct shmem_object *o = shmem_add(r, f->posix ? SHMEM_POSIX : SHMEM_TMPFS, f->name,
+						   f->name_len, f->dev_major, f->dev_minor, f->inode);
 
-		if (fd >= 0)
-			shmem_walk(r, fd, path, depth + 1);
+		o->size = f->size;
+		o->used = f->used;
 	}
-	free(path);
 }
 
-/* Lists the regular files under dirfd (which it closes), subdirectories included. */
-static void shmem_walk(struct shmem_report *r, int dirfd, const char *dir, int depth)
+static void shmem_from_sysv(struct shmem_report *r, const struct shmem_sources *src)
 {
-	struct shmem_private *pv = r->priv;
-	DIR *d = fdopendir(dirfd);
-	struct dirent *de;
+	for (size_t i = 0; i < src->nsysv; i++) {
+		const struct shmem_sysv *seg = &src->sysv[i];
+		struct shmem_object *o;
+		char name[16];
 
-	if (!d) {
-		close(dirfd);
-		return;
+		snprintf(name, sizeof name, "SYSV%08x", seg->key);
+		o = shmem_add(r, SHMEM_SYSV, name, strlen(name), 0, 0, (uint64_t)seg->shmid);
+		shmem_set(&o->size, seg->size);
+		if (seg->rss.st == V_KNOWN && seg->swap.st == V_KNOWN)
+			shmem_set(&o->used, seg->rss.u + seg->swap.u);
+		o->key = seg->key;
+		o->nattch = seg->nattch;
+		o->cpid = seg->cpid;
+		o->lpid = seg->lpid;
+		o->uid = seg->uid;
 	}
-	while ((de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (pv->walked++ >= SHMEM_WALK_FILES) {
-			r->truncated = true;
-			break;
-		}
-		shmem_walk_entry(r, dirfd, dir, de->d_name, depth);
-	}
-	closedir(d);
 }
-
-static void shmem_posix_files(struct shmem_report *r)
-{
-	struct shmem_private *pv = r->priv;
-	bool tmpfs = false;
-	int fd;
-
-	for (size_t i = 0; i < pv->ndevs; i++)
-		tmpfs |= pv->devs[i].posix;
-	if (!tmpfs)
-		return;	/* not a tmpfs here: its files are not shmem */
-	fd = open(pv->posix_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	pv->walked = 0;
-	if (fd >= 0)
-		shmem_walk(r, fd, pv->posix_dir, 0);
-}
-
-/* ---- SysV segments ---- */
-
-static int shmem_take_sysv(const struct shmem_sysv *seg, void *ctx)
-{
-	struct shmem_report *r = ctx;
-	char name[16];
-	struct shmem_object *o;
-
-	snprintf(name, sizeof name, "SYSV%08x", seg->key);
-	o = shmem_add(r, SHMEM_SYSV, name, strlen(name), 0, 0, (uint64_t)seg->shmid);
-	shmem_set(&o->size, seg->size);
-	if (seg->rss.st == V_KNOWN && seg->swap.st == V_KNOWN)
-		shmem_set(&o->used, seg->rss.u + seg->swap.u);
-	o->key = seg->key;
-	o->nattch = seg->nattch;
-	o->cpid = seg->cpid;
-	o->lpid = seg->lpid;
-	o->uid = seg->uid;
-	return 0;
-}
-
-static void shmem_sysv(struct shmem_report *r)
-{
-	struct shmem_private *pv = r->priv;
-	ssize_t n = procfs_read(pv->procfd, "sysvipc/shm", &pv->buf);
-
-	r->sysv_known = n > 0 && shmem_parse_sysv(pv->buf.data, n, shmem_take_sysv, r) >= 0;
-}
-
-/* ---- the processes' mappings ---- */
 
 /* The object a mapping belongs to, added when not seen before (a memfd, a shared
  * anonymous region, a deleted file, a segment of another IPC namespace). */
-static struct shmem_object *shmem_object_of(struct shmem_report *r, const struct smaps_vma *v,
-					    enum shmem_kind kind)
+static struct shmem_object *shmem_object_of(struct shmem_report *r, const struct shmem_map *m)
 {
-	bool sysv = kind == SHMEM_SYSV;
-	struct shmem_object *o = shmem_find(r, sysv, v->dev_major, v->dev_minor, v->inode);
-	const char *name = v->path;
-	size_t len = v->path_len;
+	bool sysv = m->kind == SHMEM_SYSV;
+	struct shmem_object *o = shmem_find(r, sysv, m->dev_major, m->dev_minor, m->inode);
+	const char *name = m->name;
+	size_t len = m->name_len;
 
 	if (o)
 		return o;
-	if (kind == SHMEM_MEMFD || kind == SHMEM_SYSV) {
+	if ((m->kind == SHMEM_MEMFD || sysv) && len && name[0] == '/') {
 		name++;		/* "/memfd:x" -> "memfd:x": not a path */
 		len--;
-	} else if (kind == SHMEM_ANON && name[0] == '/') {
+	} else if (m->kind == SHMEM_ANON && len && name[0] == '/') {
 		len = 0;	/* "/dev/zero (deleted)" is the kernel's label, not a name */
 	}
-	o = shmem_add(r, kind, name, len, sysv ? 0 : v->dev_major, sysv ? 0 : v->dev_minor, v->inode);
-	o->deleted = v->deleted;
+	o = shmem_add(r, m->kind, name, len, sysv ? 0 : m->dev_major, sysv ? 0 : m->dev_minor, m->inode);
+	o->deleted = m->deleted;
 	return o;
 }
 
@@ -574,108 +477,49 @@ static struct shmem_user *shmem_user_of(struct shmem_object *o, const struct pro
 	u = &o->users[o->nusers++];
 	memset(u, 0, sizeof *u);
 	u->p = p;
+	shmem_set(&u->rss, 0);
+	shmem_set(&u->pss, 0);
+	shmem_set(&u->swap_pss, 0);
 	return u;
 }
 
-static void shmem_user_add(struct fval *sum, const struct smaps_vma *v, enum smaps_field f, bool first)
+static void shmem_user_add(struct fval *sum, const struct fval *v)
 {
-	if (first)
-		shmem_set(sum, 0);
-	if (!(v->known & (1ull << f)))
+	if (v->st != V_KNOWN)
 		sum->st = V_UNKNOWN;
 	else if (sum->st == V_KNOWN)
-		sum->u += v->val[f];
+		sum->u += v->u;
 }
 
-static int shmem_vma_cb(const struct smaps_vma *v, void *ctx)
+static void shmem_from_procs(struct shmem_report *r, const struct snapshot *snap)
 {
-	struct shmem_private *pv = ctx;
-	const struct shmem_dev *dev = shmem_tmpfs_dev(pv, v->dev_major, v->dev_minor);
-	int kind = shmem_kind_of(v->path, v->path_len, v->deleted, v->perms, dev != NULL,
-				 dev && dev->posix);
-	struct shmem_user *u;
-	bool first;
+	for (size_t i = 0; i < snap->ntotal; i++) {
+		const struct proc *p = snap->all[i];
 
-	if (kind < 0)
-		return 0;
-	pv->found = true;
-	if (pv->probe)
-		return 1;	/* one is enough to know smaps is worth reading */
-	u = shmem_user_of(shmem_object_of(pv->r, v, kind), pv->cur);
-	first = u->nmaps++ == 0;
-	u->size += v->end - v->start;
-	if (!pv->values) {
-		u->rss.st = u->pss.st = u->swap_pss.st = V_UNKNOWN;
-		return 0;
+		for (size_t k = 0; k < p->nshm; k++) {
+			const struct shmem_map *m = &p->shm[k];
+			struct shmem_user *u = shmem_user_of(shmem_object_of(r, m), p);
+
+			u->nmaps++;
+			u->size += m->size;
+			shmem_user_add(&u->rss, &m->rss);
+			shmem_user_add(&u->pss, &m->pss);
+			shmem_user_add(&u->swap_pss, &m->swap_pss);
+		}
 	}
-	shmem_user_add(&u->rss, v, SMAPS_RSS, first);
-	shmem_user_add(&u->pss, v, SMAPS_PSS, first);
-	shmem_user_add(&u->swap_pss, v, SMAPS_SWAP_PSS, first);
-	return 0;
-}
-
-static int shmem_feed(const char *data, size_t len, void *ctx)
-{
-	return smaps_parser_feed(ctx, data, len);
-}
-
-/* Streams maps or smaps of the process through the parser. Returns 0, 1 when the probe
- * stopped at a shmem mapping, or -errno. */
-static int shmem_read(struct shmem_private *pv, int dirfd, const char *file, bool probe, bool values)
-{
-	int rc;
-
-	pv->probe = probe;
-	pv->values = values;
-	pv->found = false;
-	smaps_parser_reset(pv->parser);
-	rc = procfs_stream(dirfd, file, &pv->chunk, shmem_feed, pv->parser);
-	if (rc == 0)
-		rc = smaps_parser_finish(pv->parser);
-	if (rc == -EINVAL)
-		rc = 0;		/* a malformed line is skipped, the rest still counts */
-	return rc < 0 ? rc : pv->found;
-}
-
-static void shmem_scan(struct shmem_report *r, const struct proc *p)
-{
-	struct shmem_private *pv = r->priv;
-	struct procdir_stat st;
-	int fd, rc;
-
-	if (p->kernel_thread || p->state == 'Z')
-		return;
-	fd = procdir_open(pv->procfd, p->pid, &p->start_ticks, &pv->buf, &st);
-	if (fd < 0) {
-		r->unreadable += fd != -ESRCH && fd != -ESTALE;	/* gone is not unreadable */
-		return;
-	}
-	pv->cur = p;
-	rc = shmem_read(pv, fd, "maps", true, false);
-	if (rc == 1)
-		rc = shmem_read(pv, fd, "smaps", false, true);
-	if (rc < 0 && rc != -ESRCH && rc != -ENOENT)
-		r->unreadable++;	/* gone meanwhile is not unreadable */
-	close(fd);
 }
 
 /* ---- totals ---- */
 
-/* What a memfd or shared anonymous region holds, and a file that was not in the walk. */
+/* What a memfd or shared anonymous region holds (a file's figures come from its inode). */
 static void shmem_object_figures(struct shmem_object *o)
 {
 	struct fval used = { .st = V_KNOWN };
 	uint64_t size = 0;
-	struct stat st;
 
-	if (o->used.st == V_KNOWN || o->kind == SHMEM_SYSV)
+	if (o->used.st == V_KNOWN || o->kind == SHMEM_SYSV ||
+	    ((o->kind == SHMEM_POSIX || o->kind == SHMEM_TMPFS) && o->size.st == V_KNOWN))
 		return;
-	if ((o->kind == SHMEM_POSIX || o->kind == SHMEM_TMPFS) && !o->deleted &&
-	    stat(o->name, &st) == 0 && st.st_ino == o->inode && major(st.st_dev) == o->dev_major &&
-	    minor(st.st_dev) == o->dev_minor) {
-		shmem_file_figures(o, &st);
-		return;
-	}
 	for (size_t i = 0; i < o->nusers; i++) {
 		const struct shmem_user *u = &o->users[i];
 
@@ -724,84 +568,37 @@ static void shmem_totals(struct shmem_report *r)
 
 /* ---- life cycle ---- */
 
-static struct shmem_report *shmem_report_new(int procfd, const char *posix_dir)
-{
-	struct shmem_report *r = xcalloc(1, sizeof *r);
-	struct shmem_private *pv = xcalloc(1, sizeof *pv);
-
-	r->priv = pv;
-	pv->procfd = procfd;
-	pv->posix_dir = xstrdup(posix_dir);
-	pv->r = r;
-	pv->parser = smaps_parser_create(shmem_vma_cb, pv);
-	if (!pv->parser) {
-		shmem_report_free(r);
-		errno = ENOMEM;
-		return NULL;
-	}
-	return r;
-}
-
 struct shmem_report *shmem_report_create(void)
 {
-	int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct shmem_report *r;
+	struct shmem_report *r = xcalloc(1, sizeof *r);
 
-	if (fd < 0)
-		return NULL;
-	r = shmem_report_new(fd, "/dev/shm");
-	if (r)
-		r->priv->real = true;
-	return r;
-}
-
-struct shmem_report *shmem_report_create_at(int procfd, const char *mountinfo, size_t len,
-					    const char *posix_dir)
-{
-	int fd = fcntl(procfd, F_DUPFD_CLOEXEC, 0);
-	struct shmem_report *r;
-
-	if (fd < 0)
-		return NULL;
-	r = shmem_report_new(fd, posix_dir);
-	if (r) {
-		r->priv->mountinfo = xstrndup(mountinfo, len);
-		r->priv->mountinfo_len = strlen(r->priv->mountinfo);
-	}
+	r->priv = xcalloc(1, sizeof *r->priv);
 	return r;
 }
 
 void shmem_report_free(struct shmem_report *r)
 {
-	struct shmem_private *pv;
-
 	if (!r)
 		return;
-	pv = r->priv;
 	shmem_clear(r);
 	free(r->objects);
-	free(r->mounts);
-	smaps_parser_free(pv->parser);
-	buf_free(&pv->buf);
-	buf_free(&pv->chunk);
-	free(pv->devs);
-	free(pv->slots);
-	free(pv->mountinfo);
-	free(pv->posix_dir);
-	if (pv->procfd >= 0)
-		close(pv->procfd);
-	free(pv);
+	free(r->priv->slots);
+	free(r->priv);
 	free(r);
 }
 
-int shmem_report_update(struct shmem_report *r, const struct snapshot *snap)
+int shmem_report_update(struct shmem_report *r, const struct snapshot *snap,
+			const struct shmem_sources *src)
 {
 	shmem_clear(r);
-	shmem_mounts(r);
-	shmem_posix_files(r);
-	shmem_sysv(r);
-	for (size_t i = 0; i < snap->nprocs; i++)
-		shmem_scan(r, snap->procs[i]);
+	r->mounts = src->mounts;
+	r->nmounts = src->nmounts;
+	r->sysv_known = src->sysv_known;
+	r->truncated = src->truncated;
+	r->unreadable = src->unreadable;
+	shmem_from_files(r, src);
+	shmem_from_sysv(r, src);
+	shmem_from_procs(r, snap);
 	shmem_totals(r);
 	return 0;
 }

@@ -1,9 +1,10 @@
 /* Shmem attribution: which processes map which shared memory objects, and which objects
  * nobody maps. Shmem (tmpfs, POSIX and SysV shm, memfd, shared anonymous memory) sits in
  * the page cache but cannot be dropped: a forgotten /dev/shm file or an orphaned SysV
- * segment holds its memory until someone removes it. Objects come from the /dev/shm tree
- * (stat), /proc/sysvipc/shm, and the processes' maps (their smaps only for processes that
- * map some shmem); tmpfs mounts and their use from /proc/self/mountinfo and statvfs(). */
+ * segment holds its memory until someone removes it. The sampler reads the sources (the
+ * /dev/shm tree, /proc/sysvipc/shm, tmpfs mounts with statvfs(), each process's shmem
+ * mappings: maps, and smaps for processes that map some shmem); the report is computed
+ * from them here, without reading anything. */
 #ifndef MEMTOP_SHMEM_H
 #define MEMTOP_SHMEM_H
 
@@ -87,10 +88,43 @@ struct shmem_mount {
 	struct fval size, used, avail;	/* statvfs(): bytes */
 };
 
+/* A file on a tmpfs: in the /dev/shm tree, or mapped by a process. */
+struct shmem_file {
+	char *name;			/* its path, raw bytes */
+	size_t name_len;
+	unsigned dev_major, dev_minor;
+	uint64_t inode;
+	bool posix;			/* on the mount that stands for /dev/shm */
+	struct fval size, used;		/* st_size; st_blocks x 512 (pages in RAM or in swap) */
+};
+
+/* What the sampler read for the report, besides the processes' mappings. */
+struct shmem_sources {
+	struct shmem_file *files;
+	size_t nfiles, capfiles;
+	struct shmem_sysv *sysv;
+	size_t nsysv, capsysv;
+	struct shmem_mount *mounts;	/* tmpfs mounts, the one on top where mounts are stacked */
+	size_t nmounts, capmounts;
+	bool sysv_known;		/* /proc/sysvipc/shm was read */
+	bool truncated;			/* the /dev/shm tree was larger than memtop walks */
+	size_t unreadable;		/* processes whose maps could not be read */
+};
+
+/* The file with that device and inode, added (*added set) when not there yet. */
+struct shmem_file *shmem_sources_file(struct shmem_sources *s, const char *name, size_t len,
+				      unsigned major, unsigned minor, uint64_t inode, bool *added);
+/* Adds a segment: a shmem_parse_sysv() callback (ctx is the sources). */
+int shmem_sources_sysv(const struct shmem_sysv *seg, void *ctx);
+/* The mount at mountpoint, added when not there yet. */
+struct shmem_mount *shmem_sources_mount(struct shmem_sources *s, const char *mountpoint);
+void shmem_sources_clear(struct shmem_sources *s);
+void shmem_sources_free(struct shmem_sources *s);
+
 struct shmem_report {
 	struct shmem_object *objects;	/* unattributed first, then by used, largest first */
 	size_t nobjects;
-	struct shmem_mount *mounts;	/* tmpfs mounts, the one on top where mounts are stacked */
+	const struct shmem_mount *mounts;	/* the sources' (borrowed) */
 	size_t nmounts;
 	uint64_t unattributed;		/* bytes used by the objects nobody maps */
 	size_t nunattributed;
@@ -101,23 +135,14 @@ struct shmem_report {
 	struct shmem_private *priv;
 };
 
-/* The real machine: /proc, /proc/self/mountinfo, /dev/shm. NULL (errno set) when /proc
- * cannot be opened. */
 struct shmem_report *shmem_report_create(void);
-
-/* Over another tree (tests): procfd a handle of a /proc-like directory (PID/stat, PID/maps,
- * PID/smaps, sysvipc/shm), mountinfo the text naming the tmpfs mounts, posix_dir the
- * mount point that stands for /dev/shm. */
-struct shmem_report *shmem_report_create_at(int procfd, const char *mountinfo, size_t len,
-					    const char *posix_dir);
-
 void shmem_report_free(struct shmem_report *r);
 
-/* Recomputes the report. snap should hold every process (no selection): an object mapped
- * only by a process left out would look unattributed. Keeps pointers to snap's processes
- * (valid until the sampler's next refresh). Reads every process's maps (about 33 ms per
- * 1,000 processes) and the smaps of those that map shmem: an interactive view should call
- * it only while the figures are shown. Returns 0. */
-int shmem_report_update(struct shmem_report *r, const struct snapshot *snap);
+/* Recomputes the report from the sources and the shmem mappings (SRC_SHMEM) of every
+ * process of snap (snap->all: an object mapped only by a process left out would look
+ * unattributed). Keeps pointers to snap's processes and the sources' mounts: valid while
+ * they are. Returns 0. */
+int shmem_report_update(struct shmem_report *r, const struct snapshot *snap,
+			const struct shmem_sources *src);
 
 #endif

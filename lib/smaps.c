@@ -82,6 +82,15 @@ const char *smaps_field_json_name(enum smaps_field f)
 	return (unsigned)f < SMAPS_NFIELDS ? smaps_fields[f].json : NULL;
 }
 
+int smaps_field_lookup(const char *name, size_t len)
+{
+	for (int i = 0; i < SMAPS_NFIELDS; i++) {
+		if (strlen(smaps_fields[i].kernel) == len && memcmp(smaps_fields[i].kernel, name, len) == 0)
+			return i;
+	}
+	return -1;
+}
+
 struct smaps_parser *smaps_parser_create(smaps_vma_cb cb, void *ctx)
 {
 	struct smaps_parser *p = calloc(1, sizeof(*p));
@@ -455,7 +464,7 @@ static void smaps_set_vmflags(struct smaps_vma *v, const char *s, const char *en
 	v->vmflags[n] = '\0';
 }
 
-static int smaps_field_lookup(struct smaps_parser *p, const char *name, size_t len)
+static int smaps_field_find(struct smaps_parser *p, const char *name, size_t len)
 {
 	unsigned slot = p->by_hash[smaps_name_hash(name, len)];
 	unsigned f = slot - 1;
@@ -482,7 +491,7 @@ static int smaps_field_line(struct smaps_parser *p, const char *s, size_t n, siz
 		smaps_set_vmflags(&p->vma, value, end);
 		return 0;
 	}
-	f = smaps_field_lookup(p, s, name_len);
+	f = smaps_field_find(p, s, name_len);
 	if (f >= 0)
 		smaps_set_value(&p->vma, (unsigned)f, value, end);
 	return 0;

@@ -23,6 +23,9 @@ enum smaps_field {	/* every smaps per-VMA field memtop knows, in kernel order */
 const char *smaps_field_kernel_name(enum smaps_field f);
 const char *smaps_field_json_name(enum smaps_field f);
 
+/* The field with that kernel name (len bytes), or -1. */
+int smaps_field_lookup(const char *name, size_t len);
+
 /* A header line longer than this is cut here (the rest of the line is still consumed):
  * the path is then truncated and path_truncated is set. The kernel's longest path
  * (PATH_MAX with every byte escaped) stays well below it. */

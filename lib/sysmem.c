@@ -4,7 +4,8 @@
 
 const struct sysmem_part_info sysmem_parts[SM_COUNT] = {
 	[SM_FREE] = { "free", "free", -1, "MemFree" },
-	[SM_FILE] = { "file_cache", "file cache", -1, "Buffers + Cached - Shmem" },
+	[SM_FILE] = { "file_cache", "file cache", -1,
+		      "Buffers + Cached - Shmem: reclaimable, some only after writeback or unmapping" },
 	[SM_FILE_DIRTY] = { "dirty_writeback", "dirty or under writeback", SM_FILE,
 			    "Dirty + Writeback: written to disk before it can be freed" },
 	[SM_FILE_MAPPED] = { "mapped", "mapped by processes", SM_FILE,
@@ -73,9 +74,13 @@ static void sysmem_mapped_shmem(const struct snapshot *snap, struct sysmem *sm)
 	sm->pss_unknown = 0;
 	sysmem_set(&sm->mapped_shmem, 0);
 	sysmem_set(&sm->mapped_shmem_max, 0);
-	for (size_t i = 0; i < snap->nprocs; i++) {
-		const struct fval *v = &snap->procs[i]->f[FLD_PSS_SHMEM];
-		const struct fval *rss = &snap->procs[i]->f[FLD_SHMEM];
+	if (!snap->complete) {	/* some processes were not read at all */
+		sm->mapped_shmem.st = sm->mapped_shmem_max.st = V_UNKNOWN;
+		return;
+	}
+	for (size_t i = 0; i < snap->ntotal; i++) {
+		const struct fval *v = &snap->all[i]->f[FLD_PSS_SHMEM];
+		const struct fval *rss = &snap->all[i]->f[FLD_SHMEM];
 
 		if (v->st == V_KNOWN) {
 			sm->mapped_shmem.u += v->u;
@@ -161,6 +166,45 @@ static void sysmem_unaccounted(struct sysmem *sm)
 	sm->part[SM_UNACCOUNTED].st = V_KNOWN;
 }
 
+static struct fval sysmem_diff(const struct fval *a, const struct fval *b)
+{
+	struct fval r = { .st = V_UNKNOWN };
+
+	if (a->st == V_KNOWN && b->st == V_KNOWN)
+		sysmem_set(&r, sysmem_sub(a->u, b->u));
+	return r;
+}
+
+static void sysmem_views(const struct system *sys, struct sysmem *sm)
+{
+	static const int taken[] = { SM_FREE, SM_ANON, SM_FILE, SM_SHMEM };
+	const struct fval *m = sys->mem;
+	struct fval rest = sm->total;
+
+	sm->used = sysmem_diff(&m[SYS_MEM_TOTAL], &m[SYS_MEM_AVAILABLE]);
+	sm->swap_used = sysmem_diff(&m[SYS_SWAP_TOTAL], &m[SYS_SWAP_FREE]);
+	sm->slab = sysmem_sum(sys, (const enum sys_id[]){ SYS_SRECLAIMABLE, SYS_SUNRECLAIM }, 2);
+	for (size_t i = 0; i < sizeof taken / sizeof taken[0]; i++)
+		rest = sysmem_diff(&rest, &sm->part[taken[i]]);
+	sm->kernel_rest = sysmem_diff(&rest, &sm->slab);
+}
+
+const char *sysmem_overcommit_short(const struct fval *mode)
+{
+	if (mode->st != V_KNOWN)
+		return "overcommit mode unknown";
+	switch (mode->i) {
+	case 0:
+		return "heuristic overcommit: CommitLimit not enforced";
+	case 1:
+		return "always overcommit: CommitLimit not enforced";
+	case 2:
+		return "strict: allocations fail past CommitLimit";
+	default:
+		return "unknown overcommit mode";
+	}
+}
+
 void sysmem_compute(const struct snapshot *snap, struct sysmem *sm)
 {
 	static const enum sys_id file_ids[] = { SYS_BUFFERS, SYS_CACHED };
@@ -187,4 +231,5 @@ void sysmem_compute(const struct snapshot *snap, struct sysmem *sm)
 	sysmem_file_split(sys, sm);
 	sysmem_shmem_split(sm);
 	sysmem_unaccounted(sm);
+	sysmem_views(sys, sm);
 }

@@ -56,12 +56,23 @@ struct sysmem {
 	struct fval mapped_shmem, mapped_shmem_max;
 	size_t pss_unknown;
 	const char *clean_method;	/* how SM_FILE_CLEAN was estimated, one sentence */
+
+	/* The same pages summed another way, for one-line summaries and the view's bar. */
+	struct fval used;		/* MemTotal - MemAvailable */
+	struct fval swap_used;		/* SwapTotal - SwapFree */
+	struct fval slab;		/* SReclaimable + SUnreclaim */
+	struct fval kernel_rest;	/* MemTotal - free - anon - file cache - shmem - slab:
+					   kernel stacks, page tables, per-cpu, huge pages, swap
+					   cache and what meminfo does not itemise */
 };
 
-/* Computes the breakdown. snap should hold every process (no selection) with Pss_Shmem
- * (SRC_ROLLUP) and RssShmem (SRC_STATUS) read; without them the mapped shmem is unknown,
- * the shmem split too, and the estimate subtracts all of Mapped, which errs low
- * (clean_method says so). */
+/* Computes the breakdown from every process of snap (snap->all). With Pss_Shmem
+ * (SRC_ROLLUP) and RssShmem (SRC_STATUS) read for each, the shmem processes map is known;
+ * without, it is unknown, the shmem split too, and the clean estimate subtracts all of
+ * Mapped, which errs low (clean_method says so). */
 void sysmem_compute(const struct snapshot *snap, struct sysmem *sm);
+
+/* vm.overcommit_memory in a few words: "heuristic overcommit: CommitLimit not enforced". */
+const char *sysmem_overcommit_short(const struct fval *mode);
 
 #endif

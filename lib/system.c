@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kv.h"
 #include "psi.h"
 #include "system.h"
 
@@ -36,12 +37,68 @@ const char *sys_knob_name(enum sys_knob id)
 	return id < KNOB_COUNT ? sys_knob_names[id] : "?";
 }
 
+/* meminfo's own names, for a tree libproc2 cannot read (tests) */
+static const char *const sys_mem_kernel[SYS_MEM_COUNT] = {
+	"MemTotal", "MemFree", "MemAvailable", "Buffers", "Cached", "Shmem", "AnonPages", "Mapped",
+	"Active(anon)", "Inactive(anon)", "Active(file)", "Inactive(file)", "Unevictable", "Mlocked",
+	"Dirty", "Writeback", "Slab", "SReclaimable", "SUnreclaim", "KernelStack", "PageTables",
+	"SwapTotal", "SwapFree", "SwapCached", "Committed_AS", "CommitLimit", "HugePages_Total",
+	"HugePages_Free", "Hugepagesize", "Hugetlb", "AnonHugePages", "Percpu", "VmallocUsed",
+};
+
+static void system_meminfo(int procfd, struct buf *scratch, struct system *sys)
+{
+	ssize_t n = procfs_read(procfd, "meminfo", scratch);
+	const char *cur = scratch->data, *end;
+	struct kv kv;
+
+	if (n <= 0)
+		return;
+	end = cur + n;
+	while (kv_next(&cur, end, &kv)) {
+		for (int i = 0; i < SYS_MEM_COUNT; i++) {
+			uint64_t v;
+
+			if (kv_is(&kv, sys_mem_kernel[i]) && kv_parse_u64(kv.val, kv.vallen, &v) == 0) {
+				sys->mem[i] = (struct fval){ .u = v, .st = V_KNOWN };
+				break;
+			}
+		}
+	}
+}
+
+static void system_vmstat(int procfd, struct buf *scratch, struct system *sys)
+{
+	ssize_t n = procfs_read(procfd, "vmstat", scratch);
+	const char *p = scratch->data, *end = p + (n > 0 ? n : 0);
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p), *eol = nl ? nl : end;
+		const char *sp = memchr(p, ' ', eol - p);
+
+		for (int i = 0; sp && i < SYSC_COUNT; i++) {
+			size_t len = strlen(sys_counter_names[i]);
+			uint64_t v;
+
+			if ((size_t)(sp - p) == len && memcmp(p, sys_counter_names[i], len) == 0 &&
+			    kv_parse_u64(sp + 1, eol - sp - 1, &v) == 0)
+				sys->count[i] = (struct fval){ .u = v, .st = V_KNOWN };
+		}
+		p = eol + 1;
+	}
+}
+
 void system_read(struct proc2 *p2, int procfd, struct buf *scratch, struct system *sys)
 {
 	ssize_t n;
 
 	memset(sys, 0, sizeof *sys);
-	proc2_system(p2, sys);
+	if (p2) {
+		proc2_system(p2, sys);
+	} else {
+		system_meminfo(procfd, scratch, sys);
+		system_vmstat(procfd, scratch, sys);
+	}
 	for (int i = 0; i < KNOB_COUNT; i++) {
 		char path[64];
 		long long v;

@@ -131,7 +131,8 @@ teardown() {
 	run "$MEMTOP" -b -p $$
 	[ "$status" -eq 0 ]
 	[[ "${lines[1]}" == Mem:* ]]
-	grep -q 'page cache' <<<"$output"
+	grep -q 'file cache .*(reclaimable), shmem .*(cannot be dropped)' <<<"$output"
+	grep -Eq '^Commit: .* committed, CommitLimit .* \((heuristic|always|strict)' <<<"$output"
 	grep -q '^Swap:' <<<"$output"
 	grep -q '^Commit:' <<<"$output"
 	grep -Eq '^ +PID USER +RSS +PSS +USS' <<<"$output"

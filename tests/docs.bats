@@ -36,6 +36,9 @@ long_options() {
 	[ "$(wc -l <<<"$flds")" -ge 40 ]
 	for fld in $flds; do
 		grep -q "^\.It Cm $fld\$" "$man" || { echo "$fld missing from the man page"; false; }
+		# described there as the registry describes it (-o help, whose line has the header too)
+		desc=$(grep -A1 "^\.It Cm $fld\$" "$man" | tail -1)
+		"$MEMTOP" -o help | grep -qF -- " $desc" || { echo "$fld: the man page says '$desc'"; false; }
 		for f in "${docs[@]:1}"; do
 			grep -qw -- "$fld" "$f" || { echo "$fld missing from $f"; false; }
 		done

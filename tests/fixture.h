@@ -37,16 +37,43 @@ static inline char *fixture_dup(const char *name, size_t *len)
 	return b.data;
 }
 
-/* Writes text to path (relative to dirfd), replacing what was there. */
-static inline void fixture_put(int dirfd, const char *path, const char *text)
+/* A new directory /tmp/memtop-test-NAME.XXXXXX (its path in path), opened. */
+static inline int fixture_tmpdir(char *path, size_t n, const char *name)
+{
+	snprintf(path, n, "/tmp/memtop-test-%s.XXXXXX", name);
+	if (!mkdtemp(path)) {
+		printf("# mkdtemp: %s\n", strerror(errno));
+		exit(99);
+	}
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* Removes what fixture_tmpdir made. */
+static inline void fixture_rmtree(const char *path)
+{
+	char cmd[4200];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", path);
+}
+
+/* Writes len bytes of text to path (relative to dirfd), replacing what was there. */
+static inline void fixture_put_n(int dirfd, const char *path, const char *text, size_t len)
 {
 	int fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len) {
 		printf("# cannot write %s: %s\n", path, strerror(errno));
 		exit(99);
 	}
 	close(fd);
+}
+
+/* Writes text to path (relative to dirfd), replacing what was there. */
+static inline void fixture_put(int dirfd, const char *path, const char *text)
+{
+	fixture_put_n(dirfd, path, text, strlen(text));
 }
 
 #endif

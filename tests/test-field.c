@@ -52,7 +52,7 @@ static void test_parse(void)
 	is_int(field_parse_list("pid,nope,rss", ids, FLD_COUNT, &bad, &badlen), -1, "unknown field");
 	ok(badlen == 4 && strncmp(bad, "nope", 4) == 0, "names the unknown field");
 	is_int(field_parse_list("pid,", ids, FLD_COUNT, &bad, &badlen), -1, "empty name rejected");
-	is_int(field_parse_list("pid,pid,pid", ids, 2, &bad, &badlen), -1, "too many rejected");
+	is_int(field_parse_list("pid,pid,pid", ids, 2, &bad, &badlen), -2, "too many rejected, as too many");
 	is_int(field_lookup("PSS"), -1, "names are lower case");
 }
 

@@ -28,22 +28,10 @@ static uint64_t page;
 
 static int tmpdir(char *path, size_t n)
 {
-	snprintf(path, n, "/tmp/memtop-test-oom.XXXXXX");
-	if (!mkdtemp(path)) {
-		printf("# mkdtemp: %s\n", strerror(errno));
-		exit(99);
-	}
-	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fixture_tmpdir(path, n, "oom");
 }
 
-static void rmtree(const char *path)
-{
-	char cmd[4200];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", path);
-}
+#define rmtree fixture_rmtree
 
 /* ---- /proc/PID/stat ---- */
 
@@ -279,6 +267,7 @@ static struct proc *fake_proc(int pid, uint64_t start, int64_t score, int64_t ad
 	p->pid = pid;
 	p->start_ticks = start;
 	p->state = 'S';
+	p->cgroup = -1;
 	p->comm = strdup("fake");
 	p->user = strdup("root");
 	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
@@ -304,8 +293,9 @@ static void free_proc(struct proc *p)
 static void fake_snapshot(struct snapshot *snap, struct proc **procs, size_t n, uint64_t ram, uint64_t swap)
 {
 	memset(snap, 0, sizeof *snap);
-	snap->procs = procs;
+	snap->procs = snap->all = (const struct proc **)procs;
 	snap->nprocs = snap->ntotal = n;
+	snap->complete = true;
 	snprintf(snap->kernel, sizeof snap->kernel, "6.18.4-test");
 	snap->sys.mem[SYS_MEM_TOTAL] = (struct fval){ .u = ram, .st = V_KNOWN };
 	snap->sys.mem[SYS_SWAP_TOTAL] = (struct fval){ .u = swap, .st = V_KNOWN };
@@ -369,9 +359,9 @@ static void test_order(void)
 	procs[8] = fake_proc(27, 800, 0, 0, 5);		/* zombie */
 	procs[8]->state = 'Z';
 	fake_snapshot(&snap, procs, 9, 16ull << 30, 8ull << 30);
-	r = oom_report_create_at(fd, "", 0);
-	ok(r != NULL, "order: a report over a fake tree");
-	oom_report_update(r, &snap);
+	r = oom_report_create();
+	ok(r != NULL, "order: a report");
+	oom_report_update(r, &snap, NULL);
 	is_u64(r->totalpages, (24ull << 30) / page, "order: totalpages = RAM + swap");
 	is_u64(r->neligible, 5, "order: five eligible");
 	is_u64(r->nimmune, 1, "order: one immune");
@@ -392,7 +382,7 @@ static void test_order(void)
 		ok(r->entries[i - 1].points >= r->entries[i].points, "order: badness never rises (%zu)", i);
 	is_int(r->headroom.commit_left.st, V_NA, "headroom: commit left does not apply in mode 0");
 	snap.sys.knob[KNOB_OVERCOMMIT_MEMORY].i = 2;
-	oom_report_update(r, &snap);
+	oom_report_update(r, &snap, NULL);
 	ok(r->headroom.commit_left.st == V_KNOWN && r->headroom.commit_left.i == -(int64_t)(8ull << 30),
 	   "headroom: mode 2: CommitLimit - Committed_AS, negative when overcommitted (%lld)",
 	   (long long)r->headroom.commit_left.i);
@@ -413,11 +403,11 @@ static void test_order_empty(void)
 	int fd = tmpdir(dir, sizeof dir);
 
 	fake_snapshot(&snap, NULL, 0, 16ull << 30, 0);
-	r = oom_report_create_at(fd, "", 0);
-	oom_report_update(r, &snap);
+	r = oom_report_create();
+	oom_report_update(r, &snap, NULL);
 	is_u64(r->nentries, 0, "empty: no entries");
 	is_u64(r->neligible, 0, "empty: none eligible");
-	oom_report_update(r, &snap);
+	oom_report_update(r, &snap, NULL);
 	is_u64(r->nentries, 0, "empty: a second update too");
 	oom_report_free(r);
 	close(fd);
@@ -512,44 +502,47 @@ static void test_cgroup_files(void)
 
 /* Two processes in a 1 GiB cgroup: machine-wide the small one with adj 50 goes first
  * (50 x 24 MiB), inside the cgroup the big one does (50 x 1 MiB is less than 100 MiB). */
+/* The cgroup set as the sampler builds it (test-sample reads it from a fake tree). */
+static int cgroup_with(struct cgroup_set *cs, int fd, const char *path, struct buf *b)
+{
+	int i = cgroup_set_get(cs, path, strlen(path));
+	int dfd = openat(fd, path + 1, O_RDONLY | O_DIRECTORY);
+
+	cgroup_read_mem(dfd, CGROUP_V2, b, &cs->nodes[i].mem);
+	close(dfd);
+	return i;
+}
+
 static void test_cgroup_order(void)
 {
-	char dir[64], mi[512];
+	char dir[64];
 	int fd = tmpdir(dir, sizeof dir);
 	struct proc *procs[3];
 	struct snapshot snap;
 	struct oom_report *r;
+	struct cgroup_set cs = { .layout = { .memory = CGROUP_V2 } };
 	const struct oom_cgroup *c;
+	struct buf b = { 0 };
 	ssize_t x, y, z;
 
-	mkdirat(fd, "proc", 0755);
-	mkdirat(fd, "cg", 0755);
-	mkdirat(fd, "cg/box", 0755);
-	mkdirat(fd, "cg/box/inner", 0755);
-	mkdirat(fd, "cg/free", 0755);
-	fixture_put(fd, "cg/box/memory.max", "1073741824\n");
-	fixture_put(fd, "cg/box/memory.current", "123456\n");
-	fixture_put(fd, "cg/box/memory.swap.max", "0\n");
-	fixture_put(fd, "cg/box/inner/memory.max", "max\n");
-	fixture_put(fd, "cg/free/memory.max", "max\n");
-	mkdirat(fd, "proc/30", 0755);
-	mkdirat(fd, "proc/31", 0755);
-	mkdirat(fd, "proc/32", 0755);
-	fixture_put(fd, "proc/30/cgroup", "0::/box\n");
-	fixture_put(fd, "proc/31/cgroup", "0::/box/inner\n");
-	fixture_put(fd, "proc/32/cgroup", "0::/free\n");
+	mkdirat(fd, "box", 0755);
+	mkdirat(fd, "box/inner", 0755);
+	mkdirat(fd, "free", 0755);
+	fixture_put(fd, "box/memory.max", "1073741824\n");
+	fixture_put(fd, "box/memory.current", "123456\n");
+	fixture_put(fd, "box/memory.swap.max", "0\n");
+	fixture_put(fd, "box/memory.events", "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\noom_group_kill 0\n");
+	fixture_put(fd, "box/inner/memory.max", "max\n");
+	fixture_put(fd, "free/memory.max", "max\n");
 	procs[0] = fake_proc(30, 1, 700, 0, 100);
 	procs[1] = fake_proc(31, 2, 700, 50, 10);
 	procs[2] = fake_proc(32, 3, 700, 0, 10);
+	procs[0]->cgroup = cgroup_with(&cs, fd, "/box", &b);
+	procs[1]->cgroup = cgroup_with(&cs, fd, "/box/inner", &b);
+	procs[2]->cgroup = cgroup_with(&cs, fd, "/free", &b);
 	fake_snapshot(&snap, procs, 3, 16ull << 30, 8ull << 30);
-	snprintf(mi, sizeof mi, "26 24 0:25 / %s/cg rw - cgroup2 cgroup2 rw\n", dir);
-	{
-		int pfd = openat(fd, "proc", O_RDONLY | O_DIRECTORY);
-
-		r = oom_report_create_at(pfd, mi, strlen(mi));
-		close(pfd);
-	}
-	oom_report_update(r, &snap);
+	r = oom_report_create();
+	oom_report_update(r, &snap, &cs);
 	x = oom_report_find(r, 30);
 	y = oom_report_find(r, 31);
 	z = oom_report_find(r, 32);
@@ -558,17 +551,21 @@ static void test_cgroup_order(void)
 	ok(r->entries[x].limited >= 0 && r->entries[x].limited == r->entries[y].limited,
 	   "cgroup order: both under /box (one in a child with no limit of its own)");
 	is_int(r->entries[z].limited, -1, "cgroup order: /free has no limit");
-	c = &r->cgroups[r->entries[x].limited];
-	is_str(c->path, "/box", "cgroup order: the limited cgroup's path");
+	c = &r->cgroups[0];
+	is_int(c->node, r->entries[x].limited, "cgroup order: the limited cgroup is /box's node");
+	is_str(c->cg->path, "/box", "cgroup order: the limited cgroup's path");
 	is_u64(c->totalpages, (1ull << 30) / page, "cgroup order: its scale is its limit (swap.max 0 adds none)");
-	ok(c->mem.usage.u == 123456, "cgroup order: its usage");
+	ok(c->cg->mem.usage.u == 123456, "cgroup order: its usage");
+	ok(c->cg->mem.oom_kills.st == V_KNOWN && c->cg->mem.oom_kills.u == 1, "cgroup order: memory.events oom_kill");
 	ok(c->norder == 2 && c->order[0] == (size_t)x && c->order[1] == (size_t)y,
 	   "cgroup order: inside it the big one goes first");
 	ok(c->norder == 2 && c->points[1] == (int64_t)((13 * MIB + 3 * MIB + 5 * page) / page) + 50 * (int64_t)(c->totalpages / 1000),
 	   "cgroup order: the adj term on the cgroup's scale");
 	oom_report_free(r);
+	cgroup_set_free(&cs);
 	for (int i = 0; i < 3; i++)
 		free_proc(procs[i]);
+	buf_free(&b);
 	close(fd);
 	rmtree(dir);
 }

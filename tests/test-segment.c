@@ -53,7 +53,7 @@ static int walk_text(struct walk *wk, const char *exe, const char *text, size_t 
 	if (!p)
 		abort();
 	memset(wk, 0, sizeof(*wk));
-	segment_classifier_init(&wk->c, exe);
+	segment_classifier_init(&wk->c, exe, NULL, 0);
 	rc = smaps_parser_feed(p, text, len);
 	rc2 = smaps_parser_finish(p);
 	smaps_parser_free(p);

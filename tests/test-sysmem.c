@@ -74,7 +74,7 @@ static void test_exact(void)
 {
 	struct proc *procs[3] = { proc_with(1, V_KNOWN, 2000, V_KNOWN, 3000), proc_with(2, V_KNOWN, 1000, V_KNOWN, 3000),
 				  proc_with(3, V_NA, 0, V_NA, 0) };
-	struct snapshot snap = { .procs = procs, .nprocs = 3, .ntotal = 3 };
+	struct snapshot snap = { .all = (const struct proc **)procs, .ntotal = 3, .complete = true };
 	struct sysmem sm;
 
 	meminfo(&snap.sys);
@@ -99,7 +99,7 @@ static void test_exact(void)
 static void test_bounds(void)
 {
 	struct proc *procs[2] = { proc_with(1, V_KNOWN, 2000, V_KNOWN, 3000), proc_with(2, V_UNKNOWN, 0, V_KNOWN, 4000) };
-	struct snapshot snap = { .procs = procs, .nprocs = 2, .ntotal = 2 };
+	struct snapshot snap = { .all = (const struct proc **)procs, .ntotal = 2, .complete = true };
 	struct sysmem sm;
 
 	meminfo(&snap.sys);

@@ -127,7 +127,7 @@ rows_in() {
 	screen | grep -Eq '^Mem +\[.*\] .* total, .* used, .* available'
 	screen | grep -q 'anon'
 	screen | grep -Eq '^Swap +(none|\[.*\] .* of .* used)'
-	screen | grep -Eq 'Commit .* limit'
+	screen | grep -Eq 'Commit .*, CommitLimit .* \((heuristic|always|strict)'
 	screen | grep -Eq 'major faults .*OOM kills'
 	screen | grep -Eq '^ +PID USER +RSS +▼PSS +USS .*COMMAND'
 	[ "$(alt_screen)" = 1 ]
@@ -169,7 +169,7 @@ rows_in() {
 	[ $((shown - want)) -le $((want / 100 + 4)) ] && [ $((want - shown)) -le $((want / 100 + 4)) ]
 	# 21 MiB of 100 KiB mallocs, unless a sanitizer's allocator took them out of [heap]
 	grep -q __asan "$HELPERS/memhog" || [ "$want" -ge $((20 * 1024)) ]
-	screen | grep -Eq 'ADDRESS +PERM +SEG .*PATH'
+	screen | grep -Eq 'ADDRESS +PERM +SEGMENT .*PATH'
 	[ "$want" -eq 0 ] || screen | grep -q '\[heap\]'	# sorted by RSS: the biggest mapping
 	screen | grep -Eq 'oom_score [0-9]+'
 	keys Escape
@@ -366,7 +366,8 @@ oom_adj_view() {
 	keys / "tuiadj$$" Enter
 	tui_wait "^ *$HOG_PID "
 	keys O
-	tui_wait "^ +1 +$HOG_PID +[0-9]+ +0 "
+	# ranks are among all processes, whatever the filter shows
+	tui_wait "^ +[0-9]+ +$HOG_PID +[0-9]+ +0 "
 	tui_wait 'a set oom_score_adj'
 }
 

@@ -1,4 +1,5 @@
 /* The batch face: -n samples as text reports, or as JSON (Lines). */
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -11,21 +12,7 @@ static unsigned batch_needs(const struct run_config *rc, const bool *jsonf)
 {
 	unsigned need = field_sources(rc->cols, rc->ncols) | fields[rc->sort].src;
 
-	if (rc->json) {
-		for (int i = 0; i < FLD_COUNT; i++)
-			need |= jsonf[i] ? fields[i].src : 0;
-	}
-	return need;
-}
-
-/* JSON carries every figure unless -o names some; segments only when asked: smaps is costly. */
-static void batch_json_fields(const struct run_config *rc, bool *jsonf)
-{
-	for (int i = 0; i < FLD_COUNT; i++)
-		jsonf[i] = !rc->cols_set && fields[i].src != SRC_SMAPS;
-	for (int i = 0; i < rc->ncols && rc->cols_set; i++)
-		jsonf[rc->cols[i]] = true;
-	jsonf[FLD_PID] = true;
+	return rc->json ? need | jsonout_needs(jsonf) : need;
 }
 
 static size_t batch_width(void)
@@ -44,23 +31,25 @@ struct batch {
 	struct jsonw *w;
 };
 
-static int batch_emit(struct snapshot *snap, long i, void *ctx)
+static int batch_emit(const struct snapshot *snap, long i, void *ctx)
 {
 	struct batch *b = ctx;
 	const struct run_config *rc = b->rc;
+	const struct proc **rows;
 
 	if (i == 0 && rc->npids && snap->nprocs == 0) {
 		run_error("no process with pid %d%s", rc->pids[0], rc->npids > 1 ? " nor the others given" : "");
 		return RUN_EXIT_RUNTIME;
 	}
-	snapshot_sort(snap, rc->sort, false);
+	rows = run_rows(snap, rc->sort, false);
 	if (rc->json) {
-		jsonout_snapshot(b->w, snap, &(struct jsonout_opts){ b->jsonf, false });
+		jsonout_snapshot(b->w, snap, rows, snap->nprocs, &(struct jsonout_opts){ b->jsonf, false, -1 }, NULL);
 	} else {
 		if (i)
 			fputc('\n', stdout);
-		report_write(stdout, snap, &b->ro);
+		report_write(stdout, snap, rows, snap->nprocs, &b->ro);
 	}
+	free(rows);
 	return 0;
 }
 
@@ -70,10 +59,9 @@ int batch_run(const struct run_config *rc)
 	struct sample_request req = { 0 };
 	int status;
 
-	batch_json_fields(rc, b.jsonf);
+	jsonout_fields(rc, b.jsonf);
 	req.need = batch_needs(rc, b.jsonf);
 	req.sel = run_selection(rc);
-	req.reuse_max_age = RUN_REUSE_MAX_AGE;
 	b.ro = (struct report_opts){ rc->cols, rc->ncols, rc->sort, rc->unit, batch_width() };
 	if (rc->json)
 		b.w = jsonw_create(stdout, false);

@@ -23,6 +23,26 @@ const char *cell_bytes(char *buf, size_t n, const struct fval *v, enum unit u)
 	return v->st == V_KNOWN ? units_compact(buf, n, v->u, u) : "-";
 }
 
+static bool cells_utf8;
+
+void cells_set_utf8(bool utf8)
+{
+	cells_utf8 = utf8;
+}
+
+const char *cells_bound_mark(void)
+{
+	return cells_utf8 ? "\xe2\x89\xa4" : "<=";
+}
+
+/* "~" after a figure read at an earlier refresh. */
+static bool cell_reused(const struct proc *p, enum field_id id)
+{
+	if (fields[id].src & (SRC_PSS | SRC_ROLLUP))
+		return p->pss_age > 0 && id != FLD_AGE;
+	return fields[id].src == SRC_SMAPS && p->smaps_age > 0;
+}
+
 const char *cell_text(char *buf, size_t n, const struct proc *p, enum field_id id, enum unit u,
 		      size_t *len)
 {
@@ -34,7 +54,13 @@ const char *cell_text(char *buf, size_t n, const struct proc *p, enum field_id i
 		*len = id == FLD_CMD && p->cmdline ? p->cmdline_len : strlen(s);
 		return s;
 	}
-	if (v->st != V_KNOWN) {
+	if (proc_sort_estimated(p, id)) {
+		const char *mark = cells_bound_mark();
+		size_t m = strlen(mark);
+
+		memcpy(buf, mark, m);
+		units_compact(buf + m, n - m, p->f[proc_sort_stand_in(id)].u, u);
+	} else if (v->st != V_KNOWN) {
 		snprintf(buf, n, "-");
 	} else {
 		switch (fields[id].type) {
@@ -57,6 +83,8 @@ const char *cell_text(char *buf, size_t n, const struct proc *p, enum field_id i
 				units_count(buf, n, (double)v->u);
 			break;
 		}
+		if (cell_reused(p, id) && strlen(buf) + 1 < n)
+			strcat(buf, "~");
 	}
 	*len = strlen(buf);
 	return s;

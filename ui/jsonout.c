@@ -1,10 +1,13 @@
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "jsonout.h"
+#include "maptable.h"
 #include "segment.h"
 #include "smaps.h"
-#include "summary.h"
+#include "sysmem.h"
+#include "xalloc.h"
 
 #define SCHEMA "memtop/1"
 
@@ -52,10 +55,10 @@ static void jsonout_psi_line(struct jsonw *w, const char *key, const struct psi_
 	jsonw_obj_end(w);
 }
 
-static void jsonout_system(struct jsonw *w, const struct system *sys, const struct jsonout_extra *x)
+static void jsonout_system(struct jsonw *w, const struct snapshot *snap, const struct jsonout_extra *x)
 {
 	static const enum sys_id swap_ids[] = { SYS_SWAP_TOTAL, SYS_SWAP_FREE, SYS_SWAP_CACHED };
-	struct summary sm;
+	const struct system *sys = &snap->sys;
 
 	jsonw_key(w, "system");
 	jsonw_obj_begin(w);
@@ -67,9 +70,9 @@ static void jsonout_system(struct jsonw *w, const struct system *sys, const stru
 			continue;
 		jsonout_kv_fval(w, sys_mem_name(i), &sys->mem[i], FT_BYTES);
 	}
-	/* the header's and the report's "cache" (ui/summary.c): the page cache that is not shmem */
-	summary_compute(sys, &sm);
-	jsonout_kv_fval(w, "reclaimable_cache", &sm.cache_droppable, FT_BYTES);
+	/* the file cache (Buffers + Cached - Shmem): what reclaim can free, some of it only after
+	 * writeback or unmapping; -S's "clean_droppable" is the part it could free at once */
+	jsonout_kv_fval(w, "reclaimable_cache", &snap->mem->part[SM_FILE], FT_BYTES);
 	jsonw_obj_end(w);
 
 	jsonw_key(w, "swap");
@@ -117,7 +120,7 @@ static void jsonout_system(struct jsonw *w, const struct system *sys, const stru
 		jsonw_obj_end(w);
 	}
 	if (x->system)
-		x->system(w, x->ctx);
+		x->system(w, snap, x->ctx);
 	jsonw_obj_end(w);
 }
 
@@ -197,6 +200,22 @@ static void jsonout_group(struct jsonw *w, const struct proc *p, const struct js
 	jsonw_obj_end(w);
 }
 
+static void jsonout_maps(struct jsonw *w, const struct proc *p, const struct jsonout_opts *o)
+{
+	size_t *order = NULL;
+
+	if (o->maps_sort >= 0) {
+		order = xreallocarray(NULL, p->nmaps ? p->nmaps : 1, sizeof *order);
+		maptable_sort(order, p->maps, p->nmaps, o->maps_sort);
+	}
+	jsonw_key(w, "maps");
+	jsonw_arr_begin(w);
+	for (size_t i = 0; i < p->nmaps; i++)
+		jsonout_mapping(w, &p->maps[order ? order[i] : i]);
+	jsonw_arr_end(w);
+	free(order);
+}
+
 static void jsonout_process(struct jsonw *w, const struct proc *p, const struct jsonout_opts *o)
 {
 	char st[2] = { p->state, '\0' };
@@ -231,15 +250,12 @@ static void jsonout_process(struct jsonw *w, const struct proc *p, const struct 
 	jsonout_group(w, p, o, "mem");
 	jsonout_group(w, p, o, "faults");
 	jsonout_group(w, p, o, "oom");
-	if (p->has_segments)
+	if (p->has_segments) {
 		jsonout_segments(w, p);
-	if (o->maps && (p->have & SRC_MAPS_LIST)) {
-		jsonw_key(w, "maps");
-		jsonw_arr_begin(w);
-		for (size_t i = 0; i < p->nmaps; i++)
-			jsonout_mapping(w, &p->maps[i]);
-		jsonw_arr_end(w);
+		jsonw_kv_double(w, "segments_age", p->smaps_age, 1);
 	}
+	if (o->maps && (p->have & SRC_MAPS_LIST))
+		jsonout_maps(w, p, o);
 	if (p->rollup_errno || p->smaps_errno) {
 		jsonw_key(w, "errors");
 		jsonw_obj_begin(w);
@@ -252,14 +268,31 @@ static void jsonout_process(struct jsonw *w, const struct proc *p, const struct 
 	jsonw_obj_end(w);
 }
 
-void jsonout_snapshot(struct jsonw *w, const struct snapshot *snap, const struct jsonout_opts *o)
+void jsonout_fields(const struct run_config *rc, bool *jsonf)
 {
-	jsonout_snapshot_with(w, snap, o, &(struct jsonout_extra){ 0 });
+	for (int i = 0; i < FLD_COUNT; i++)
+		jsonf[i] = !rc->cols_set && fields[i].src != SRC_SMAPS;
+	for (int i = 0; i < rc->ncols && rc->cols_set; i++)
+		jsonf[rc->cols[i]] = true;
+	jsonf[FLD_PID] = true;
 }
 
-void jsonout_snapshot_with(struct jsonw *w, const struct snapshot *snap, const struct jsonout_opts *o,
-			   const struct jsonout_extra *x)
+unsigned jsonout_needs(const bool *jsonf)
 {
+	unsigned need = 0;
+
+	for (int i = 0; i < FLD_COUNT; i++)
+		need |= jsonf[i] ? fields[i].src : 0;
+	return need;
+}
+
+void jsonout_snapshot(struct jsonw *w, const struct snapshot *snap, const struct proc *const *rows,
+		      size_t n, const struct jsonout_opts *o, const struct jsonout_extra *x)
+{
+	static const struct jsonout_extra none;
+
+	if (!x)
+		x = &none;
 	jsonw_obj_begin(w);
 	jsonw_kv_str(w, "schema", SCHEMA);
 	jsonout_time(w, &snap->wall);
@@ -272,14 +305,14 @@ void jsonout_snapshot_with(struct jsonw *w, const struct snapshot *snap, const s
 	jsonw_strn(w, snap->host, strlen(snap->host));
 	jsonw_kv_str(w, "kernel", snap->kernel);
 	jsonw_kv_u64(w, "processes_total", snap->ntotal);
-	jsonout_system(w, &snap->sys, x);
+	jsonout_system(w, snap, x);
 	jsonw_key(w, "processes");
 	jsonw_arr_begin(w);
-	for (size_t i = 0; i < snap->nprocs; i++)
-		jsonout_process(w, snap->procs[i], o);
+	for (size_t i = 0; i < n; i++)
+		jsonout_process(w, rows[i], o);
 	jsonw_arr_end(w);
 	if (x->top)
-		x->top(w, x->ctx);
+		x->top(w, snap, x->ctx);
 	jsonw_obj_end(w);
 	jsonw_end_line(w);
 }

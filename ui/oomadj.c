@@ -28,21 +28,15 @@ static void oomadj_report(const struct oomadj_result *r)
 
 int oomadj_run(const struct run_config *rc)
 {
-	int procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int status = 0, out;
 
-	if (procfd < 0) {
-		run_error("cannot open /proc: %s", strerror(errno));
-		return RUN_EXIT_RUNTIME;
-	}
 	for (size_t i = 0; i < rc->npids; i++) {
 		struct oomadj_result r;
 
-		if (oomadj_write(procfd, rc->pids[i], NULL, rc->oom_adj, &r) < 0)
+		if (oomadj_write_pid(rc->pids[i], NULL, rc->oom_adj, &r) < 0)
 			status = RUN_EXIT_RUNTIME;
 		oomadj_report(&r);
 	}
-	close(procfd);
 	out = run_output_check(stdout);
 	return out > 0 ? out : status;
 }

@@ -5,7 +5,7 @@
 #include "cells.h"
 #include "report.h"
 #include "sanitize.h"
-#include "summary.h"
+#include "sysmem.h"
 
 #define REPORT_CMD_MAX 4096	/* columns of a command line in an unlimited-width report */
 #define REPORT_OPEN_NOT_LAST 32	/* width of a command column that is not the last */
@@ -27,8 +27,8 @@ static void report_rate(FILE *out, const char *label, const struct fval *v)
 void report_system(FILE *out, const struct snapshot *snap)
 {
 	const struct fval *m = snap->sys.mem;
+	const struct sysmem *sm = snap->mem;
 	char a[32], b[32], c[32], d[32], e[32], f[32];
-	struct summary sm;
 	struct tm tm;
 	char when[32];
 
@@ -36,24 +36,22 @@ void report_system(FILE *out, const struct snapshot *snap)
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
 	fprintf(out, "memtop - %s - %s (%s) - %zu process%s, %zu shown\n", when, snap->host,
 		snap->kernel, snap->ntotal, snap->ntotal == 1 ? "" : "es", snap->nprocs);
-	summary_compute(&snap->sys, &sm);
 	fprintf(out, "Mem:    %s total, %s used, %s free, %s available\n",
-		report_size(a, sizeof a, &m[SYS_MEM_TOTAL]), report_size(b, sizeof b, &sm.used),
+		report_size(a, sizeof a, &m[SYS_MEM_TOTAL]), report_size(b, sizeof b, &sm->used),
 		report_size(c, sizeof c, &m[SYS_MEM_FREE]), report_size(d, sizeof d, &m[SYS_MEM_AVAILABLE]));
-	fprintf(out, "        anon %s, page cache %s (shmem %s cannot be dropped), buffers %s, slab %s\n",
-		report_size(a, sizeof a, &m[SYS_ANON_PAGES]), report_size(b, sizeof b, &m[SYS_CACHED]),
-		report_size(c, sizeof c, &m[SYS_SHMEM]), report_size(d, sizeof d, &m[SYS_BUFFERS]),
-		report_size(e, sizeof e, &m[SYS_SLAB]));
+	fprintf(out, "        anon %s, file cache %s (reclaimable), shmem %s (cannot be dropped), slab %s\n",
+		report_size(a, sizeof a, &sm->part[SM_ANON]), report_size(b, sizeof b, &sm->part[SM_FILE]),
+		report_size(c, sizeof c, &sm->part[SM_SHMEM]), report_size(e, sizeof e, &sm->slab));
 	if (m[SYS_SWAP_TOTAL].st == V_KNOWN && m[SYS_SWAP_TOTAL].u == 0) {
 		fprintf(out, "Swap:   none\n");
 	} else {
 		fprintf(out, "Swap:   %s total, %s used, %s cached\n",
-			report_size(a, sizeof a, &m[SYS_SWAP_TOTAL]), report_size(b, sizeof b, &sm.swap_used),
+			report_size(a, sizeof a, &m[SYS_SWAP_TOTAL]), report_size(b, sizeof b, &sm->swap_used),
 			report_size(c, sizeof c, &m[SYS_SWAP_CACHED]));
 	}
-	fprintf(out, "Commit: %s committed of %s limit (%s)\n",
+	fprintf(out, "Commit: %s committed, CommitLimit %s (%s)\n",
 		report_size(a, sizeof a, &m[SYS_COMMITTED_AS]), report_size(b, sizeof b, &m[SYS_COMMIT_LIMIT]),
-		summary_overcommit_mode(&snap->sys.knob[KNOB_OVERCOMMIT_MEMORY]));
+		sysmem_overcommit_short(&snap->sys.knob[KNOB_OVERCOMMIT_MEMORY]));
 	fprintf(out, "Paging: ");
 	report_rate(out, "major faults", &snap->sys.rate[SYSC_PGMAJFAULT]);
 	report_rate(out, ", swap-in", &snap->sys.rate[SYSC_PSWPIN]);
@@ -65,8 +63,9 @@ void report_system(FILE *out, const struct snapshot *snap)
 			snap->sys.pressure.full.avg10);
 	fputc('\n', out);
 	if (snap->nunreadable)
-		fprintf(out, "Note:   PSS/USS of %zu process%s could not be read (permission): shown as -\n",
-			snap->nunreadable, snap->nunreadable == 1 ? "" : "es");
+		fprintf(out, "Note:   PSS/USS of %zu process%s could not be read (permission): shown as %sRSS, "
+			"their upper bound, and ranked by it\n",
+			snap->nunreadable, snap->nunreadable == 1 ? "" : "es", cells_bound_mark());
 }
 
 /* Writes text padded or cut to width display columns; width 0 = as long as it is. */
@@ -126,7 +125,8 @@ static void report_row(FILE *out, const struct proc *p, const struct report_opts
 	fputc('\n', out);
 }
 
-void report_write(FILE *out, const struct snapshot *snap, const struct report_opts *o)
+void report_write(FILE *out, const struct snapshot *snap, const struct proc *const *rows, size_t n,
+		  const struct report_opts *o)
 {
 	int w[FLD_COUNT];
 
@@ -134,6 +134,6 @@ void report_write(FILE *out, const struct snapshot *snap, const struct report_op
 	report_system(out, snap);
 	fputc('\n', out);
 	report_header(out, o, w);
-	for (size_t i = 0; i < snap->nprocs; i++)
-		report_row(out, snap->procs[i], o, w);
+	for (size_t i = 0; i < n; i++)
+		report_row(out, rows[i], o, w);
 }

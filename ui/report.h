@@ -16,8 +16,10 @@ struct report_opts {
 	size_t width;		/* terminal width to cut lines at; 0 = no limit */
 };
 
-/* Writes one snapshot. The caller checks ferror(out). */
-void report_write(FILE *out, const struct snapshot *snap, const struct report_opts *o);
+/* Writes one snapshot: the machine, then the processes given (rows, n), in that order. The
+ * caller checks ferror(out). */
+void report_write(FILE *out, const struct snapshot *snap, const struct proc *const *rows, size_t n,
+		  const struct report_opts *o);
 
 /* The machine summary lines alone (also the top of the interactive view's text). */
 void report_system(FILE *out, const struct snapshot *snap);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "run.h"
+#include "xalloc.h"
 
 static FILE *out_saved;	/* the real stdout while the wrapper stands in for it */
 static int out_errno;	/* the first write error on descriptor 1 */
@@ -97,6 +98,15 @@ struct selection run_selection(const struct run_config *rc)
 				   .uid = rc->uid, .filter = rc->filter };
 }
 
+const struct proc **run_rows(const struct snapshot *snap, enum field_id sort, bool ascending)
+{
+	const struct proc **rows = xreallocarray(NULL, snap->nprocs ? snap->nprocs : 1, sizeof *rows);
+
+	memcpy(rows, snap->procs, snap->nprocs * sizeof *rows);
+	proc_sort(rows, snap->nprocs, sort, ascending);
+	return rows;
+}
+
 void run_sleep(double s)
 {
 	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
@@ -114,7 +124,7 @@ int run_loop(const struct run_config *rc, const struct sample_request *req, run_
 	if (!s)
 		return RUN_EXIT_RUNTIME;
 	for (long i = 0; i < n && status == 0; i++) {
-		struct snapshot *snap;
+		const struct snapshot *snap;
 		int err = sampler_refresh(s, req, &snap);
 
 		if (err < 0) {

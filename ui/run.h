@@ -66,11 +66,15 @@ struct selection run_selection(const struct run_config *rc);
 
 /* What a one-shot face does with each sample: write it to stdout. i counts from 0. Returns 0,
  * or an exit status to stop with. */
-typedef int (*run_emit_fn)(struct snapshot *snap, long i, void *ctx);
+typedef int (*run_emit_fn)(const struct snapshot *snap, long i, void *ctx);
 
 /* The loop every one-shot face shares: -n samples -d apart, each handed to emit, output
  * checked after each. Returns the exit status (a closed pipe is a quiet 0). */
 int run_loop(const struct run_config *rc, const struct sample_request *req, run_emit_fn emit, void *ctx);
+
+/* The snapshot's selected processes in the order a face shows them (highest first; text
+ * A-Z): an array of its own, which the caller frees. */
+const struct proc **run_rows(const struct snapshot *snap, enum field_id sort, bool ascending);
 
 /* Sleeps, restarting after signals. */
 void run_sleep(double seconds);
@@ -78,9 +82,6 @@ void run_sleep(double seconds);
 /* The faces. */
 int batch_run(const struct run_config *rc);	/* text report or JSON, -n samples */
 int tui_run(const struct run_config *rc);	/* the interactive view */
-int mapsview_run(const struct run_config *rc);	/* -m: segments and mappings of -p processes */
-int sysview_run(const struct run_config *rc);	/* -S: the system report */
-int oomview_run(const struct run_config *rc);	/* -O: the OOM report */
 int oomadj_run(const struct run_config *rc);	/* --set-oom-adj */
 
 #endif

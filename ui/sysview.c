@@ -1,31 +1,19 @@
-/* -S: the machine's memory. MemTotal split into parts that add up to it (what is left
- * over is shown as unaccounted), the page cache split into what could be dropped and what
- * cannot, swap, overcommit, rates, OOM kills, pressure; then the shmem objects and who maps
- * them, unattributed ones first, and the tmpfs mounts. Text, or JSON (the usual document
- * with "breakdown" and "shmem" added under "system"). */
-#include <errno.h>
+/* -S and the S screen: the machine's memory. MemTotal split into parts that add up to it
+ * (what is left over is shown as unaccounted), the page cache split into what could be
+ * dropped and what cannot, swap, overcommit, rates, OOM kills, pressure; then the shmem
+ * objects and who maps them, unattributed ones first, and the tmpfs mounts. Built from the
+ * snapshot's breakdown and shmem report; JSON adds "breakdown" and "shmem" to "system". */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cells.h"
 #include "jsonout.h"
-#include "run.h"
+#include "reports.h"
 #include "sanitize.h"
 #include "shmem.h"
 #include "sysmem.h"
-#include "tui.h"
-#include "xalloc.h"
 
 #define SYSVIEW_USERS_SHOWN 8	/* mappers listed per object in text */
-
-struct sysview {
-	const struct run_config *rc;
-	const struct snapshot *snap;
-	struct sysmem sm;
-	struct shmem_report *shm;
-	bool jsonf[FLD_COUNT];
-	struct jsonw *w;		/* JSON, or NULL for text */
-};
 
 /* ---- text ---- */
 
@@ -36,7 +24,7 @@ static const char *sysview_bytes(char *buf, size_t n, const struct fval *v)
 	return units_long(buf, n, v->u);
 }
 
-static void sysview_part(FILE *out, const struct sysmem *sm, int i)
+static void sysview_part(struct doc *d, const struct sysmem *sm, int i)
 {
 	const struct sysmem_part_info *pi = &sysmem_parts[i];
 	const struct fval *v = &sm->part[i];
@@ -52,29 +40,26 @@ static void sysview_part(FILE *out, const struct sysmem *sm, int i)
 	} else {
 		shown = sysview_bytes(num, sizeof num, v);
 	}
-	fprintf(out, "  %-30s %11s  %s\n", label, shown, pi->source);
+	doc_printf(d, DOC_NORMAL, "  %-30s %11s  %s", label, shown, pi->source);
 }
 
-static void sysview_breakdown(FILE *out, const struct sysview *v)
+static void sysview_breakdown(struct doc *d, const struct snapshot *snap)
 {
-	const struct sysmem *sm = &v->sm;
-	const struct system *sys = &v->snap->sys;
+	const struct sysmem *sm = snap->mem;
 	char a[32];
 
-	fprintf(out, "Memory %s (MemTotal), in parts that add up to it:\n",
-		sysview_bytes(a, sizeof a, &sm->total));
+	doc_printf(d, DOC_TITLE, "Memory %s (MemTotal), in parts that add up to it:", sysview_bytes(a, sizeof a, &sm->total));
 	for (int i = 0; i < SM_COUNT; i++)
-		sysview_part(out, sm, i);
-	fprintf(out, "  clean, droppable = %s\n", sm->clean_method);
+		sysview_part(d, sm, i);
+	doc_printf(d, DOC_NORMAL, "  clean, droppable = %s", sm->clean_method);
 	if (sm->pss_unknown)
-		fprintf(out, "  %zu processes' smaps_rollup unreadable: shmem mapped by processes counts "
-			     "their whole RssShmem, an upper bound\n", sm->pss_unknown);
-	fprintf(out, "  unaccounted includes vmalloc (VmallocUsed %s, which on most kernels also "
-		     "holds the kernel stacks counted above)\n",
-		sysview_bytes(a, sizeof a, &sys->mem[SYS_VMALLOC_USED]));
+		doc_printf(d, DOC_NORMAL, "  smaps_rollup of %zu process%s unreadable: shmem mapped by processes counts "
+					  "their whole RssShmem, an upper bound", sm->pss_unknown, sm->pss_unknown == 1 ? "" : "es");
+	doc_printf(d, DOC_NORMAL, "  unaccounted includes vmalloc (VmallocUsed %s, which on most kernels also "
+				  "holds the kernel stacks counted above)", sysview_bytes(a, sizeof a, &snap->sys.mem[SYS_VMALLOC_USED]));
 }
 
-static void sysview_views(FILE *out, const struct system *sys, enum unit u)
+static void sysview_views(struct doc *d, const struct system *sys)
 {
 	static const struct { const char *label; enum sys_id id; } views[] = {
 		{ "active anon", SYS_ACTIVE_ANON }, { "inactive anon", SYS_INACTIVE_ANON },
@@ -82,24 +67,24 @@ static void sysview_views(FILE *out, const struct system *sys, enum unit u)
 		{ "unevictable", SYS_UNEVICTABLE }, { "mlocked", SYS_MLOCKED },
 		{ "anon huge pages", SYS_ANON_HUGE }, { "available", SYS_MEM_AVAILABLE },
 	};
-	char a[32];
+	const size_t n = sizeof views / sizeof views[0];
+	char a[32], line[2][256];
+	size_t len[2] = { 0, 0 };
 
-	fprintf(out, "\nThe same pages seen another way (not parts; the anon LRU lists hold shmem "
-		     "too):\n ");
-	for (size_t i = 0; i < sizeof views / sizeof views[0]; i++) {
-		const struct fval *f = &sys->mem[views[i].id];
+	doc_printf(d, DOC_NORMAL, "%s", "");
+	doc_printf(d, DOC_TITLE, "The same pages seen another way (not parts; the anon LRU lists hold shmem too):");
+	for (size_t i = 0; i < n; i++) {
+		size_t k = i < n / 2 ? 0 : 1;
 
-		fprintf(out, " %s %s%s", views[i].label,
-			cell_bytes(a, sizeof a, f, u),
-			i + 1 < sizeof views / sizeof views[0] ? ";" : "\n");
-		if (i == 3)
-			fprintf(out, "\n ");
+		len[k] += snprintf(line[k] + len[k], sizeof line[k] - len[k], "%s %s %s", i % (n / 2) ? ";" : " ",
+				   views[i].label, cell_bytes(a, sizeof a, &sys->mem[views[i].id], d->unit));
 	}
+	doc_printf(d, DOC_NORMAL, "%s", line[0]);
+	doc_printf(d, DOC_NORMAL, "%s", line[1]);
 	if (sys->mem[SYS_HUGE_TOTAL].st == V_KNOWN && sys->mem[SYS_HUGE_TOTAL].u)
-		fprintf(out, "  huge pages: %llu of %s, %llu free\n",
-			(unsigned long long)sys->mem[SYS_HUGE_TOTAL].u,
-			sysview_bytes(a, sizeof a, &sys->mem[SYS_HUGE_SIZE]),
-			(unsigned long long)sys->mem[SYS_HUGE_FREE].u);
+		doc_printf(d, DOC_NORMAL, "  huge pages: %llu of %s, %llu free",
+			   (unsigned long long)sys->mem[SYS_HUGE_TOTAL].u, sysview_bytes(a, sizeof a, &sys->mem[SYS_HUGE_SIZE]),
+			   (unsigned long long)sys->mem[SYS_HUGE_FREE].u);
 }
 
 static const char *sysview_rate(char *buf, size_t n, const struct fval *f)
@@ -109,142 +94,138 @@ static const char *sysview_rate(char *buf, size_t n, const struct fval *f)
 	return units_count(buf, n, f->d);
 }
 
-static void sysview_swap_commit(FILE *out, const struct system *sys)
+static void sysview_swap_commit(struct doc *d, const struct system *sys)
 {
 	const struct fval *mode = &sys->knob[KNOB_OVERCOMMIT_MEMORY];
 	char a[32], b[32], c[32];
 
-	fprintf(out, "\nSwap: total %s, free %s, cached %s; swappiness %lld\n",
-		sysview_bytes(a, sizeof a, &sys->mem[SYS_SWAP_TOTAL]),
-		sysview_bytes(b, sizeof b, &sys->mem[SYS_SWAP_FREE]),
-		sysview_bytes(c, sizeof c, &sys->mem[SYS_SWAP_CACHED]),
-		sys->knob[KNOB_SWAPPINESS].st == V_KNOWN ? (long long)sys->knob[KNOB_SWAPPINESS].i : -1);
-	fprintf(out, "Commit: Committed_AS %s of CommitLimit %s; overcommit_memory %lld: %s\n",
-		sysview_bytes(a, sizeof a, &sys->mem[SYS_COMMITTED_AS]),
-		sysview_bytes(b, sizeof b, &sys->mem[SYS_COMMIT_LIMIT]),
-		mode->st == V_KNOWN ? (long long)mode->i : -1LL,
-		mode->st == V_KNOWN && mode->i == 2 ? "strict, allocations fail beyond the limit"
-						     : "the limit is not enforced");
+	doc_printf(d, DOC_NORMAL, "%s", "");
+	doc_printf(d, DOC_NORMAL, "Swap: total %s, free %s, cached %s; swappiness %lld",
+		   sysview_bytes(a, sizeof a, &sys->mem[SYS_SWAP_TOTAL]), sysview_bytes(b, sizeof b, &sys->mem[SYS_SWAP_FREE]),
+		   sysview_bytes(c, sizeof c, &sys->mem[SYS_SWAP_CACHED]),
+		   sys->knob[KNOB_SWAPPINESS].st == V_KNOWN ? (long long)sys->knob[KNOB_SWAPPINESS].i : -1);
+	doc_printf(d, DOC_NORMAL, "Commit: Committed_AS %s, CommitLimit %s; overcommit_memory %lld: %s",
+		   sysview_bytes(a, sizeof a, &sys->mem[SYS_COMMITTED_AS]), sysview_bytes(b, sizeof b, &sys->mem[SYS_COMMIT_LIMIT]),
+		   mode->st == V_KNOWN ? (long long)mode->i : -1LL, sysmem_overcommit_short(mode));
 }
 
-static void sysview_activity(FILE *out, const struct system *sys)
+static void sysview_activity(struct doc *d, const struct system *sys)
 {
-	char a[16], b[16], c[16], d[16];
+	char a[16], b[16], c[16], e[16], line[256];
+	size_t n;
 
-	fprintf(out, "Per second: page faults %s, major faults %s, swap-ins %s, swap-outs %s%s\n",
-		sysview_rate(a, sizeof a, &sys->rate[SYSC_PGFAULT]),
-		sysview_rate(b, sizeof b, &sys->rate[SYSC_PGMAJFAULT]),
-		sysview_rate(c, sizeof c, &sys->rate[SYSC_PSWPIN]),
-		sysview_rate(d, sizeof d, &sys->rate[SYSC_PSWPOUT]),
-		sys->rate[SYSC_PGFAULT].st == V_KNOWN ? "" : " ('-' until a second sample: -n 2)");
-	fprintf(out, "OOM kills since boot: %s\n", sys->count[SYSC_OOM_KILL].st == V_KNOWN ?
-		units_count(a, sizeof a, (double)sys->count[SYSC_OOM_KILL].u) : "-");
+	doc_printf(d, DOC_NORMAL, "Per second: page faults %s, major faults %s, swap-ins %s, swap-outs %s%s",
+		   sysview_rate(a, sizeof a, &sys->rate[SYSC_PGFAULT]), sysview_rate(b, sizeof b, &sys->rate[SYSC_PGMAJFAULT]),
+		   sysview_rate(c, sizeof c, &sys->rate[SYSC_PSWPIN]), sysview_rate(e, sizeof e, &sys->rate[SYSC_PSWPOUT]),
+		   sys->rate[SYSC_PGFAULT].st == V_KNOWN ? "" : " ('-' until a second sample: -n 2)");
+	doc_printf(d, DOC_NORMAL, "OOM kills since boot: %s", sys->count[SYSC_OOM_KILL].st == V_KNOWN ?
+		   units_count(a, sizeof a, (double)sys->count[SYSC_OOM_KILL].u) : "-");
 	if (!sys->pressure.known) {
-		fprintf(out, "Pressure: no PSI (kernel without CONFIG_PSI, or psi=0)\n");
+		doc_printf(d, DOC_NORMAL, "Pressure: no PSI (kernel without CONFIG_PSI, or psi=0)");
 		return;
 	}
-	fprintf(out, "Pressure (time stalled on memory, %%, avg 10s/60s/300s): some %.2f/%.2f/%.2f",
-		sys->pressure.some.avg10, sys->pressure.some.avg60, sys->pressure.some.avg300);
+	n = snprintf(line, sizeof line, "Pressure (time stalled on memory, %%, avg 10s/60s/300s): some %.2f/%.2f/%.2f",
+		     sys->pressure.some.avg10, sys->pressure.some.avg60, sys->pressure.some.avg300);
 	if (sys->pressure.has_full)
-		fprintf(out, ", full %.2f/%.2f/%.2f", sys->pressure.full.avg10,
-			sys->pressure.full.avg60, sys->pressure.full.avg300);
-	fputc('\n', out);
+		snprintf(line + n, sizeof line - n, ", full %.2f/%.2f/%.2f", sys->pressure.full.avg10,
+			 sys->pressure.full.avg60, sys->pressure.full.avg300);
+	doc_printf(d, DOC_NORMAL, "%s", line);
 }
 
-static void sysview_object_name(FILE *out, const struct shmem_object *o)
+static size_t sysview_object_name(char *out, size_t n, const struct shmem_object *o)
 {
-	char name[4096 * 4];
+	size_t len;
 
-	if (o->kind == SHMEM_ANON && o->name_len == 0) {
-		fprintf(out, "shared anonymous (inode %llu)", (unsigned long long)o->inode);
-		return;
-	}
-	sanitize_term(name, sizeof name, o->name, o->name_len, 1024);
-	fputs(name, out);
+	if (o->kind == SHMEM_ANON && o->name_len == 0)
+		return snprintf(out, n, "shared anonymous (inode %llu)", (unsigned long long)o->inode);
+	sanitize_term(out, n, o->name, o->name_len, 1024);
+	len = strlen(out);
 	if (o->kind == SHMEM_SYSV)
-		fprintf(out, " (key 0x%08x, shmid %llu, nattch %llu)", o->key,
-			(unsigned long long)o->inode, (unsigned long long)o->nattch);
+		len += snprintf(out + len, n - len, " (key 0x%08x, shmid %llu, nattch %llu)", o->key,
+				(unsigned long long)o->inode, (unsigned long long)o->nattch);
 	if (o->deleted && o->kind != SHMEM_MEMFD && o->kind != SHMEM_SYSV)
-		fputs(" (deleted)", out);
+		len += snprintf(out + len, n - len, " (deleted)");
+	return len;
 }
 
-static void sysview_users(FILE *out, const struct shmem_object *o, enum unit u)
+static void sysview_users(struct doc *d, const struct shmem_object *o)
 {
-	char comm[64 * 4 + 1], a[16];
+	char comm[64 * 4 + 1], a[16], line[SYSVIEW_USERS_SHOWN * 300 + 64];
+	size_t len;
 
 	if (!o->nusers) {
-		fputs(o->attributed ? "       attached by processes not readable here\n"
-				    : "       UNATTRIBUTED: no process maps it\n", out);
+		doc_printf(d, o->attributed ? DOC_NORMAL : DOC_ERROR, "%s", o->attributed ?
+			   "       attached by processes not readable here" : "       UNATTRIBUTED: no process maps it");
 		return;
 	}
-	fputs("       mapped by:", out);
+	len = snprintf(line, sizeof line, "       mapped by:");
 	for (size_t k = 0; k < o->nusers && k < SYSVIEW_USERS_SHOWN; k++) {
 		const struct shmem_user *us = &o->users[k];
 
 		sanitize_term(comm, sizeof comm, us->p->comm, strlen(us->p->comm), 16);
-		fprintf(out, "%s %d %s %s", k ? "," : "", us->p->pid, comm,
-			cell_bytes(a, sizeof a, &us->rss, u));
+		len += snprintf(line + len, sizeof line - len, "%s %d %s %s", k ? "," : "", us->p->pid, comm,
+				cell_bytes(a, sizeof a, &us->rss, d->unit));
 	}
 	if (o->nusers > SYSVIEW_USERS_SHOWN)
-		fprintf(out, ", and %zu more", o->nusers - SYSVIEW_USERS_SHOWN);
-	fputc('\n', out);
+		snprintf(line + len, sizeof line - len, ", and %zu more", o->nusers - SYSVIEW_USERS_SHOWN);
+	doc_printf(d, DOC_NORMAL, "%s", line);
 }
 
-static void sysview_objects(FILE *out, const struct sysview *v)
+static void sysview_objects(struct doc *d, const struct shmem_report *r)
 {
-	const struct shmem_report *r = v->shm;
-	enum unit u = v->rc->unit;
-	char a[16], b[16], c[32];
+	char a[16], b[16], c[32], name[4096 * 4];
 
-	fprintf(out, "\nShared memory objects: %zu; unattributed (no process maps them): %zu holding %s\n",
-		r->nobjects, r->nunattributed, units_long(c, sizeof c, r->unattributed));
+	doc_printf(d, DOC_NORMAL, "%s", "");
+	doc_printf(d, DOC_TITLE, "Shared memory objects: %zu; unattributed (no process maps them): %zu holding %s",
+		   r->nobjects, r->nunattributed, units_long(c, sizeof c, r->unattributed));
 	if (r->unreadable)
-		fprintf(out, "(%zu processes' maps could not be read: an object shown unattributed may be theirs)\n",
-			r->unreadable);
+		doc_printf(d, DOC_DIM, "(maps of %zu process%s could not be read: an object shown unattributed may be theirs)",
+			   r->unreadable, r->unreadable == 1 ? "" : "es");
 	if (!r->sysv_known)
-		fprintf(out, "(/proc/sysvipc/shm could not be read: SysV segments nobody maps are not shown)\n");
+		doc_printf(d, DOC_DIM, "(/proc/sysvipc/shm could not be read: SysV segments nobody maps are not shown)");
 	if (r->truncated)
-		fprintf(out, "(/dev/shm holds more than memtop lists)\n");
+		doc_printf(d, DOC_DIM, "(/dev/shm holds more than memtop lists)");
 	if (!r->nobjects)
 		return;
-	fprintf(out, "%-6s %7s %7s  %s\n", "KIND", "SIZE", "USED", "NAME, then who maps it (pid comm rss)");
+	doc_printf(d, DOC_COLHEAD, "%-6s %7s %7s  %s", "KIND", "SIZE", "USED", "NAME, then who maps it (pid comm rss)");
 	for (size_t i = 0; i < r->nobjects; i++) {
 		const struct shmem_object *o = &r->objects[i];
 
-		fprintf(out, "%-6s %7s %7s  ", shmem_kind_name(o->kind),
-			cell_bytes(a, sizeof a, &o->size, u),
-			cell_bytes(b, sizeof b, &o->used, u));
-		sysview_object_name(out, o);
-		fputc('\n', out);
-		sysview_users(out, o, u);
+		sysview_object_name(name, sizeof name, o);
+		doc_printf(d, DOC_NORMAL, "%-6s %7s %7s  %s", shmem_kind_name(o->kind), cell_bytes(a, sizeof a, &o->size, d->unit),
+			   cell_bytes(b, sizeof b, &o->used, d->unit), name);
+		sysview_users(d, o);
 	}
 }
 
-static void sysview_mounts(FILE *out, const struct sysview *v)
+/* Figures first, the mount point last: a long path cannot push the columns apart. */
+static void sysview_mounts(struct doc *d, const struct shmem_report *r)
 {
-	const struct shmem_report *r = v->shm;
 	char path[4096 * 4], a[32], b[32];
 
-	fprintf(out, "\ntmpfs mounts (their files are shmem):\n");
+	doc_printf(d, DOC_NORMAL, "%s", "");
+	doc_printf(d, DOC_TITLE, "tmpfs mounts (their files are shmem):");
+	doc_printf(d, DOC_COLHEAD, "  %11s %11s  %s", "USED", "SIZE", "MOUNT POINT");
 	for (size_t i = 0; i < r->nmounts; i++) {
 		const struct shmem_mount *m = &r->mounts[i];
 
 		sanitize_term(path, sizeof path, m->mountpoint, strlen(m->mountpoint), 1024);
-		fprintf(out, "  %-30s used %s of %s\n", path, sysview_bytes(a, sizeof a, &m->used),
-			sysview_bytes(b, sizeof b, &m->size));
+		doc_printf(d, DOC_NORMAL, "  %11s %11s  %s", sysview_bytes(a, sizeof a, &m->used),
+			   sysview_bytes(b, sizeof b, &m->size), path);
 	}
 }
 
-static void sysview_text(FILE *out, const struct sysview *v)
+static void sysview_text(struct doc *d, const struct snapshot *snap, bool filtered)
 {
-	const struct system *sys = &v->snap->sys;
-
-	sysview_breakdown(out, v);
-	sysview_views(out, sys, v->rc->unit);
-	sysview_swap_commit(out, sys);
-	sysview_activity(out, sys);
-	sysview_objects(out, v);
-	sysview_mounts(out, v);
+	(void)filtered;	/* the report covers every process whatever the selection */
+	sysview_breakdown(d, snap);
+	sysview_views(d, &snap->sys);
+	sysview_swap_commit(d, &snap->sys);
+	sysview_activity(d, &snap->sys);
+	if (!snap->shmem)
+		return;
+	sysview_objects(d, snap->shmem);
+	sysview_mounts(d, snap->shmem);
 }
 
 /* ---- JSON ---- */
@@ -382,122 +363,16 @@ static void sysview_json_shmem(struct jsonw *w, const struct shmem_report *r)
 	jsonw_obj_end(w);
 }
 
-static void sysview_json(struct jsonw *w, void *ctx)
+static void sysview_json(struct jsonw *w, const struct snapshot *snap)
 {
-	const struct sysview *v = ctx;
-
-	sysview_json_breakdown(w, &v->sm);
-	sysview_json_shmem(w, v->shm);
+	sysview_json_breakdown(w, snap->mem);
+	if (snap->shmem)
+		sysview_json_shmem(w, snap->shmem);
 }
 
-/* ---- the run ---- */
-
-/* As -bJ: every figure but the costly segments, or the -o fields; Pss_Shmem always, for the
- * shmem processes map. */
-static unsigned sysview_needs(struct sysview *v)
-{
-	const struct run_config *rc = v->rc;
-	unsigned need = fields[FLD_PSS_SHMEM].src | fields[FLD_SHMEM].src;
-
-	for (int i = 0; i < FLD_COUNT; i++)
-		v->jsonf[i] = !rc->cols_set && fields[i].src != SRC_SMAPS;
-	for (int i = 0; i < rc->ncols && rc->cols_set; i++)
-		v->jsonf[rc->cols[i]] = true;
-	v->jsonf[FLD_PID] = true;
-	for (int i = 0; i < FLD_COUNT && rc->json; i++)
-		need |= v->jsonf[i] ? fields[i].src : 0;
-	return need;
-}
-
-static int sysview_emit(struct snapshot *snap, long i, void *ctx)
-{
-	struct sysview *v = ctx;
-
-	v->snap = snap;
-	sysmem_compute(snap, &v->sm);
-	shmem_report_update(v->shm, snap);
-	if (v->w) {
-		snapshot_sort(snap, v->rc->sort, false);
-		jsonout_snapshot_with(v->w, snap, &(struct jsonout_opts){ v->jsonf, false },
-				      &(struct jsonout_extra){ sysview_json, NULL, v });
-	} else {
-		if (i)
-			fputc('\n', stdout);
-		sysview_text(stdout, v);
-	}
-	return 0;
-}
-
-int sysview_run(const struct run_config *rc)
-{
-	struct sysview v = { .rc = rc };
-	struct sample_request req = { 0 };
-	int status;
-
-	v.shm = shmem_report_create();
-	if (!v.shm) {
-		run_error("cannot read /proc: %s", strerror(errno));
-		return RUN_EXIT_RUNTIME;
-	}
-	req.need = sysview_needs(&v);
-	req.reuse_max_age = RUN_REUSE_MAX_AGE;
-	if (rc->json)
-		v.w = jsonw_create(stdout, false);
-	status = run_loop(rc, &req, sysview_emit, &v);
-	jsonw_free(v.w);
-	shmem_report_free(v.shm);
-	return status;
-}
-
-/* ---- the interactive view's system screen (S) ---- */
-
-/* The text report, one page line per line; section titles styled as such. */
-static void sysview_page_lines(struct tui_page *pg, const char *text, size_t len)
-{
-	const char *p = text, *end = text + len;
-
-	while (p < end) {
-		const char *nl = memchr(p, '\n', end - p);
-		int n = (int)((nl ? nl : end) - p);
-		bool title = n && p[0] != ' ' && p[n - 1] == ':';
-
-		tui_page_add(pg, title ? STY_TITLE : strncmp(p, "KIND", 4) == 0 ? STY_COLHEAD : STY_NORMAL,
-			     "%.*s", n, p);
-		p = nl ? nl + 1 : end;
-	}
-}
-
-static void sysview_page_build(struct tui_page *pg, struct snapshot *snap, enum unit u)
-{
-	static struct shmem_report *shm;	/* kept for the view's life */
-	struct run_config rc = { .unit = u };
-	struct sysview v = { .rc = &rc, .snap = snap };
-	char *text = NULL;
-	size_t len = 0;
-	FILE *mem;
-
-	if (!shm && !(shm = shmem_report_create())) {
-		tui_page_add(pg, STY_ERROR, "cannot read /proc: %s", strerror(errno));
-		return;
-	}
-	sysmem_compute(snap, &v.sm);
-	shmem_report_update(shm, snap);
-	v.shm = shm;
-	if (snap->nprocs < snap->ntotal)
-		tui_page_add(pg, STY_DIM, "(the processes the view's filter selects: shmem mapped only by "
-			     "others shows as unattributed)");
-	mem = open_memstream(&text, &len);
-	if (!mem)
-		xalloc_die();
-	sysview_text(mem, &v);
-	fclose(mem);
-	sysview_page_lines(pg, text, len);
-	free(text);
-}
-
-const struct tui_page_source sysview_page = {
-	.title = "System: where the memory goes",
-	.need = SRC_STATUS | SRC_ROLLUP,
-	.fill = SRC_STATUS | SRC_ROLLUP,	/* shmem, pss_shmem: attribution */
-	.build = sysview_page_build,
+const struct report_kind sysview_report = {
+	.option = "-S",
+	.parts = SNAP_SHMEM,
+	.text = sysview_text,
+	.json_system = sysview_json,
 };

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cells.h"
+#include "maptable.h"
 #include "tui.h"
 #include "xalloc.h"
 
@@ -13,115 +14,29 @@
 #define DETAIL_MAPS_Y 14	/* the mapping table's title row */
 #define DETAIL_HINTS "Esc back  Up/Down scroll mappings  < > sort mappings  k signal  e units  F1 help"
 
-enum map_col { MC_ADDR, MC_PERMS, MC_SEG, MC_SIZE, MC_RSS, MC_PSS, MC_PRIV, MC_SWAP, MC_PATH, MC_COUNT };
-
-static const struct {
-	const char *header;
-	int width;		/* 0: the rest of the line */
-	bool numeric;
-} detail_map_cols[MC_COUNT] = {
-	[MC_ADDR] = { "ADDRESS", 12, false },
-	[MC_PERMS] = { "PERM", 4, false },
-	[MC_SEG] = { "SEG", 5, false },
-	[MC_SIZE] = { "SIZE", 6, true },
-	[MC_RSS] = { "RSS", 6, true },
-	[MC_PSS] = { "PSS", 6, true },
-	[MC_PRIV] = { "PRIV", 6, true },
-	[MC_SWAP] = { "SWAP", 6, true },
-	[MC_PATH] = { "PATH", 0, false },
-};
-
 /* Short names so that the ten segments fit across 80 columns. */
 static const char *const detail_seg_short[SEG_COUNT] = {
 	"text", "data", "bss", "heap", "stack", "libs", "anon", "file", "shmem", "kern",
 };
 
-static bool detail_map_known(const struct mapping *m, enum smaps_field f)
+static enum maptable_col detail_col(int i)
 {
-	return m->known & (1ull << f);
-}
-
-/* A mapping's figure for a numeric column; false when the kernel did not give it. */
-static bool detail_map_value(const struct mapping *m, enum map_col c, uint64_t *v)
-{
-	switch (c) {
-	case MC_SIZE:
-		*v = detail_map_known(m, SMAPS_SIZE) ? m->val[SMAPS_SIZE] : m->end - m->start;
-		return true;
-	case MC_RSS:
-		*v = m->val[SMAPS_RSS];
-		return detail_map_known(m, SMAPS_RSS);
-	case MC_PSS:
-		*v = m->val[SMAPS_PSS];
-		return detail_map_known(m, SMAPS_PSS);
-	case MC_PRIV:
-		*v = m->val[SMAPS_PRIVATE_CLEAN] + m->val[SMAPS_PRIVATE_DIRTY];
-		return detail_map_known(m, SMAPS_PRIVATE_CLEAN) && detail_map_known(m, SMAPS_PRIVATE_DIRTY);
-	case MC_SWAP:
-		*v = m->val[SMAPS_SWAP];
-		return detail_map_known(m, SMAPS_SWAP);
-	default:
-		return false;
-	}
-}
-
-static int detail_map_cmp_text(const struct mapping *a, const struct mapping *b, enum map_col c)
-{
-	switch (c) {
-	case MC_PERMS:
-		return strcmp(a->perms, b->perms);
-	case MC_SEG:
-		return strcmp(detail_seg_short[a->seg], detail_seg_short[b->seg]);
-	case MC_PATH:
-		if (!a->path || !b->path)
-			return (a->path == NULL) - (b->path == NULL);	/* anonymous last */
-		return strcmp(a->path, b->path);
-	default:
-		return (a->start > b->start) - (a->start < b->start);
-	}
-}
-
-static int detail_map_cmp(const void *x, const void *y, void *ctx)
-{
-	const struct proc *p = ((void **)ctx)[0];
-	enum map_col c = *(const int *)((void **)ctx)[1];
-	const struct mapping *a = &p->maps[*(const size_t *)x], *b = &p->maps[*(const size_t *)y];
-	uint64_t va, vb;
-	bool ka, kb;
-	int r;
-
-	if (!detail_map_cols[c].numeric) {
-		r = detail_map_cmp_text(a, b, c);
-	} else {
-		ka = detail_map_value(a, c, &va);
-		kb = detail_map_value(b, c, &vb);
-		if (ka != kb)
-			return ka ? -1 : 1;	/* unknown last */
-		r = ka ? (va < vb) - (va > vb) : 0;	/* biggest first */
-	}
-	return r ? r : (a->start > b->start) - (a->start < b->start);
+	return maptable_short[i];
 }
 
 static void detail_sort(struct tui *t)
 {
 	struct tui_detail *d = &t->detail;
 	const struct proc *p = d->p;
-	void *ctx[2] = { (void *)p, &d->sort };
 
 	d->norder = p && p->maps ? p->nmaps : 0;
 	if (d->norder > d->caporder) {
 		d->caporder = d->norder;
 		d->order = xreallocarray(d->order, d->caporder, sizeof *d->order);
 	}
-	d->addr_width = 12;
-	for (size_t i = 0; i < d->norder; i++) {
-		d->order[i] = i;
-		/* [vsyscall] alone sits up there on x86-64: it does not widen the column */
-		if (p->maps[i].start >> 48 && p->maps[i].seg != SEG_KERNEL)
-			d->addr_width = 16;
-	}
+	d->addr_width = p ? maptable_addr_width(p->maps, d->norder) : 12;
 	if (d->norder)
-		qsort_r(d->order, d->norder, sizeof *d->order, detail_map_cmp, ctx);
+		maptable_sort(d->order, p->maps, d->norder, detail_col(d->sort));
 	tui_list_set_count(&d->list, d->norder);
 }
 
@@ -136,28 +51,28 @@ static unsigned detail_need_all(void)
 }
 
 /* Finds the process again in the new snapshot (same pid and start time) and reads it all,
- * fresh: max_age 0 reuses nothing. */
+ * fresh. */
 static void detail_sampled(struct tui *t)
 {
 	struct tui_detail *d = &t->detail;
-	struct proc *p = snapshot_find(t->snap, d->pid);
+	const struct proc *p = snapshot_find(t->snap, d->pid, true);
 
 	d->p = p && p->start_ticks == d->start_ticks ? p : NULL;
 	if (d->p)
-		sampler_fill(t->sampler, d->p, detail_need_all(), 0);
+		sampler_fill(t->sampler, d->p, detail_need_all());
 	detail_sort(t);
 }
 
 static void detail_open(struct tui *t)
 {
 	struct tui_detail *d = &t->detail;
-	struct proc *p = t->snap && t->procs.list.sel < t->snap->nprocs ? t->snap->procs[t->procs.list.sel] : NULL;
+	const struct proc *p = t->snap && t->procs.list.sel < t->snap->nprocs ? t->procs.rows[t->procs.list.sel] : NULL;
 
 	d->pid = p ? p->pid : 0;
 	d->start_ticks = p ? p->start_ticks : 0;
 	snprintf(d->comm, sizeof d->comm, "%s", p ? p->comm : "?");
 	d->list = (struct tui_list){ 0 };
-	d->sort = MC_RSS;
+	d->sort = 4;	/* RSS */
 	if (t->snap)
 		detail_sampled(t);
 }
@@ -173,7 +88,7 @@ unsigned tui_detail_sort_key(struct tui *t, int key)
 {
 	int s = t->detail.sort + (key == '<' ? -1 : 1);
 
-	if (s < 0 || s >= MC_COUNT)
+	if (s < 0 || s >= maptable_nshort)
 		return TR_NONE;
 	t->detail.sort = s;
 	detail_sort(t);
@@ -246,9 +161,9 @@ static void detail_segments(struct tui *t, const struct proc *p, int y)
 	}
 }
 
-static int detail_map_width(const struct tui_detail *d, enum map_col c, int x)
+static int detail_map_width(const struct tui_detail *d, enum maptable_col c, int x)
 {
-	int w = c == MC_ADDR ? d->addr_width : detail_map_cols[c].width;
+	int w = c == MT_START ? d->addr_width : maptable_cols[c].width;
 
 	return w ? w : COLS - x > 8 ? COLS - x : 8;
 }
@@ -259,60 +174,33 @@ static void detail_map_title(struct tui *t, int y)
 	int x = 0;
 
 	tui_fill(y, 0, COLS, STY_COLHEAD);
-	for (int c = 0; c < MC_COUNT && x < COLS; c++) {
+	for (int i = 0; i < maptable_nshort && x < COLS; i++) {
+		enum maptable_col c = detail_col(i);
+		bool num = maptable_cols[c].numeric;
+		const char *g = i == d->sort ? tui_sort_glyph(t, !num) : "";
 		char buf[32];
-		const char *g = c == d->sort ? tui_sort_glyph(t, !detail_map_cols[c].numeric) : "";
 
-		snprintf(buf, sizeof buf, "%s%s%s", detail_map_cols[c].numeric ? g : "", detail_map_cols[c].header,
-			 detail_map_cols[c].numeric ? "" : g);
-		x = tui_cell(y, x, detail_map_width(&t->detail, c, x), buf, strlen(buf), detail_map_cols[c].numeric,
-			     c == d->sort ? STY_SORTHEAD : STY_COLHEAD) + 1;
+		snprintf(buf, sizeof buf, "%s%s%s", num ? g : "", maptable_cols[c].header, num ? "" : g);
+		x = tui_cell(y, x, detail_map_width(d, c, x), buf, strlen(buf), num,
+			     i == d->sort ? STY_SORTHEAD : STY_COLHEAD) + 1;
 	}
 }
 
-/* Zero-padded to the column; an address too wide for it keeps its low digits after an
- * ellipsis. */
-static const char *detail_address(const struct tui *t, char *buf, size_t n, uint64_t a)
-{
-	int w = t->detail.addr_width, len = snprintf(buf, n, "%0*llx", w, (unsigned long long)a);
-
-	if (len > w) {
-		const char *dots = t->utf8 ? "\xe2\x80\xa6" : "~";
-		size_t dl = strlen(dots);
-
-		memmove(buf + dl, buf + len - (w - 1), (size_t)w);	/* with the NUL */
-		memcpy(buf, dots, dl);
-	}
-	return buf;
-}
-
+/* The cells as -m writes them (ui/maptable.c), each cut to its column. */
 static void detail_map_row(struct tui *t, int y, const struct mapping *m, bool selected)
 {
 	enum tui_style st = selected ? STY_SELECTED : STY_NORMAL;
-	char buf[64];
+	char buf[4096 * 4 + 32];
 	int x = 0;
 
 	if (selected)
 		tui_fill(y, 0, COLS, st);
-	for (int c = 0; c < MC_COUNT && x < COLS; c++) {
-		const char *s = buf;
-		size_t len;
-		uint64_t v;
+	for (int i = 0; i < maptable_nshort && x < COLS; i++) {
+		enum maptable_col c = detail_col(i);
+		char *end = maptable_cell(buf, m, c, t->view.unit, t->detail.addr_width, 4096 * 4);
 
-		if (c == MC_ADDR)
-			s = detail_address(t, buf, sizeof buf, m->start);
-		else if (c == MC_PERMS)
-			s = m->perms;
-		else if (c == MC_SEG)
-			s = detail_seg_short[m->seg];
-		else if (c == MC_PATH)
-			s = m->path ? m->path : "[anon]";
-		else if (detail_map_value(m, c, &v))
-			units_compact(buf, sizeof buf, v, t->view.unit);
-		else
-			s = "-";
-		len = c == MC_PATH && m->path ? strlen(m->path) : strlen(s);
-		x = tui_cell(y, x, detail_map_width(&t->detail, c, x), s, len, detail_map_cols[c].numeric, st) + 1;
+		x = tui_cell(y, x, detail_map_width(&t->detail, c, x), buf, (size_t)(end - buf),
+			     maptable_cols[c].numeric, st) + 1;
 	}
 }
 

@@ -41,7 +41,6 @@ static const struct {
 	[STY_BAR_ANON] = { COLOR_GREEN, -1, 0 },
 	[STY_BAR_CACHE] = { COLOR_BLUE, -1, A_BOLD },
 	[STY_BAR_SHMEM] = { COLOR_MAGENTA, -1, 0 },
-	[STY_BAR_BUFFERS] = { COLOR_CYAN, -1, 0 },
 	[STY_BAR_SLAB] = { COLOR_YELLOW, -1, 0 },
 	[STY_BAR_KERNEL] = { COLOR_WHITE, -1, A_DIM },
 	[STY_BAR_SWAP] = { COLOR_RED, -1, 0 },

@@ -1,13 +1,13 @@
 /* The machine's memory above the process list: a bar whose parts are told apart by
  * character as well as colour (monochrome terminals), the same figures as the text report
- * (ui/summary.c), paging rates, OOM kills and pressure. */
+ * and -S (lib/sysmem.c), paging rates, OOM kills and pressure. */
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "cells.h"
-#include "summary.h"
+#include "sysmem.h"
 #include "tui.h"
 
 #define HEADER_LINES 5
@@ -81,21 +81,24 @@ static void header_title(struct tui *t, int y)
 	x = tui_put(y, 0, COLS, "memtop", STY_TITLE);
 	x = tui_put(y, x, COLS, "  ", STY_NORMAL);
 	x = tui_put(y, x, COLS, snap->host, STY_NORMAL);	/* a hostname is not ours either */
-	tui_printf(y, x, COLS, STY_NORMAL, "  %s  %zu processes, %zu shown  collected in %.1f ms  every %gs%s",
-		   when, snap->ntotal, snap->nprocs, (snap->collect_seconds + t->fill_seconds) * 1000,
-		   t->view.delay, extra);
+	if (snap->nunreadable && proc_sort_stand_in(t->view.sort) != t->view.sort)
+		snprintf(extra + strlen(extra), sizeof extra - strlen(extra),
+			 "  %s of %zu unreadable: ranked by RSS, shown as %sRSS", fields[t->view.sort].header,
+			 snap->nunreadable, t->utf8 ? "\xe2\x89\xa4" : "<=");
+	tui_printf(y, x, COLS, STY_NORMAL, "  %s  %zu process%s, %zu shown  collected in %.1f ms  every %gs%s",
+		   when, snap->ntotal, snap->ntotal == 1 ? "" : "es", snap->nprocs,
+		   (snap->collect_seconds + t->fill_seconds) * 1000, t->view.delay, extra);
 }
 
-static void header_memory(const struct snapshot *snap, const struct summary *sm, int y)
+static void header_memory(const struct snapshot *snap, const struct sysmem *sm, int y)
 {
 	const struct fval *m = snap->sys.mem;
 	const struct header_part parts[] = {
-		{ &m[SYS_ANON_PAGES], '#', STY_BAR_ANON, "anon" },
-		{ &sm->cache_droppable, '=', STY_BAR_CACHE, "cache" },
-		{ &m[SYS_SHMEM], '*', STY_BAR_SHMEM, "shmem" },
-		{ &m[SYS_BUFFERS], '~', STY_BAR_BUFFERS, "buffers" },
-		{ &m[SYS_SLAB], ':', STY_BAR_SLAB, "slab" },
-		{ &sm->kernel_other, '.', STY_BAR_KERNEL, "kernel" },
+		{ &sm->part[SM_ANON], '#', STY_BAR_ANON, "anon" },
+		{ &sm->part[SM_FILE], '=', STY_BAR_CACHE, "cache" },
+		{ &sm->part[SM_SHMEM], '*', STY_BAR_SHMEM, "shmem" },
+		{ &sm->slab, ':', STY_BAR_SLAB, "slab" },
+		{ &sm->kernel_rest, '.', STY_BAR_KERNEL, "kernel" },
 	};
 	const int n = sizeof parts / sizeof parts[0];
 	char a[16], b[16], c[16], nums[128];
@@ -121,7 +124,7 @@ static void header_memory(const struct snapshot *snap, const struct summary *sm,
 	tui_printf(y + 1, x, COLS, STY_VALUE, " %s", header_size(a, sizeof a, &m[SYS_MEM_FREE]));
 }
 
-static void header_swap(const struct snapshot *snap, const struct summary *sm, int y)
+static void header_swap(const struct snapshot *snap, const struct sysmem *sm, int y)
 {
 	const struct fval *m = snap->sys.mem;
 	const struct header_part part = { &sm->swap_used, '#', STY_BAR_SWAP, "used" };
@@ -137,9 +140,9 @@ static void header_swap(const struct snapshot *snap, const struct summary *sm, i
 				 header_size(b, sizeof b, &m[SYS_SWAP_TOTAL]), header_size(c, sizeof c, &m[SYS_SWAP_CACHED]));
 	}
 	x = tui_put(y, x, COLS, "   Commit ", STY_LABEL);
-	tui_printf(y, x, COLS, STY_NORMAL, "%s of %s limit (%s)", header_size(a, sizeof a, &m[SYS_COMMITTED_AS]),
+	tui_printf(y, x, COLS, STY_NORMAL, "%s, CommitLimit %s (%s)", header_size(a, sizeof a, &m[SYS_COMMITTED_AS]),
 		     header_size(b, sizeof b, &m[SYS_COMMIT_LIMIT]),
-		     summary_overcommit_mode(&snap->sys.knob[KNOB_OVERCOMMIT_MEMORY]));
+		     sysmem_overcommit_short(&snap->sys.knob[KNOB_OVERCOMMIT_MEMORY]));
 }
 
 static void header_paging(const struct snapshot *snap, int y)
@@ -167,16 +170,14 @@ static void header_paging(const struct snapshot *snap, int y)
 
 void tui_header_draw(struct tui *t)
 {
-	struct summary sm;
 	int h = tui_header_height();
 
-	summary_compute(&t->snap->sys, &sm);
 	header_title(t, 0);
 	if (h < 2)
 		return;
-	header_memory(t->snap, &sm, 1);
+	header_memory(t->snap, t->snap->mem, 1);
 	if (h < HEADER_LINES)
 		return;
-	header_swap(t->snap, &sm, 3);
+	header_swap(t->snap, t->snap->mem, 3);
 	header_paging(t->snap, 4);
 }

@@ -23,7 +23,11 @@ static unsigned keys_move(struct tui *t, int key)
 	const struct tui_screen *scr = tui_top(t);
 	struct tui_list *l = scr->list ? scr->list(t) : NULL;
 
-	return l && tui_list_key(l, key) ? TR_REDRAW : TR_NONE;
+	if (!l || !tui_list_key(l, key))
+		return TR_NONE;
+	if (scr->moved)
+		scr->moved(t, key);
+	return TR_REDRAW;
 }
 
 static unsigned keys_sort(struct tui *t, int key)
@@ -73,7 +77,7 @@ static unsigned keys_help(struct tui *t, int key)
 	return TR_REDRAW;
 }
 
-static unsigned keys_analysis(struct tui *t, const struct tui_page_source *src, const struct tui_screen *scr)
+static unsigned keys_analysis(struct tui *t, const struct tui_analysis *src, const struct tui_screen *scr)
 {
 	t->analysis_src = src;
 	tui_push(t, scr);
@@ -82,12 +86,12 @@ static unsigned keys_analysis(struct tui *t, const struct tui_page_source *src, 
 
 static unsigned keys_oom(struct tui *t, int key)
 {
-	return keys_analysis(t, &oomview_page, &tui_oom_screen);
+	return keys_analysis(t, &tui_oom_analysis, &tui_oom_screen);
 }
 
 static unsigned keys_system(struct tui *t, int key)
 {
-	return keys_analysis(t, &sysview_page, &tui_system_screen);
+	return keys_analysis(t, &tui_system_analysis, &tui_system_screen);
 }
 
 static unsigned keys_sample(struct tui *t, int key)

@@ -132,11 +132,35 @@ void tui_page_free(struct tui_page *pg)
 	pg->cap = 0;
 }
 
-/* A pager scrolls; otherwise (the OOM screen) the selected line is drawn across the width. */
+/* The column heads of the table the first line shown belongs to, when they scrolled away:
+ * the nearest COLHEAD line above, with no title or blank line between (a table ends there). */
+static size_t page_sticky_head(const struct tui_page *pg, size_t top)
+{
+	for (size_t i = top; i-- > 0;) {
+		const struct tui_page_line *ln = &pg->items[i];
+
+		if (ln->style == STY_COLHEAD)
+			return i;
+		if (ln->style == STY_TITLE || !ln->text[0])
+			break;
+	}
+	return pg->n;
+}
+
+/* A pager scrolls; otherwise (the OOM screen) the selected line is drawn across the width.
+ * A table's column heads stay on the first line while its rows scroll under them. */
 void tui_page_draw(struct tui_page *pg, int y, int height)
 {
+	size_t head;
+
 	tui_list_set_height(&pg->list, height);
 	tui_list_set_count(&pg->list, pg->n);
+	head = page_sticky_head(pg, pg->list.top);
+	if (head < pg->n && height > 1) {
+		tui_put(y++, 0, COLS, pg->items[head].text, STY_COLHEAD);
+		height--;
+		tui_list_set_height(&pg->list, height);
+	}
 	for (int i = 0; i < height && pg->list.top + (size_t)i < pg->n; i++) {
 		size_t k = pg->list.top + (size_t)i;
 		bool selected = !pg->list.pager && k == pg->list.sel;

@@ -6,6 +6,7 @@
 
 #include "cells.h"
 #include "tui.h"
+#include "xalloc.h"
 
 #define PROCS_OPEN_MIN 8	/* columns kept for an open (width 0) column at least */
 #define PROCS_HINTS "F1 help  / filter  u user  < > sort  Enter detail  f columns  k signal  W save  q quit"
@@ -33,15 +34,22 @@ static unsigned procs_need(const struct tui *t)
 	return need;
 }
 
+/* The rows in the view's order: an array of the view's own (the snapshot is read-only). */
 static void procs_sampled(struct tui *t)
 {
 	struct tui_procs *ps = &t->procs;
-	struct snapshot *snap = t->snap;
+	const struct snapshot *snap = t->snap;
 
-	snapshot_sort(snap, t->view.sort, t->view.ascending);
+	if (ps->caprows < snap->nprocs) {
+		ps->caprows = snap->nprocs;
+		ps->rows = xreallocarray(ps->rows, ps->caprows, sizeof *ps->rows);
+	}
+	if (snap->nprocs)
+		memcpy(ps->rows, snap->procs, snap->nprocs * sizeof *ps->rows);
+	proc_sort(ps->rows, snap->nprocs, t->view.sort, t->view.ascending);
 	tui_list_set_count(&ps->list, snap->nprocs);
 	for (size_t i = 0; i < snap->nprocs && ps->sel_pid; i++) {
-		if (snap->procs[i]->pid == ps->sel_pid && snap->procs[i]->start_ticks == ps->sel_start) {
+		if (ps->rows[i]->pid == ps->sel_pid && ps->rows[i]->start_ticks == ps->sel_start) {
 			tui_list_select(&ps->list, i);
 			break;
 		}
@@ -58,11 +66,11 @@ static void procs_prepare(struct tui *t)
 	tui_list_set_height(&ps->list, procs_rows());
 	tui_list_set_count(&ps->list, t->snap->nprocs);
 	for (int i = 0; i < ps->list.height && ps->list.top + (size_t)i < t->snap->nprocs; i++)
-		sampler_fill(t->sampler, t->snap->procs[ps->list.top + (size_t)i], need, RUN_REUSE_MAX_AGE);
+		sampler_fill(t->sampler, ps->rows[ps->list.top + (size_t)i], need);
 	t->fill_seconds += tui_now() - start;
 	if (ps->list.sel < t->snap->nprocs) {
-		ps->sel_pid = t->snap->procs[ps->list.sel]->pid;
-		ps->sel_start = t->snap->procs[ps->list.sel]->start_ticks;
+		ps->sel_pid = ps->rows[ps->list.sel]->pid;
+		ps->sel_start = ps->rows[ps->list.sel]->start_ticks;
 	}
 }
 
@@ -137,7 +145,7 @@ static void procs_draw(struct tui *t)
 	for (int i = 0; i < ps->list.height && ps->list.top + (size_t)i < t->snap->nprocs; i++) {
 		size_t k = ps->list.top + (size_t)i;
 
-		procs_row(t, y + i, t->snap->procs[k], k == ps->list.sel, w);
+		procs_row(t, y + i, ps->rows[k], k == ps->list.sel, w);
 	}
 	if (t->snap->nprocs == 0)
 		tui_put(y, 0, COLS, t->filter || t->by_uid ? "no process matches the filter" : "no process", STY_DIM);
@@ -168,13 +176,13 @@ unsigned tui_procs_move_sort(struct tui *t, int step)
 	return TR_RESORT;
 }
 
-struct proc *tui_procs_selected(struct tui *t)
+const struct proc *tui_procs_selected(struct tui *t)
 {
 	if (tui_top(t)->id == TS_DETAIL)
 		return t->detail.p;
 	if (!t->snap || t->procs.list.sel >= t->snap->nprocs)
 		return NULL;
-	return t->snap->procs[t->procs.list.sel];
+	return t->procs.rows[t->procs.list.sel];
 }
 
 void tui_procs_restart(struct tui *t)

@@ -260,7 +260,7 @@ static unsigned prompt_kill_signal(struct tui *t, const char *text)
 
 unsigned tui_prompt_kill(struct tui *t, int key)
 {
-	struct proc *p = tui_procs_selected(t);
+	const struct proc *p = tui_procs_selected(t);
 	char label[160];
 
 	if (!p)
@@ -279,19 +279,12 @@ static unsigned prompt_oom_adj_confirmed(struct tui *t, const char *yes)
 {
 	struct oomadj_result r;
 	char why[256];
-	int procfd;
 
 	if (!*yes) {
 		tui_message(t, false, "oom_score_adj not changed");
 		return TR_REDRAW;
 	}
-	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (procfd < 0) {
-		tui_message(t, true, "cannot open /proc: %s", strerror(errno));
-		return TR_REDRAW;
-	}
-	oomadj_write(procfd, t->oom_adj.pid, &t->oom_adj.start_ticks, t->oom_adj.value, &r);
-	close(procfd);
+	oomadj_write_pid(t->oom_adj.pid, &t->oom_adj.start_ticks, t->oom_adj.value, &r);
 	tui_message(t, r.why != OOMADJ_DONE, "%d %s: %s", t->oom_adj.pid, t->oom_adj.comm,
 		    oomadj_explain(&r, why, sizeof why));
 	return TR_SAMPLE;	/* the kill order shows the value read back */
@@ -317,7 +310,7 @@ static unsigned prompt_oom_adj_value(struct tui *t, const char *text)
 unsigned tui_prompt_oom_adj(struct tui *t, int key)
 {
 	const struct tui_page_line *ln = tui_page_selected(&t->analysis);
-	struct proc *p = ln && t->snap ? snapshot_find(t->snap, ln->pid) : NULL;
+	const struct proc *p = ln && t->snap ? snapshot_find(t->snap, ln->pid, true) : NULL;
 	const struct fval *adj;
 	char label[160], cur[16] = "";
 

@@ -62,6 +62,18 @@ static unsigned tui_need(const struct tui *t)
 	return SRC_STAT | (scr->need ? scr->need(t) : 0);
 }
 
+static unsigned tui_parts(const struct tui *t)
+{
+	const struct tui_screen *scr = tui_top(t);
+
+	return scr->parts ? scr->parts(t) : 0;
+}
+
+bool tui_filtered(const struct tui *t)
+{
+	return t->filter || t->by_uid || t->view.hide_kthreads || t->rc->npids;
+}
+
 /* Tells every screen on the stack: each may hold pointers into the previous snapshot. */
 static void tui_rebuild(struct tui *t)
 {
@@ -79,9 +91,11 @@ static int tui_sample(struct tui *t, char *err, size_t errsz)
 {
 	struct sample_request req = {
 		.need = tui_need(t),
+		.parts = tui_parts(t),
 		.sel = run_selection(t->rc),
-		/* for sorting only: rows on screen are refreshed to RUN_REUSE_MAX_AGE when drawn */
-		.reuse_max_age = TUI_SORT_REUSE_MAX_AGE,
+		/* to sort on only: the rows on screen are read afresh when drawn (sampler_fill);
+		 * an analysis screen shows every process it covers, so nothing is reused */
+		.reuse_max_age = tui_parts(t) ? 0 : TUI_SORT_REUSE_MAX_AGE,
 	};
 	double start = tui_now();
 	int rc;
@@ -96,6 +110,7 @@ static int tui_sample(struct tui *t, char *err, size_t errsz)
 		return -1;
 	}
 	t->snap_need = req.need;
+	t->snap_parts = req.parts;
 	t->samples++;
 	t->last_sample = start;
 	t->next_sample = start + t->view.delay;
@@ -164,7 +179,7 @@ static int tui_loop(struct tui *t, char *err, size_t errsz)
 			tui_term_resized();
 			dirty = true;
 		}
-		if (now >= t->next_sample || (tui_need(t) & ~t->snap_need)) {
+		if (now >= t->next_sample || (tui_need(t) & ~t->snap_need) || (tui_parts(t) & ~t->snap_parts)) {
 			if (t->rc->iterations && t->samples >= t->rc->iterations)
 				return 0;
 			if (tui_sample(t, err, errsz) < 0)
@@ -194,6 +209,7 @@ static void tui_free(struct tui *t)
 	tui_detail_close(t);
 	tui_page_free(&t->help);
 	tui_page_free(&t->analysis);
+	free(t->procs.rows);
 	filter_free(t->filter);
 	sampler_free(t->sampler);
 }

@@ -12,6 +12,7 @@
 #include "filter.h"
 #include "memtoprc.h"
 #include "model.h"
+#include "reports.h"
 #include "run.h"
 #include "sample.h"
 #include "units.h"
@@ -47,11 +48,13 @@ struct tui_screen {
 	enum tui_screen_id id;
 	const char *name;			/* for the help screen's sections */
 	unsigned (*need)(const struct tui *t);	/* SRC_* every process needs while shown */
+	unsigned (*parts)(const struct tui *t);	/* SNAP_* the snapshot needs while shown */
 	void (*open)(struct tui *t);		/* pushed on the stack */
 	void (*sampled)(struct tui *t);		/* a new snapshot arrived (or was re-sorted) */
 	void (*prepare)(struct tui *t);		/* before drawing: read what the rows shown need */
 	void (*draw)(struct tui *t);
 	struct tui_list *(*list)(struct tui *t);	/* what the movement keys move */
+	void (*moved)(struct tui *t, int key);	/* after a movement key moved the list */
 };
 
 /* A window onto rows 0..count-1: the selected row and the first one shown. */
@@ -61,11 +64,12 @@ struct tui_list {
 	bool pager;		/* no selected row: keys scroll the text */
 };
 
-/* Lines of text on a scrollable page: the help screen and the hook for the analysis
- * screens (OOM, system) of issue 5. Text is drawn through the sanitizer. */
+/* Lines of text on a scrollable page: the help screen and the analysis screens (OOM,
+ * system), whose lines come from the reports' documents. Text is drawn through the
+ * sanitizer. */
 enum tui_style {
 	STY_NORMAL, STY_TITLE, STY_COLHEAD, STY_SORTHEAD, STY_SELECTED, STY_LABEL, STY_VALUE,
-	STY_DIM, STY_ERROR, STY_OK, STY_BAR_ANON, STY_BAR_CACHE, STY_BAR_SHMEM, STY_BAR_BUFFERS,
+	STY_DIM, STY_ERROR, STY_OK, STY_BAR_ANON, STY_BAR_CACHE, STY_BAR_SHMEM,
 	STY_BAR_SLAB, STY_BAR_KERNEL, STY_BAR_SWAP, STY_COUNT
 };
 
@@ -90,19 +94,15 @@ void tui_page_free(struct tui_page *pg);
 /* The selected line when the page has a selection (not a pager) and it shows a process. */
 const struct tui_page_line *tui_page_selected(const struct tui_page *pg);
 
-/* An analysis screen built as a page each refresh (issue 5: OOM and system). */
-struct tui_page_source {
+/* An analysis screen: a report's document, built again at each refresh. */
+struct tui_analysis {
 	const char *title;
-	unsigned need;		/* SRC_* every process needs while it is shown */
-	unsigned fill;		/* SRC_* every listed process gets, no older than
-				   RUN_REUSE_MAX_AGE, before build (the refresh may reuse
-				   figures longer, for sorting) */
-	void (*build)(struct tui_page *pg, struct snapshot *snap, enum unit u);
+	const struct report_kind *report;
 	bool select;		/* a selected line, not a pager: keys act on the process it shows */
 };
 
-/* What O and S show, from ui/oomview.c and ui/sysview.c. */
-extern const struct tui_page_source oomview_page, sysview_page;
+/* What O and S show: the reports of ui/oomview.c and ui/sysview.c. */
+extern const struct tui_analysis tui_oom_analysis, tui_system_analysis;
 
 /* The prompt on the bottom line, or a yes/no question. */
 struct tui_prompt {
@@ -116,17 +116,19 @@ struct tui_prompt {
 struct tui_detail {
 	int pid;
 	uint64_t start_ticks;
-	struct proc *p;		/* this refresh's, or NULL when the process exited */
+	const struct proc *p;	/* this refresh's, or NULL when the process exited */
 	char comm[64];		/* kept for the title after it exited (raw bytes) */
 	size_t *order;		/* mapping rows in display order */
 	size_t norder, caporder;
-	int sort;		/* index into the mapping columns */
+	int sort;		/* index into maptable_short */
 	int addr_width;		/* 12 hex digits, 16 when a mapping lies above 2^48 */
 	struct tui_list list;
 };
 
 struct tui_procs {
 	struct tui_list list;
+	const struct proc **rows;	/* the snapshot's selected processes, in the view's order */
+	size_t caprows;
 	int sel_pid;		/* the selected process, followed across refreshes */
 	uint64_t sel_start;
 };
@@ -139,8 +141,9 @@ struct tui_fields {
 struct tui {
 	const struct run_config *rc;
 	struct sampler *sampler;
-	struct snapshot *snap;		/* the sampler's, valid until the next refresh */
+	const struct snapshot *snap;	/* the sampler's, valid until the next refresh */
 	unsigned snap_need;		/* SRC_* the last refresh read for every process */
+	unsigned snap_parts;		/* SNAP_* it computed */
 	double next_sample, last_sample;	/* monotonic seconds */
 	double fill_seconds;		/* reading done for the rows on screen since the refresh */
 	long samples;
@@ -158,7 +161,7 @@ struct tui {
 	struct tui_detail detail;
 	struct tui_fields chooser;
 	struct tui_page help, analysis;
-	const struct tui_page_source *analysis_src;
+	const struct tui_analysis *analysis_src;
 	struct tui_prompt prompt;
 	struct {
 		int pid;
@@ -225,7 +228,8 @@ extern const struct tui_screen tui_procs_screen, tui_detail_screen, tui_help_scr
 void tui_detail_close(struct tui *t);
 unsigned tui_detail_sort_key(struct tui *t, int key);
 unsigned tui_procs_move_sort(struct tui *t, int step);
-struct proc *tui_procs_selected(struct tui *t);	/* the list's, or the detail's process */
+const struct proc *tui_procs_selected(struct tui *t);	/* the list's, or the detail's process */
+bool tui_filtered(const struct tui *t);	/* a filter, u, K or -p chooses the rows */
 void tui_procs_restart(struct tui *t);	/* the rows changed (filter, user, K): back to the top */
 unsigned tui_fields_key(struct tui *t, int key);
 
