@@ -49,9 +49,9 @@ static bool fuzz_fields_known(const char *name, size_t len)
 	return known;
 }
 
-/* The k-th name was refused: it is unknown or there was no room for it, and every name
- * before it was a known one. */
-static void fuzz_fields_rejected(const char *list, const char *bad, size_t badlen, int max)
+/* The k-th name was refused: it is unknown (-1) or there was no room for it (-2), and every
+ * name before it was a known one. */
+static void fuzz_fields_rejected(const char *list, const char *bad, size_t badlen, int max, int n)
 {
 	const char *p = list;
 	int k = 0;
@@ -64,7 +64,9 @@ static void fuzz_fields_rejected(const char *list, const char *bad, size_t badle
 		p += len + 1;
 		k++;
 	}
-	if (p != bad || (fuzz_fields_known(bad, badlen) && k < max))
+	if (p != bad)
+		abort();
+	if (n == -1 ? fuzz_fields_known(bad, badlen) : !fuzz_fields_known(bad, badlen) || k != max)
 		abort();
 }
 
@@ -100,13 +102,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		fuzz_fields_spell(list, out.id, n);
 	} else {
-		if (n != -1 || bad < list || bad + badlen > list + listlen)
+		if ((n != -1 && n != -2) || bad < list || bad + badlen > list + listlen)
 			abort();
 		if (bad[badlen] != ',' && bad[badlen] != '\0')
 			abort();
 		if (bad != list && bad[-1] != ',')
 			abort();
-		fuzz_fields_rejected(list, bad, badlen, max);
+		fuzz_fields_rejected(list, bad, badlen, max, n);
 	}
 	free(list);
 	return 0;
