@@ -558,3 +558,18 @@ oom_adj_ask() {
 	keys q
 	tui_wait 'memtop-exit=0'
 }
+
+# issue 11: a row on screen is read for the frame that shows it, though the process did not
+# move (mlock of pages it already has: no fault, no RSS change)
+@test "the rows on screen are fresh: an mlock shows at once" {
+	local out="$BATS_TEST_TMPDIR/quiet"
+	"$HELPERS/memhog" quiet mlock 32 >"$out" &
+	HOG_PID=$!
+	remember_pid "$BATS_TEST_TMPDIR/hogs" "$HOG_PID"
+	for _ in $(seq 300); do grep -qx ready "$out" && break; sleep 0.1; done
+	tui_start -d 1 -p "$HOG_PID" -o pid,locked,data,cmd
+	tui_wait "^ *$HOG_PID +0 "
+	kill -USR1 "$HOG_PID"
+	tui_wait "^ *$HOG_PID +32\.0M " 15
+	keys q
+}

@@ -7,6 +7,9 @@
  *   memhog maps N
  *   memhog comm NAME
  *   memhog adj VALUE
+ *   memhog quiet forkshare|mlock SIZE_MIB
+ *   memhog thp|hugetlb|ksm SIZE_MIB
+ *   memhog vfork
  *
  * "ready\n" goes to stdout with write(2) once everything is in place; nothing is allocated
  * after it. Exit status: 1 when the system refuses (mmap, setrlimit...), 2 on bad usage.
@@ -18,7 +21,17 @@
  * devshm: /dev/shm/NAME is removed on SIGTERM, SIGINT and SIGHUP; after SIGKILL the test
  * removes it. maps: vm.max_map_count (65530 by default) bounds N.
  * swapped: SIZE_MIB of private anonymous memory written, then pushed out with
- * MADV_PAGEOUT (Linux 5.4): in swap when the machine has swap, resident when not. */
+ * MADV_PAGEOUT (Linux 5.4): in swap when the machine has swap, resident when not.
+ * quiet: changes its memory figures on SIGUSR1 without a fault, an RSS or a size change of
+ * its own (the changes memtop cannot see in stat), then writes "changed\n":
+ *   forkshare: SIZE_MIB written, shared with a forked child until SIGUSR1 ends the child
+ *     (its PSS doubles, its USS goes from about 0 to SIZE_MIB);
+ *   mlock: SIZE_MIB written; SIGUSR1 mlocks them (VmLck) and makes half read-only (VmData).
+ * thp: SIZE_MIB aligned to 2 MiB, MADV_HUGEPAGE, written (AnonHugePages when THP allows).
+ * hugetlb: SIZE_MIB of MAP_HUGETLB memory written (needs vm.nr_hugepages free pages).
+ * ksm: SIZE_MIB of identical non-zero pages, MADV_MERGEABLE (merged once ksmd runs).
+ * vfork: vfork()s a child that says "ready" and waits: the child shares the parent's memory
+ * and the kernel scores it 0 (in_vfork); the parent waits for it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -32,6 +45,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define MIB ((size_t)1 << 20)
@@ -42,7 +56,8 @@ static const char memhog_usage[] =
 	"usage: memhog untouched|touched|small|large|shared|stack|swapped SIZE_MIB\n"
 	"       memhog fileread|filewrite [SIZE_MIB] FILE\n"
 	"       memhog devshm SIZE_MIB NAME\n"
-	"       memhog maps N | comm NAME | adj VALUE\n";
+	"       memhog maps N | comm NAME | adj VALUE\n"
+	"       memhog quiet forkshare|mlock SIZE_MIB | thp|hugetlb|ksm SIZE_MIB | vfork\n";
 
 /* Pointers kept where the compiler must assume someone reads them, so no allocation is
  * optimised away. */
@@ -305,6 +320,104 @@ static void memhog_swapped(size_t len)
 		memhog_fail("madvise MADV_PAGEOUT");
 }
 
+static volatile sig_atomic_t memhog_usr1;
+
+static void memhog_on_usr1(int sig)
+{
+	(void)sig;
+	memhog_usr1 = 1;
+}
+
+static void memhog_say(const char *s)
+{
+	if (write(STDOUT_FILENO, s, strlen(s)) != (ssize_t)strlen(s))
+		exit(1);
+}
+
+static void memhog_quiet(const char *kind, size_t mib)
+{
+	size_t len = mib * MIB;
+	char *p = memhog_mmap(len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	pid_t child = -1;
+	sigset_t usr1, old;
+
+	if (strcmp(kind, "forkshare") != 0 && strcmp(kind, "mlock") != 0)
+		memhog_usage_exit();
+	memhog_touch(p, len);
+	signal(SIGUSR1, memhog_on_usr1);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, &old);
+	if (kind[0] == 'f') {
+		child = fork();
+		if (child < 0)
+			memhog_fail("fork");
+		if (child == 0) {	/* shares every page until it ends; never outlives us */
+			prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+			for (;;)
+				pause();
+		}
+	}
+	memhog_say("ready\n");
+	while (!memhog_usr1)
+		sigsuspend(&old);
+	if (child > 0) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+	} else if (mlock(p, len) != 0 || mprotect(p, len / 2, PROT_READ) != 0) {
+		memhog_fail("mlock or mprotect (RLIMIT_MEMLOCK?)");
+	}
+	memhog_say("changed\n");
+	for (;;)
+		pause();
+}
+
+#ifndef MADV_HUGEPAGE
+#define MADV_HUGEPAGE 14
+#endif
+
+static void memhog_special(const char *kind, size_t mib)
+{
+	size_t len = mib * MIB, huge = 2 * MIB;
+	char *p;
+
+	if (strcmp(kind, "thp") == 0) {
+		p = memhog_mmap(len + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+		p = (char *)(((uintptr_t)p + huge - 1) & ~(uintptr_t)(huge - 1));
+		if (madvise(p, len, MADV_HUGEPAGE) != 0)
+			memhog_fail("madvise MADV_HUGEPAGE");
+		memhog_touch(p, len);
+	} else if (strcmp(kind, "hugetlb") == 0) {
+		memhog_touch(memhog_mmap(len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1), len);
+	} else if (strcmp(kind, "ksm") == 0) {
+		p = memhog_mmap(len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+		memset(p, 0x5a, len);
+		if (madvise(p, len, MADV_MERGEABLE) != 0)
+			memhog_fail("madvise MADV_MERGEABLE");
+	} else {
+		memhog_usage_exit();
+	}
+}
+
+/* The child may only wait (no return, no exit handlers): it borrows the parent's stack. */
+static void memhog_vfork(void)
+{
+	pid_t child = vfork();
+
+	if (child < 0)
+		memhog_fail("vfork");
+	if (child == 0) {
+		static const char ready[] = "ready\n";
+
+		if (write(STDOUT_FILENO, ready, sizeof ready - 1) < 0)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	waitpid(child, NULL, 0);
+	_exit(0);
+}
+
 static void memhog_sized(const char *mode, size_t mib)
 {
 	size_t len = mib * MIB;
@@ -349,6 +462,12 @@ int main(int argc, char **argv)
 		prctl(PR_SET_NAME, argv[2], 0, 0, 0);
 	else if (strcmp(mode, "adj") == 0 && argc == 3)
 		memhog_adj(argv[2]);
+	else if (strcmp(mode, "quiet") == 0 && argc == 4)
+		memhog_quiet(argv[2], memhog_number(argv[3]));
+	else if ((strcmp(mode, "thp") == 0 || strcmp(mode, "hugetlb") == 0 || strcmp(mode, "ksm") == 0) && argc == 3)
+		memhog_special(mode, memhog_number(argv[2]));
+	else if (strcmp(mode, "vfork") == 0 && argc == 2)
+		memhog_vfork();
 	else if (argc == 3)
 		memhog_sized(mode, memhog_number(argv[2]));
 	else
