@@ -1,0 +1,142 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "group.h"
+#include "xalloc.h"
+
+static const char *const group_names[GROUP_BY_COUNT] = { "user", "comm", "cgroup" };
+
+const char *group_by_name(enum group_by by)
+{
+	return (unsigned)by < GROUP_BY_COUNT ? group_names[by] : "?";
+}
+
+int group_by_parse(const char *s)
+{
+	for (int i = 0; i < GROUP_BY_COUNT; i++) {
+		if (strcmp(s, group_names[i]) == 0)
+			return i;
+	}
+	return -1;
+}
+
+bool group_summed(enum field_id id)
+{
+	enum field_type t = fields[id].type;
+
+	return t == FT_BYTES || t == FT_COUNT || t == FT_RATE;
+}
+
+static void group_init(struct group *g, const char *key)
+{
+	memset(g, 0, sizeof *g);
+	g->key = xstrdup(key);
+	for (int i = 0; i < FLD_COUNT; i++)
+		g->f[i].st = V_NA;
+}
+
+static void group_add(struct group *g, const struct proc *p)
+{
+	g->count++;
+	for (int i = 0; i < FLD_COUNT; i++) {
+		const struct fval *v = &p->f[i];
+		struct fval *s = &g->f[i];
+
+		if (!group_summed(i) || v->st == V_NA)
+			continue;
+		if (v->st == V_UNKNOWN) {
+			g->unknown[i]++;
+			if (s->st == V_NA)
+				*s = (struct fval){ .st = V_KNOWN };	/* it applies: 0 of what is known */
+			continue;
+		}
+		if (s->st == V_NA)
+			*s = (struct fval){ .st = V_KNOWN };
+		if (fields[i].type == FT_RATE)
+			s->d += v->d;
+		else
+			s->u += v->u;
+	}
+}
+
+static const char *group_key_of(const struct proc *p, enum group_by by, const struct cgroup_set *cs)
+{
+	switch (by) {
+	case GROUP_USER:
+		return p->user;
+	case GROUP_COMM:
+		return p->comm;
+	default:
+		return cs && p->cgroup >= 0 && (size_t)p->cgroup < cs->n ? cs->nodes[p->cgroup].path : "?";
+	}
+}
+
+static struct group *group_find(struct group_set *gs, const char *key)
+{
+	for (size_t i = 0; i < gs->n; i++) {
+		if (strcmp(gs->g[i].key, key) == 0)
+			return &gs->g[i];
+	}
+	if (gs->n == gs->cap) {
+		gs->cap = gs->cap ? gs->cap * 2 : 32;
+		gs->g = xreallocarray(gs->g, gs->cap, sizeof *gs->g);
+	}
+	group_init(&gs->g[gs->n], key);
+	return &gs->g[gs->n++];
+}
+
+void group_compute(struct group_set *gs, enum group_by by, const struct proc *const *procs, size_t n,
+		   const struct cgroup_set *cs)
+{
+	for (size_t i = 0; i < gs->n; i++)
+		group_free(&gs->g[i]);
+	gs->n = 0;
+	gs->by = by;
+	for (size_t i = 0; i < n; i++)
+		group_add(group_find(gs, group_key_of(procs[i], by, cs)), procs[i]);
+}
+
+static int group_cmp(const void *a, const void *b, void *arg)
+{
+	const struct group *x = a, *y = b;
+	enum field_id key = *(const enum field_id *)arg;
+	const struct fval *fx = &x->f[key], *fy = &y->f[key];
+
+	if (group_summed(key) && (fx->st == V_KNOWN) != (fy->st == V_KNOWN))
+		return fx->st == V_KNOWN ? -1 : 1;
+	if (group_summed(key) && fx->st == V_KNOWN) {
+		if (fields[key].type == FT_RATE && fx->d != fy->d)
+			return fx->d > fy->d ? -1 : 1;
+		if (fields[key].type != FT_RATE && fx->u != fy->u)
+			return fx->u > fy->u ? -1 : 1;
+	}
+	return strcmp(x->key, y->key);
+}
+
+void group_sort(struct group_set *gs, enum field_id key)
+{
+	if (gs->n > 1)
+		qsort_r(gs->g, gs->n, sizeof *gs->g, group_cmp, &key);
+}
+
+void group_total(struct group *t, const struct proc *const *procs, size_t n)
+{
+	group_free(t);
+	group_init(t, "total");
+	for (size_t i = 0; i < n; i++)
+		group_add(t, procs[i]);
+}
+
+void group_free(struct group *g)
+{
+	free(g->key);
+	g->key = NULL;
+}
+
+void group_set_free(struct group_set *gs)
+{
+	for (size_t i = 0; i < gs->n; i++)
+		group_free(&gs->g[i]);
+	free(gs->g);
+	memset(gs, 0, sizeof *gs);
+}
