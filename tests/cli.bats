@@ -73,6 +73,20 @@ teardown() {
 	[ "$output" -gt 0 ]
 }
 
+@test "-f never matches memtop itself, as pgrep; -p naming it still does" {
+	# the pattern is on memtop's own command line and nowhere else
+	run "$MEMTOP" -bJ -f "selfmatch$$"
+	[ "$status" -eq 0 ]
+	[ "$(jq '.processes | length' <<<"$output")" -eq 0 ]
+	run "$MEMTOP" -b -f "selfmatch$$"
+	[ "$status" -eq 0 ]
+	[ "$(awk '/^ +PID /{t=1; next} t' <<<"$output" | wc -l)" -eq 0 ]
+	# -p names it: an explicit pid is kept whatever the filter
+	run sh -c 'exec "$0" -bJ -p $$ -f selfmatch' "$MEMTOP"
+	[ "$status" -eq 0 ]
+	[ "$(jq -c '[.processes[].comm]' <<<"$output")" = '["memtop"]' ]
+}
+
 @test "-o help lists every field with its meaning" {
 	run "$MEMTOP" -o help
 	[ "$status" -eq 0 ]

@@ -144,6 +144,20 @@ rows_in() {
 	screen | grep -q "filter: tuif$$"
 }
 
+@test "the filter never matches memtop itself, as pgrep" {
+	start_hog comm memtop	# a process of that name that is not the view
+	tui_start
+	keys / '^memtop$' Enter
+	tui_wait "^ *$HOG_PID "
+	me=$(memtop_pid)
+	[ -n "$me" ]
+	# still not after a few refreshes
+	for _ in 1 2 3; do
+		! rows | grep -Eq "^ *$me " || { screen; false; }
+		sleep 0.5
+	done
+}
+
 @test "a bad pattern shows PCRE2's message and keeps the old filter" {
 	start_hog comm "tuib$$"
 	tui_start

@@ -94,7 +94,7 @@ struct sampler *run_sampler(void)
 struct selection run_selection(const struct run_config *rc)
 {
 	return (struct selection){ .pids = rc->pids, .npids = rc->npids, .by_uid = rc->by_uid,
-				   .uid = rc->uid, .filter = rc->filter };
+				   .uid = rc->uid, .filter = rc->filter, .exclude_pid = getpid() };
 }
 
 void run_sleep(double s)
