@@ -81,9 +81,9 @@ static void header_title(struct tui *t, int y)
 	x = tui_put(y, 0, COLS, "memtop", STY_TITLE);
 	x = tui_put(y, x, COLS, "  ", STY_NORMAL);
 	x = tui_put(y, x, COLS, snap->host, STY_NORMAL);	/* a hostname is not ours either */
-	tui_printf(y, x, COLS, STY_NORMAL, "  %s  %zu processes, %zu shown  collected in %.1f ms  every %gs%s",
-		   when, snap->ntotal, snap->nprocs, (snap->collect_seconds + t->fill_seconds) * 1000,
-		   t->view.delay, extra);
+	tui_printf(y, x, COLS, STY_NORMAL, "  %s  %zu process%s, %zu shown  collected in %.1f ms  every %gs%s",
+		   when, snap->ntotal, snap->ntotal == 1 ? "" : "es", snap->nprocs,
+		   (snap->collect_seconds + t->fill_seconds) * 1000, t->view.delay, extra);
 }
 
 static void header_memory(const struct snapshot *snap, const struct summary *sm, int y)

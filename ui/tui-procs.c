@@ -8,7 +8,7 @@
 #include "tui.h"
 
 #define PROCS_OPEN_MIN 8	/* columns kept for an open (width 0) column at least */
-#define PROCS_HINTS "F1 help  / filter  u user  < > sort  Enter detail  f columns  k signal  W save  q quit"
+#define PROCS_HINTS "F1 help  / filter  < > sort  Enter detail  O OOM  S system  u user  f columns  k signal  W save  q quit"
 
 static int procs_top_row(void)
 {
