@@ -67,8 +67,9 @@ static void sysview_breakdown(FILE *out, const struct sysview *v)
 		sysview_part(out, sm, i);
 	fprintf(out, "  clean, droppable = %s\n", sm->clean_method);
 	if (sm->pss_unknown)
-		fprintf(out, "  %zu processes' smaps_rollup unreadable: shmem mapped by processes counts "
-			     "their whole RssShmem, an upper bound\n", sm->pss_unknown);
+		fprintf(out, "  %zu process%s smaps_rollup unreadable: shmem mapped by processes counts "
+			     "their whole RssShmem, an upper bound\n", sm->pss_unknown,
+			sm->pss_unknown == 1 ? "'s" : "es'");
 	fprintf(out, "  unaccounted includes vmalloc (VmallocUsed %s, which on most kernels also "
 		     "holds the kernel stacks counted above)\n",
 		sysview_bytes(a, sizeof a, &sys->mem[SYS_VMALLOC_USED]));
@@ -199,8 +200,8 @@ static void sysview_objects(FILE *out, const struct sysview *v)
 	fprintf(out, "\nShared memory objects: %zu; unattributed (no process maps them): %zu holding %s\n",
 		r->nobjects, r->nunattributed, units_long(c, sizeof c, r->unattributed));
 	if (r->unreadable)
-		fprintf(out, "(%zu processes' maps could not be read: an object shown unattributed may be theirs)\n",
-			r->unreadable);
+		fprintf(out, "(%zu process%s maps could not be read: an object shown unattributed may be theirs)\n",
+			r->unreadable, r->unreadable == 1 ? "'s" : "es'");
 	if (!r->sysv_known)
 		fprintf(out, "(/proc/sysvipc/shm could not be read: SysV segments nobody maps are not shown)\n");
 	if (r->truncated)
