@@ -58,6 +58,16 @@ man_fields() {
 	done
 }
 
+@test "the man page gives the order in which columns give way, as lib/field.c has it" {
+	command -v mandoc >/dev/null || skip "mandoc not installed"
+	code=$(sed -n '/^static const enum field_id field_give_way_order\[\]/,/^};/p' "$src/lib/field.c" |
+		grep -oE 'FLD_[A-Z_]+' | sed 's/^FLD_//' | tr 'A-Z' 'a-z' | paste -sd' ')
+	[ "$(wc -w <<<"$code")" -ge 5 ]
+	doc=$(mandoc -Tascii -O width=1000 "$man" | col -b | grep -o 'first any not named below, the rightmost first, then [a-z_, ]*and [a-z_]*' |
+		sed -e 's/.*first, then //' -e 's/,//g' -e 's/ and / /')
+	[ "$doc" = "$code" ] || { echo "man page: $doc"; echo "field.c:  $code"; false; }
+}
+
 # Quotes open and close in turn in the rendered page: a quoting macro swallowed by
 # another (".Pq Ql a , Ql b" nests the second Ql in the first) renders as "(‘a, ‘b’’)".
 @test "the man page renders no nested quotes" {

@@ -241,9 +241,9 @@ too_small() {
 	too_small 20x3 'Too small: need 40x8'
 	too_small 12x4 'Too small'
 	too_small 5x2 'Too s'
-	too_small 1x1 'T'
+	too_small 2x2 'To'
 	tx resize-window -x 40 -y 8
-	tui_wait '^ +PID USER'
+	tui_wait '^ +PID .*COMMAND'
 	keys q
 	tui_wait 'memtop-exit=0'
 }
@@ -267,6 +267,55 @@ too_small() {
 	tui_next
 	TUI_WRAP="unshare -pf --mount-proc" tui_start
 	tui_wait ' 1 process, 1 shown '
+}
+
+@test "80x24: the command keeps 15 characters at least; columns give way in the documented order" {
+	start_hog comm tui80
+	cmdline=$(tr '\0' ' ' <"/proc/$HOG_PID/cmdline")
+	TUI_COLS=80 TUI_LINES=24 tui_start -p "$HOG_PID"
+	tui_wait "^ *$HOG_PID "
+	title=$(screen | grep -E '^ +PID ')
+	[ "$(echo $title)" = "PID USER RSS ▼PSS USS ANON SWAP MAJ/s COMMAND" ]
+	pre=${title%%COMMAND*}
+	row=$(rows | grep -E "^ *$HOG_PID ")
+	[ "${row:${#pre}:15}" = "${cmdline:0:15}" ] || { echo "row: $row"; false; }
+	# wider, they come back
+	tx resize-window -x 120 -y 24
+	tui_wait '^ +PID USER +RSS +▼PSS +USS +ANON +FILE +SHMEM +SWAP +MAJ/s +OOM +ADJ COMMAND'
+}
+
+# unit_cell UNIT: the RSS cell of HOG_PID's row (the view shows -o pid,rss,cmd)
+unit_cell() {
+	rows | awk -v p="$HOG_PID" '$1 == p { print $2 }'
+}
+
+@test "e: in every unit the RSS of a 1 GiB process is whole, and the header says the unit" {
+	start_hog touched 1000
+	stop_proc "$HOG_PID"	# its figures hold still
+	kib=$(($(status_bytes "$HOG_PID" VmRSS) / 1024))
+	[ "$kib" -ge 1000000 ]	# seven digits in KiB
+	tui_start -p "$HOG_PID" -o pid,rss,cmd
+	tui_wait "^ *$HOG_PID "
+	! screen | grep -q 'sizes in' || false
+	[ "$(unit_cell)" = "$(awk -v k="$kib" 'BEGIN { printf "%.2fG", k / 1048576 }')" ]
+	keys e
+	tui_wait 'sizes in KiB'
+	tui_wait "^ *$HOG_PID +$kib "
+	keys e
+	tui_wait 'sizes in MiB'
+	[ "$(unit_cell)" = "$(awk -v k="$kib" 'BEGIN { printf "%.1f", k / 1024 }')" ]
+	keys e
+	tui_wait 'sizes in GiB'
+	[ "$(unit_cell)" = "$(awk -v k="$kib" 'BEGIN { printf "%.2f", k / 1048576 }')" ]
+	keys e
+	tui_gone 'sizes in'
+	# the titles stay over their columns: RSS right-aligned over the widest cell
+	keys e
+	tui_wait "^ *$HOG_PID +$kib "
+	title=$(screen | grep -E '^ +PID ')
+	row=$(rows | grep -E "^ *$HOG_PID ")
+	pre=${title%%RSS*}
+	[ "${row:$((${#pre} + 3 - ${#kib})):${#kib}}" = "$kib" ] || { echo "$title"; echo "$row"; false; }
 }
 
 @test "a storm of 60 resizes, then 500x200: still running, the whole list drawn" {

@@ -74,7 +74,7 @@ int batch_run(const struct run_config *rc)
 	req.need = batch_needs(rc, b.jsonf);
 	req.sel = run_selection(rc);
 	req.reuse_max_age = RUN_REUSE_MAX_AGE;
-	b.ro = (struct report_opts){ rc->cols, rc->ncols, rc->sort, rc->unit, batch_width() };
+	b.ro = (struct report_opts){ rc->cols, rc->ncols, rc->sort, rc->unit, batch_width(), false };
 	if (rc->json)
 		b.w = jsonw_create(stdout, false);
 	status = run_loop(rc, &req, batch_emit, &b);
