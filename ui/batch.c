@@ -1,7 +1,5 @@
 /* The batch face: -n samples as text reports, or as JSON (Lines). */
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include "jsonout.h"
 #include "report.h"
@@ -26,15 +24,6 @@ static void batch_json_fields(const struct run_config *rc, bool *jsonf)
 	for (int i = 0; i < rc->ncols && rc->cols_set; i++)
 		jsonf[rc->cols[i]] = true;
 	jsonf[FLD_PID] = true;
-}
-
-static size_t batch_width(void)
-{
-	struct winsize ws;
-
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return ws.ws_col;
-	return 0;
 }
 
 struct batch {
@@ -74,7 +63,8 @@ int batch_run(const struct run_config *rc)
 	req.need = batch_needs(rc, b.jsonf);
 	req.sel = run_selection(rc);
 	req.reuse_max_age = RUN_REUSE_MAX_AGE;
-	b.ro = (struct report_opts){ rc->cols, rc->ncols, rc->sort, rc->unit, batch_width(), false };
+	/* the default columns give way to the command line; -o's are all kept */
+	b.ro = (struct report_opts){ rc->cols, rc->ncols, rc->sort, rc->unit, report_width(), !rc->cols_set };
 	if (rc->json)
 		b.w = jsonw_create(stdout, false);
 	status = run_loop(rc, &req, batch_emit, &b);
