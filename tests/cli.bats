@@ -125,7 +125,7 @@ narrow_report() {
 	[ "$status" -eq 0 ]
 	narrow_report "$output" "$cmdline"
 	# the documented order: oom_adj, shmem, file and oom go first
-	[ "$(paste -sd' ' "$BATS_TEST_TMPDIR/titles")" = "PID USER RSS PSS USS ANON SWAP MAJ/s COMMAND" ]
+	[ "$(paste -sd' ' "$BATS_TEST_TMPDIR/titles")" = "PID USER RSS PSS USS ANON SWAP OOM COMMAND" ]
 	# stdout a terminal 80 columns wide (script(1) makes one)
 	command -v script >/dev/null || skip "no script(1)"
 	run script -qec "stty cols 80 rows 50; exec $(printf %q "$MEMTOP") -b -p $HOG_PID" /dev/null
@@ -136,9 +136,28 @@ narrow_report() {
 @test "-b: no width, every default column; -o keeps every column asked for on 80" {
 	start_hog comm wide80
 	run "$MEMTOP" -b -p "$HOG_PID"
-	grep -Eq '^ +PID USER +RSS +PSS +USS +ANON +FILE +SHMEM +SWAP +MAJ/s +OOM +ADJ COMMAND$' <<<"$output"
+	grep -Eq '^ +PID USER +RSS +PSS +USS +ANON +FILE +SHMEM +SWAP +OOM +ADJ COMMAND$' <<<"$output"
 	run env COLUMNS=80 "$MEMTOP" -b -p "$HOG_PID" -o pid,user,rss,pss,uss,anon,file,shmem,swap,oom,oom_adj,cmd
 	grep -Eq '^ +PID USER +RSS +PSS +USS +ANON +FILE +SHMEM +SWAP +OOM +ADJ C' <<<"$output"
+}
+
+@test "one sample has no rates: -b leaves MAJ/s out of its default columns, -n 2 has it" {
+	run "$MEMTOP" -b -p $$
+	[ "$status" -eq 0 ]
+	grep -Eq '^ +PID USER +RSS +PSS +USS +ANON +FILE +SHMEM +SWAP +OOM +ADJ COMMAND$' <<<"$output"
+	run "$MEMTOP" -b -n 1 -p $$
+	! grep -q 'MAJ/s' <<<"$output" || false
+	# two reports: the rate reads "-" in the first, a figure in the second
+	run "$MEMTOP" -b -n 2 -d 0.1 -p $$
+	[ "$status" -eq 0 ]
+	[ "$(grep -c 'MAJ/s' <<<"$output")" -eq 2 ]
+	rates=$(awk -v p=$$ '$1 == p { print $10 }' <<<"$output" | paste -sd' ')
+	[[ "$rates" =~ ^-\ [0-9.]+$ ]] || { echo "MAJ/s: $rates"; false; }
+	# asked for by name, it is there
+	run "$MEMTOP" -b -p $$ -o pid,majflt_rate
+	grep -Eq '^ +PID +MAJ/s$' <<<"$output"
+	# JSON keeps every figure: null on the first sample
+	[ "$("$MEMTOP" -bJ -p $$ | jq '.processes[0].faults.major_rate')" = null ]
 }
 
 @test "JSON Lines when -n > 1: one valid document a line, flushed" {

@@ -28,10 +28,25 @@ static void batch_json_fields(const struct run_config *rc, bool *jsonf)
 
 struct batch {
 	const struct run_config *rc;
+	enum field_id cols[FLD_COUNT];
 	struct report_opts ro;
 	bool jsonf[FLD_COUNT];
 	struct jsonw *w;
 };
+
+/* A rate needs two samples: a one-sample report's default columns leave the rates out (they
+ * could only read "-"); -o may still ask for them. */
+static int batch_columns(const struct run_config *rc, enum field_id *cols)
+{
+	bool one = rc->iterations <= 1 && !rc->cols_set;
+	int n = 0;
+
+	for (int i = 0; i < rc->ncols; i++) {
+		if (!one || fields[rc->cols[i]].type != FT_RATE)
+			cols[n++] = rc->cols[i];
+	}
+	return n;
+}
 
 static int batch_emit(struct snapshot *snap, long i, void *ctx)
 {
@@ -64,7 +79,8 @@ int batch_run(const struct run_config *rc)
 	req.sel = run_selection(rc);
 	req.reuse_max_age = RUN_REUSE_MAX_AGE;
 	/* the default columns give way to the command line; -o's are all kept */
-	b.ro = (struct report_opts){ rc->cols, rc->ncols, rc->sort, rc->unit, report_width(), !rc->cols_set };
+	b.ro = (struct report_opts){ b.cols, batch_columns(rc, b.cols), rc->sort, rc->unit, report_width(),
+				     !rc->cols_set };
 	if (rc->json)
 		b.w = jsonw_create(stdout, false);
 	status = run_loop(rc, &req, batch_emit, &b);
