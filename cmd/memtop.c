@@ -105,7 +105,12 @@ static void fields_help(void)
 	printf("Default columns:");
 	for (int i = 0; i < field_default_ncolumns; i++)
 		printf("%s%s", i ? "," : " ", fields[field_default_columns[i]].name);
-	printf("\n");
+	printf("\nA text report of one sample leaves out the rates:");
+	for (int i = 0, n = 0; i < field_default_ncolumns; i++) {
+		if (fields[field_default_columns[i]].type == FT_RATE)
+			printf("%s%s", n++ ? "," : " ", fields[field_default_columns[i]].name);
+	}
+	printf(" (they need two samples).\n");
 }
 
 static long parse_long(const char *opt, const char *s, long lo, long hi)

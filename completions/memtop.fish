@@ -19,63 +19,66 @@ complete -c memtop -l no-config -d 'Ignore the saved settings'
 complete -c memtop -s h -l help -d 'Show help'
 complete -c memtop -s V -l version -d 'Show version'
 
+# the field registry's names and descriptions (memtop -o help), a tab between them as
+# fish wants; tests/docs.bats checks them
 function __memtop_fields
-	echo pid	'process id'
-	echo ppid	'parent process id'
-	echo user	'effective user name (uid when it has no name)'
-	echo uid	'effective user id'
-	echo state	'state: R running, S sleeping, D disk wait, Z zombie, T stopped, I idle'
-	echo threads	'number of threads'
-	echo comm	'command name (the kernels comm, 15 bytes at most)'
-	echo cmd	'full command line ([comm] for kernel threads)'
-	echo virt	'virtual address space size (VmSize)'
-	echo rss	'resident set size: pages in RAM, shared ones counted in full (VmRSS)'
-	echo pss	'proportional set size: shared pages divided among their users (smaps_rollup Pss)'
-	echo uss	'unique set size: private pages, freed if the process exits (Private_Clean + Private_Dirty)'
-	echo anon	'resident anonymous memory: heap, stack, private writes (RssAnon)'
-	echo file	'resident file-backed pages: page cache mapped by the process (RssFile)'
-	echo shmem	'resident shared memory: tmpfs, shared anonymous, SysV and POSIX shm (RssShmem)'
-	echo swap	'swapped-out anonymous memory, shmem excluded (VmSwap)'
-	echo swap_pss	'proportional share of swap, shmem included (SwapPss)'
-	echo locked	'locked memory, cannot be swapped or reclaimed (VmLck)'
-	echo pte	'page tables (VmPTE)'
-	echo hwm	'peak resident set size, high water mark (VmHWM)'
-	echo peak	'peak virtual size (VmPeak)'
-	echo dirty	'dirty resident pages (Private_Dirty + Shared_Dirty)'
-	echo data	'private writable virtual memory: heap, bss, anonymous maps (VmData)'
-	echo stack	'main threads stack size (VmStk)'
-	echo exe	'executables text size (VmExe)'
-	echo lib	'shared library code size (VmLib)'
-	echo pss_anon	'PSS of anonymous memory (Pss_Anon)'
-	echo pss_file	'PSS of file-backed memory (Pss_File)'
-	echo pss_shmem	'PSS of shared memory (Pss_Shmem)'
-	echo thp	'anonymous memory in transparent huge pages (AnonHugePages)'
-	echo hugetlb	'hugetlbfs pages mapped, not counted in RSS (HugetlbPages)'
-	echo ksm	'memory KSM merged into pages shared with others (ksm_merging_pages)'
-	echo minflt	'minor page faults since start: no I/O needed'
-	echo majflt	'major page faults since start: waited for I/O (file read, swap-in)'
-	echo minflt_rate	'minor faults per second since the previous sample'
-	echo majflt_rate	'major faults per second since the previous sample'
-	echo oom	'oom_score: the OOM killers badness (0-2000; 666 is an idle process with adj 0)'
-	echo oom_adj	'oom_score_adj: -1000 (never kill) to 1000 (kill first)'
-	echo seg_text	'resident executable code and read-only data of the program'
-	echo seg_data	'resident initialised data of the program'
-	echo seg_bss	'resident zero-initialised data of the program'
-	echo seg_heap	'resident'
-	echo seg_stack	'resident'
-	echo seg_libs	'resident shared libraries (.so code and data)'
-	echo seg_anon_mmap	'resident private anonymous maps: large mallocs, arenas, thread stacks'
-	echo seg_file_mmap	'resident mapped files other than the program and libraries'
-	echo seg_shmem	'resident shared memory maps: shared anonymous, /dev/shm, SysV, memfd'
-	echo seg_kernel	'resident kernel-provided maps:'
-	echo age	'seconds since PSS/USS were read (reused while the process is idle)'
-	echo Default	'pid,user,rss,pss,uss,anon,file,shmem,swap,majflt_rate,oom,oom_adj,cmd'
+	printf '%s\t%s\n' \
+		pid 'process id' \
+		ppid 'parent process id' \
+		user 'effective user name (uid when it has no name)' \
+		uid 'effective user id' \
+		state 'state: R running, S sleeping, D disk wait, Z zombie, T stopped, I idle' \
+		threads 'number of threads' \
+		comm 'command name (the kernel\'s comm, 15 bytes at most)' \
+		cmd 'full command line ([comm] for kernel threads)' \
+		virt 'virtual address space size (VmSize)' \
+		rss 'resident set size: pages in RAM, shared ones counted in full (VmRSS)' \
+		pss 'proportional set size: shared pages divided among their users (smaps_rollup Pss)' \
+		uss 'unique set size: pages no other process maps (Private_Clean + Private_Dirty); exiting frees the anonymous ones, file pages stay in the page cache, shmem until it is removed' \
+		anon 'resident anonymous memory: heap, stack, private writes (RssAnon)' \
+		file 'resident file-backed pages: page cache mapped by the process (RssFile)' \
+		shmem 'resident shared memory: tmpfs, shared anonymous, SysV and POSIX shm (RssShmem)' \
+		swap 'swapped-out anonymous memory, shmem excluded (VmSwap)' \
+		swap_pss 'proportional share of swapped-out anonymous memory (SwapPss); swapped shmem is not in it' \
+		locked 'locked memory, cannot be swapped or reclaimed (VmLck)' \
+		pte 'page tables (VmPTE)' \
+		hwm 'peak resident set size, high water mark (VmHWM)' \
+		peak 'peak virtual size (VmPeak)' \
+		dirty 'dirty resident pages (Private_Dirty + Shared_Dirty)' \
+		data 'private writable virtual memory: heap, bss, anonymous maps (VmData)' \
+		stack 'main thread\'s stack size (VmStk)' \
+		exe 'executable\'s text size (VmExe)' \
+		lib 'shared library code size (VmLib)' \
+		pss_anon 'PSS of anonymous memory (Pss_Anon)' \
+		pss_file 'PSS of file-backed memory (Pss_File)' \
+		pss_shmem 'PSS of shared memory (Pss_Shmem)' \
+		thp 'anonymous memory in transparent huge pages (AnonHugePages)' \
+		hugetlb 'hugetlbfs pages mapped, not counted in RSS (HugetlbPages)' \
+		ksm 'memory KSM merged into pages shared with others (ksm_stat ksm_merging_pages); unknown without ksm_stat' \
+		minflt 'minor page faults since start: no I/O needed' \
+		majflt 'major page faults since start: waited for I/O (file read, swap-in)' \
+		minflt_rate 'minor faults per second since the previous sample' \
+		majflt_rate 'major faults per second since the previous sample' \
+		oom 'oom_score: the OOM killer\'s badness (0-2000; 666 is an idle process with adj 0)' \
+		oom_adj 'oom_score_adj: -1000 (never kill) to 1000 (kill first)' \
+		seg_text 'resident executable code and read-only data of the program' \
+		seg_data 'resident initialised data of the program' \
+		seg_bss 'resident zero-initialised data of the program' \
+		seg_heap 'resident [heap] (brk): small mallocs' \
+		seg_stack 'resident [stack] of the main thread' \
+		seg_libs 'resident shared libraries (.so code and data)' \
+		seg_anon_mmap 'resident private anonymous maps: large mallocs, arenas, thread stacks' \
+		seg_file_mmap 'resident mapped files other than the program, libraries and tmpfs files' \
+		seg_shmem 'resident shared memory maps: shared anonymous, SysV, memfd, files on a tmpfs (/dev/shm and others)' \
+		seg_kernel 'resident kernel-provided maps: [vdso], [vvar], [vsyscall]' \
+		age 'seconds since PSS/USS were read: 0 when read for this sample; more for a process costly to read (re-read less often) or, in the view, for rows off screen'
 end
 
 # -o takes a comma-separated list: complete the part after the last comma
 function __memtop_field_list
 	set -l head (string replace -r '[^,]*$' '' -- (commandline -ct))
-	for f in (__memtop_fields) help
-		echo $head$f
+	for f in (__memtop_fields)
+		printf '%s\n' "$head$f"
 	end
+	test -n "$head"; or printf 'help\t%s\n' 'list every field with its meaning'
 end

@@ -63,6 +63,27 @@ const enum field_id field_default_columns[] = {
 };
 const int field_default_ncolumns = sizeof field_default_columns / sizeof field_default_columns[0];
 
+/* First to go on a narrow line, last to go: what answers "who pays for the memory" stays
+ * (PSS, then RSS, the user, USS, anonymous memory, swap); oom_score_adj (usually 0), shmem
+ * and file pages (in RSS already), oom_score and the fault rate go first. The man page
+ * lists this order. */
+static const enum field_id field_give_way_order[] = {
+	FLD_OOM_ADJ, FLD_SHMEM, FLD_FILE, FLD_OOM, FLD_MAJFLT_RATE, FLD_SWAP, FLD_ANON, FLD_USS,
+	FLD_USER, FLD_RSS, FLD_PSS,
+};
+#define FIELD_NGIVE_WAY ((int)(sizeof field_give_way_order / sizeof field_give_way_order[0]))
+
+int field_give_way(enum field_id id)
+{
+	if (id == FLD_PID || fields[id].width == 0)
+		return 0;
+	for (int i = 0; i < FIELD_NGIVE_WAY; i++) {
+		if (field_give_way_order[i] == id)
+			return FIELD_NGIVE_WAY - i;
+	}
+	return FIELD_NGIVE_WAY + 1;
+}
+
 int field_lookup(const char *name)
 {
 	for (int i = 0; i < FLD_COUNT; i++) {

@@ -80,4 +80,12 @@ extern const enum field_id field_default_columns[];
 extern const int field_default_ncolumns;
 #define FIELD_DEFAULT_SORT FLD_PSS
 
+/* A line too narrow for FIELD_OPEN_MIN columns of command line: columns give way to it. */
+#define FIELD_OPEN_MIN 15
+
+/* How soon a column gives way on a narrow line: the highest first; 0 never (pid and the
+ * open column, the command line). The order is the table field_give_way_order in field.c;
+ * a column it does not list gives way before any it lists. */
+int field_give_way(enum field_id id);
+
 #endif

@@ -783,6 +783,8 @@ static bool selection_match(struct sampler *s, const struct sample_request *req,
 	if (sel->hide_kthreads && p->kernel_thread)
 		return false;
 	if (sel->filter) {
+		if (p->pid == sel->exclude_pid && !sel->npids)
+			return false;
 		if (filter_match(sel->filter, p->comm, strlen(p->comm)))
 			return true;
 		sampler_cmdline(s, sp, req->reuse_max_age);	/* only when the name did not match */

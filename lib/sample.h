@@ -34,6 +34,7 @@ struct selection {
 	uint32_t uid;
 	struct filter *filter;		/* on comm or command line */
 	bool hide_kthreads;		/* leave kernel threads out */
+	int exclude_pid;		/* never matches a filter, unless -p names it (memtop itself) */
 };
 
 struct sample_request {

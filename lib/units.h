@@ -17,7 +17,9 @@ const char *unit_name(enum unit u);		/* "auto" "KiB" "MiB" "GiB" */
 int unit_parse(const char *s, enum unit *u);	/* 0, or -EINVAL */
 
 /* Compact form for tables: "0", "912K", "1.21M", "24.0G" ("K" = KiB); with a fixed unit,
- * the number in that unit ("1239" for 1.21 MiB in KiB). Always fits in 8 bytes + NUL. */
+ * the number in that unit ("1239" for 1.21 MiB in KiB). Automatic units fit in 8 bytes +
+ * NUL; a fixed unit takes as many digits as the number has (up to 20 in KiB): a table
+ * sizes its columns from the cells (ui/cells.c), never cuts one. */
 char *units_compact(char *buf, size_t n, uint64_t bytes, enum unit u);
 
 /* Writes v in decimal at o (no NUL, at most 20 bytes); returns the number of digits. */

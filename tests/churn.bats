@@ -41,60 +41,73 @@ gone_fds() {
 	PY
 }
 
-# Prints the churn rate as a TAP comment, and fails when there was hardly any churn.
-report_churn() {
-	stop_churn
-	echo "# churn: ${CHURN_RATE:-?} exits/s" >&3
-	[ "${CHURN_RATE:-0}" -ge 300 ]
+# churn_met MET WHAT: after the test's checks, whether memtop met churn: MET (WHAT: what
+# was counted) must be at least 10. The generator's rate is the machine's, not memtop's:
+# a busy machine (2 CPUs, other tests running) forks and reaps far fewer than an idle one,
+# and that alone fails nothing. Too little churn met means the test proved nothing, and
+# says so as a skip with the figures. Call stop_churn before.
+churn_met() {
+	echo "# churn: ${CHURN_RATE:-?} exits/s, ${CHURN_EXITS:-?} exits; $1 $2" >&3
+	[ "$1" -ge 10 ] ||
+		skip "too little churn met: $1 $2 (the generator reached ${CHURN_RATE:-?} exits/s: machine busy?)"
+}
+
+# churn_seen FILE: how many churn children (distinct pids) memtop's JSON Lines listed
+churn_seen() {
+	$JQ -r '.processes[] | select(.comm // "" | startswith("churn-")) | .pid' "$1" | sort -u | wc -l
 }
 
 @test "-bJ -n 100 -d 0.02 under churn: exit 0, every line valid JSON, no row of garbage" {
 	start_churn 120
 	run "$MEMTOP" -bJ -n 100 -d 0.02
+	stop_churn
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/j"
-	report_churn
 	[ "$status" -eq 0 ]
 	[ "$(wc -l <"$BATS_TEST_TMPDIR/j")" -eq 100 ]
 	check_json "$BATS_TEST_TMPDIR/j"
 	check_rows "$BATS_TEST_TMPDIR/j"
-	# the churn was seen: some samples hold churn children
-	grep -q '"comm":"churn-' "$BATS_TEST_TMPDIR/j"
+	churn_met "$(churn_seen "$BATS_TEST_TMPDIR/j")" "churn processes listed, each exiting within 3 ms"
 }
 
 @test "command lines and segments (full smaps) of exiting processes: still no garbage" {
 	start_churn 120
 	run "$MEMTOP" -bJ -n 40 -d 0.02 -o pid,comm,cmd,rss,pss,uss,swap_pss,seg_heap,seg_anon_mmap,seg_libs
+	stop_churn
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/j"
-	report_churn
 	[ "$status" -eq 0 ]
 	check_json "$BATS_TEST_TMPDIR/j"
 	check_rows "$BATS_TEST_TMPDIR/j"
+	churn_met "$(churn_seen "$BATS_TEST_TMPDIR/j")" "churn processes listed, each exiting within 3 ms"
 }
 
 @test "the text report under churn: exit 0, nothing unsafe for a terminal" {
 	start_churn 120
 	run "$MEMTOP" -b -n 40 -d 0.02 -o pid,user,comm,rss,pss,uss,cmd
+	stop_churn
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/out"
-	report_churn
 	[ "$status" -eq 0 ]
 	check_term "$BATS_TEST_TMPDIR/out"
 	# a size column never shows a negative or non-numeric figure
 	! grep -Eq '^ +[0-9]+ +[^ ]+ +[^ ]+ +(-[0-9]|nan|inf)' "$BATS_TEST_TMPDIR/out" || false
+	churn_met "$(awk '$3 ~ /^churn-/ { print $1 }' "$BATS_TEST_TMPDIR/out" | sort -u | wc -l)" \
+		"churn processes listed, each exiting within 3 ms"
 }
 
 @test "-p on processes that exit mid-run: exit 0 or 1 with a message, never a crash" {
-	local pids i
+	local pids i runs=0
 	start_churn 120
 	for ((i = 0; i < 20; i++)); do
 		pids=$(pgrep -d, -P "$CHURN_PID" | cut -d, -f1-5)
 		[ -n "$pids" ] || continue
+		runs=$((runs + 1))
 		run "$MEMTOP" -bJ -n 3 -d 0.01 -p "$pids,$$"
 		[ "$status" -le 1 ]
 		[ "$status" -eq 1 ] || check_json <(printf '%s\n' "$output")
 		run "$MEMTOP" -b -m -p "${pids%%,*}"
 		[ "$status" -le 1 ]
 	done
-	report_churn
+	stop_churn
+	churn_met "$runs" "runs on churn children's pids"
 }
 
 @test "descriptors of exited processes are let go (-p and full scan)" {
@@ -130,5 +143,7 @@ report_churn() {
 	tui_running churn
 	tui_wait churn PID
 	[ "$(tui_quit churn)" = 0 ]
-	report_churn
+	stop_churn
+	# the view cannot say what it listed: the exits during its 3 s of refreshes stand for it
+	churn_met "${CHURN_EXITS:-0}" "exits during 60 refreshes"
 }

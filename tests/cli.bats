@@ -73,6 +73,20 @@ teardown() {
 	[ "$output" -gt 0 ]
 }
 
+@test "-f never matches memtop itself, as pgrep; -p naming it still does" {
+	# the pattern is on memtop's own command line and nowhere else
+	run "$MEMTOP" -bJ -f "selfmatch$$"
+	[ "$status" -eq 0 ]
+	[ "$(jq '.processes | length' <<<"$output")" -eq 0 ]
+	run "$MEMTOP" -b -f "selfmatch$$"
+	[ "$status" -eq 0 ]
+	[ "$(awk '/^ +PID /{t=1; next} t' <<<"$output" | wc -l)" -eq 0 ]
+	# -p names it: an explicit pid is kept whatever the filter
+	run sh -c 'exec "$0" -bJ -p $$ -f selfmatch' "$MEMTOP"
+	[ "$status" -eq 0 ]
+	[ "$(jq -c '[.processes[].comm]' <<<"$output")" = '["memtop"]' ]
+}
+
 @test "-o help lists every field with its meaning" {
 	run "$MEMTOP" -o help
 	[ "$status" -eq 0 ]
@@ -88,6 +102,62 @@ teardown() {
 	grep -Eq '^ +PID +RSS COMM *$' <<<"$output"
 	run bash -c "\"$MEMTOP\" -bJ -o pid,rss -p $$ | jq -c '.processes[0] | [keys, (.mem | keys)]'"
 	[ "$output" = '[["mem","pid"],["rss"]]' ]
+}
+
+# narrow_report OUTPUT CMDLINE: the table of a -b report made for 80 columns: no line longer,
+# the COMMAND title at most at column 65, the row of HOG_PID showing at least the first 15
+# characters of CMDLINE; the columns shown go to $BATS_TEST_TMPDIR/titles.
+narrow_report() {
+	local header pre row
+	header=$(grep -E '^ +PID ' <<<"$1")
+	echo "$header" | tr -s ' ' '\n' | sed '/^$/d' >"$BATS_TEST_TMPDIR/titles"
+	pre=${header%%COMMAND*}
+	[ "${#pre}" -le 65 ] || { echo "COMMAND at column ${#pre}: $header"; false; }
+	awk '/^ +PID /{t = 1} t && length($0) > 80 { print "too long: " $0; bad = 1 } END { exit bad }' <<<"$1"
+	row=$(grep -E "^ *$HOG_PID " <<<"$1")
+	[ "${row:${#pre}:15}" = "${2:0:15}" ] || { echo "row: $row"; false; }
+}
+
+@test "-b on 80 columns (COLUMNS=80, an 80-column terminal): 15 characters of command at least" {
+	start_hog comm narrow80
+	cmdline=$(tr '\0' ' ' <"/proc/$HOG_PID/cmdline")
+	run env COLUMNS=80 "$MEMTOP" -b -p "$HOG_PID"
+	[ "$status" -eq 0 ]
+	narrow_report "$output" "$cmdline"
+	# the documented order: oom_adj, shmem, file and oom go first
+	[ "$(paste -sd' ' "$BATS_TEST_TMPDIR/titles")" = "PID USER RSS PSS USS ANON SWAP OOM COMMAND" ]
+	# stdout a terminal 80 columns wide (script(1) makes one)
+	command -v script >/dev/null || skip "no script(1)"
+	run script -qec "stty cols 80 rows 50; exec $(printf %q "$MEMTOP") -b -p $HOG_PID" /dev/null
+	[ "$status" -eq 0 ]
+	narrow_report "$(tr -d '\r' <<<"$output")" "$cmdline"
+}
+
+@test "-b: no width, every default column; -o keeps every column asked for on 80" {
+	start_hog comm wide80
+	run "$MEMTOP" -b -p "$HOG_PID"
+	grep -Eq '^ +PID USER +RSS +PSS +USS +ANON +FILE +SHMEM +SWAP +OOM +ADJ COMMAND$' <<<"$output"
+	run env COLUMNS=80 "$MEMTOP" -b -p "$HOG_PID" -o pid,user,rss,pss,uss,anon,file,shmem,swap,oom,oom_adj,cmd
+	grep -Eq '^ +PID USER +RSS +PSS +USS +ANON +FILE +SHMEM +SWAP +OOM +ADJ C' <<<"$output"
+}
+
+@test "one sample has no rates: -b leaves MAJ/s out of its default columns, -n 2 has it" {
+	run "$MEMTOP" -b -p $$
+	[ "$status" -eq 0 ]
+	grep -Eq '^ +PID USER +RSS +PSS +USS +ANON +FILE +SHMEM +SWAP +OOM +ADJ COMMAND$' <<<"$output"
+	run "$MEMTOP" -b -n 1 -p $$
+	! grep -q 'MAJ/s' <<<"$output" || false
+	# two reports: the rate reads "-" in the first, a figure in the second
+	run "$MEMTOP" -b -n 2 -d 0.1 -p $$
+	[ "$status" -eq 0 ]
+	[ "$(grep -c 'MAJ/s' <<<"$output")" -eq 2 ]
+	rates=$(awk -v p=$$ '$1 == p { print $10 }' <<<"$output" | paste -sd' ')
+	[[ "$rates" =~ ^-\ [0-9.]+$ ]] || { echo "MAJ/s: $rates"; false; }
+	# asked for by name, it is there
+	run "$MEMTOP" -b -p $$ -o pid,majflt_rate
+	grep -Eq '^ +PID +MAJ/s$' <<<"$output"
+	# JSON keeps every figure: null on the first sample
+	[ "$("$MEMTOP" -bJ -p $$ | jq '.processes[0].faults.major_rate')" = null ]
 }
 
 @test "JSON Lines when -n > 1: one valid document a line, flushed" {

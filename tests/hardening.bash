@@ -83,7 +83,8 @@ start_churn() {
 	return 1
 }
 
-# stop_churn: ends the churn and sets CHURN_RATE to its exits per second (empty if unknown).
+# stop_churn: ends the churn and sets CHURN_EXITS and CHURN_RATE to its exits and exits
+# per second (empty if unknown).
 # Not to be called in $(...): wait only works in the shell that started the churn.
 stop_churn() {
 	local i
@@ -94,6 +95,7 @@ stop_churn() {
 		sleep 0.1
 	done
 	CHURN_RATE=$(sed -n 's/^exits [0-9]* rate \([0-9]*\)\/s$/\1/p' "$BATS_TEST_TMPDIR/churn.out")
+	CHURN_EXITS=$(sed -n 's/^exits \([0-9]*\) rate .*/\1/p' "$BATS_TEST_TMPDIR/churn.out")
 }
 
 # tui_start NAME COMMAND: runs the shell COMMAND in a detached 160x40 tmux session on a

@@ -32,6 +32,18 @@ setup() {
 	[ -z "$(find "$DEST" -type f)" ]
 }
 
+@test "the README's install table names where make install puts each file" {
+	local paths p
+	paths=$(sed -n '/^## Install/,/^## /p' "$top_srcdir/README.md" | grep -oE '^\| [^|]+ \| `/usr/local/[^`]+`' |
+		grep -oE '/usr/local/[^`]+')
+	[ "$(wc -l <<<"$paths")" -eq 5 ]
+	make -s -C "$BUILDDIR" install DESTDIR="$DEST" prefix=/usr/local >/dev/null
+	for p in $paths; do
+		[ -f "$DEST$p" ] || { echo "README names $p, make install did not put it there"; false; }
+	done
+	[ "$(find "$DEST" -type f | wc -l)" -eq 5 ]
+}
+
 @test "--with-{bash,zsh,fish}-completion-dir move the completions" {
 	local b="$BATS_TEST_TMPDIR/build"
 	mkdir -p "$b"

@@ -7,6 +7,9 @@
 : "${FIXTURES:=$TESTS_DIR/fixtures}"
 JQ=${JQ:-jq}
 MIB=1048576
+# A width from the caller's shell would cut reports and size ncurses' screen: tests that
+# want one set it themselves.
+unset COLUMNS LINES
 
 # Runs memtop; under MEMTOP_WRAPPER (valgrind, ...) when set.
 memtop() {

@@ -150,6 +150,22 @@ in_proc_mount() {
 	jqe 'any(.processes[]; .comm == "memtop" and .uid == 65534 and .mem.pss > 0)' "$BATS_TEST_TMPDIR/j"
 }
 
+@test "counts of one are singular: one root process beside a nobody memtop (-b, -S)" {
+	unshare -pf --mount-proc true 2>/dev/null || skip "cannot create a PID namespace here"
+	# sh is pid 1 (root) and waits for memtop (nobody): two processes, one unreadable
+	for args in -b -S; do
+		unshare -pf --mount-proc sh -c "setpriv --reuid=nobody --regid=nogroup --clear-groups \
+			'$MEMTOP' $args; true" >"$BATS_TEST_TMPDIR/out"
+		cat "$BATS_TEST_TMPDIR/out"
+		! grep -Eq '(^|[^0-9])1 processes' "$BATS_TEST_TMPDIR/out" || false
+	done
+	unshare -pf --mount-proc sh -c "setpriv --reuid=nobody --regid=nogroup --clear-groups '$MEMTOP' -b; true" |
+		grep -q '^Note: *PSS/USS of 1 process could not be read'
+	unshare -pf --mount-proc sh -c "setpriv --reuid=nobody --regid=nogroup --clear-groups '$MEMTOP' -S; true" >"$BATS_TEST_TMPDIR/out"
+	grep -q "1 process's smaps_rollup unreadable" "$BATS_TEST_TMPDIR/out"
+	grep -q "(1 process's maps could not be read" "$BATS_TEST_TMPDIR/out"
+}
+
 @test "the interactive view as nobody and in a PID namespace starts and quits" {
 	command -v tmux >/dev/null || skip "no tmux"
 	tui_start perms "unshare -pf --mount-proc setpriv --reuid=nobody --regid=nogroup --clear-groups env LC_ALL=C.UTF-8 TERM=xterm-256color '$MEMTOP' -d 0.2"

@@ -66,7 +66,7 @@ tui_gone() {
 }
 
 # tui_launch [ENV=VALUE...] -- [memtop options]: runs memtop in a fresh 120x40 pane
-# ($TUI_COLS columns when set).
+# ($TUI_COLS columns, $TUI_LINES lines when set; under the command words of $TUI_WRAP).
 tui_launch() {
 	local envs=() cmd
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
@@ -76,9 +76,10 @@ tui_launch() {
 	shift
 	cmd="env XDG_CONFIG_HOME=$(printf %q "$CONF") LC_ALL=C.UTF-8"
 	[ ${#envs[@]} -eq 0 ] || cmd+=" $(printf '%q ' "${envs[@]}")"
-	cmd+=" $(printf '%q ' "$MEMTOP" "$@")"
+	# shellcheck disable=SC2086
+	cmd+=" ${TUI_WRAP:-} $(printf '%q ' "$MEMTOP" "$@")"
 	# the shell ignores SIGINT so that Ctrl-C reaches memtop alone and the pane stays
-	tx -f /dev/null new-session -d -x "${TUI_COLS:-120}" -y 40 "trap '' INT; ulimit -c 0; $cmd; echo memtop-exit=\$?; sleep 600"
+	tx -f /dev/null new-session -d -x "${TUI_COLS:-120}" -y "${TUI_LINES:-40}" "trap '' INT; ulimit -c 0; $cmd; echo memtop-exit=\$?; sleep 600"
 }
 
 # tui_start [memtop options]: launches and waits for the process list.
@@ -144,6 +145,20 @@ rows_in() {
 	screen | grep -q "filter: tuif$$"
 }
 
+@test "the filter never matches memtop itself, as pgrep" {
+	start_hog comm memtop	# a process of that name that is not the view
+	tui_start
+	keys / '^memtop$' Enter
+	tui_wait "^ *$HOG_PID "
+	me=$(memtop_pid)
+	[ -n "$me" ]
+	# still not after a few refreshes
+	for _ in 1 2 3; do
+		! rows | grep -Eq "^ *$me " || { screen; false; }
+		sleep 0.5
+	done
+}
+
 @test "a bad pattern shows PCRE2's message and keeps the old filter" {
 	start_hog comm "tuib$$"
 	tui_start
@@ -198,8 +213,7 @@ rows_in() {
 @test "resize to 12x4 and back keeps it running; 1x1 too" {
 	tui_start
 	tx resize-window -x 12 -y 4
-	tui_wait 'Terminal'
-	tui_wait 'small'
+	tui_wait '^Too small$'
 	tx resize-window -x 1 -y 1
 	sleep 0.5
 	tx resize-window -x 2 -y 1
@@ -208,6 +222,100 @@ rows_in() {
 	tui_wait '^ +PID USER'
 	screen | grep -Eq '^Mem +\['
 	memtop_pid
+}
+
+# too_small COLSxLINES NOTICE: resized to that, the notice is the first line, whole and
+# alone: never wrapped onto the next
+too_small() {
+	tx resize-window -x "${1%x*}" -y "${1#*x}"
+	tui_wait "^$2\$"
+	[ "$(screen | sed -n 1p)" = "$2" ]
+	[ -z "$(screen | sed -n '2,$p' | tr -d ' \n')" ]
+}
+
+@test "below 40x8 the notice fits on one line, or is cut, at any size" {
+	tui_start
+	too_small 39x7 'Terminal too small: need 40x8, q quits'
+	too_small 39x40 'Terminal too small: need 40x8, q quits'
+	too_small 120x7 'Terminal too small: enlarge it to 40x8 or press q'
+	too_small 20x3 'Too small: need 40x8'
+	too_small 12x4 'Too small'
+	too_small 5x2 'Too s'
+	too_small 2x2 'To'
+	tx resize-window -x 40 -y 8
+	tui_wait '^ +PID .*COMMAND'
+	keys q
+	tui_wait 'memtop-exit=0'
+}
+
+@test "an unknown key says so, and where help is" {
+	tui_start
+	keys x
+	tui_wait "unknown key 'x' — \? for help"
+	keys F12
+	tui_wait "unknown key KEY_F\(12\) — \? for help"
+	# the message goes, the hints come back; the view still answers
+	tui_wait 'F1 help' 10
+	keys '?'
+	tui_wait '^Everywhere'
+}
+
+@test "the footer names O and S, and the header counts one process as one" {
+	tui_start
+	tui_wait 'O OOM  S system'
+	unshare -pf --mount-proc true 2>/dev/null || skip "cannot create a PID namespace here"
+	tui_next
+	TUI_WRAP="unshare -pf --mount-proc" tui_start
+	tui_wait ' 1 process, 1 shown '
+}
+
+@test "80x24: the command keeps 15 characters at least; columns give way in the documented order" {
+	start_hog comm tui80
+	cmdline=$(tr '\0' ' ' <"/proc/$HOG_PID/cmdline")
+	TUI_COLS=80 TUI_LINES=24 tui_start -p "$HOG_PID"
+	tui_wait "^ *$HOG_PID "
+	title=$(screen | grep -E '^ +PID ')
+	[ "$(echo $title)" = "PID USER RSS ▼PSS USS ANON SWAP MAJ/s COMMAND" ]
+	pre=${title%%COMMAND*}
+	row=$(rows | grep -E "^ *$HOG_PID ")
+	[ "${row:${#pre}:15}" = "${cmdline:0:15}" ] || { echo "row: $row"; false; }
+	# wider, they come back
+	tx resize-window -x 120 -y 24
+	tui_wait '^ +PID USER +RSS +▼PSS +USS +ANON +FILE +SHMEM +SWAP +MAJ/s +OOM +ADJ COMMAND'
+}
+
+# unit_cell UNIT: the RSS cell of HOG_PID's row (the view shows -o pid,rss,cmd)
+unit_cell() {
+	rows | awk -v p="$HOG_PID" '$1 == p { print $2 }'
+}
+
+@test "e: in every unit the RSS of a 1 GiB process is whole, and the header says the unit" {
+	start_hog touched 1000
+	stop_proc "$HOG_PID"	# its figures hold still
+	kib=$(($(status_bytes "$HOG_PID" VmRSS) / 1024))
+	[ "$kib" -ge 1000000 ]	# seven digits in KiB
+	tui_start -p "$HOG_PID" -o pid,rss,cmd
+	tui_wait "^ *$HOG_PID "
+	! screen | grep -q 'sizes in' || false
+	[ "$(unit_cell)" = "$(awk -v k="$kib" 'BEGIN { printf "%.2fG", k / 1048576 }')" ]
+	keys e
+	tui_wait 'sizes in KiB'
+	tui_wait "^ *$HOG_PID +$kib "
+	keys e
+	tui_wait 'sizes in MiB'
+	[ "$(unit_cell)" = "$(awk -v k="$kib" 'BEGIN { printf "%.1f", k / 1024 }')" ]
+	keys e
+	tui_wait 'sizes in GiB'
+	[ "$(unit_cell)" = "$(awk -v k="$kib" 'BEGIN { printf "%.2f", k / 1048576 }')" ]
+	keys e
+	tui_gone 'sizes in'
+	# the titles stay over their columns: RSS right-aligned over the widest cell
+	keys e
+	tui_wait "^ *$HOG_PID +$kib "
+	title=$(screen | grep -E '^ +PID ')
+	row=$(rows | grep -E "^ *$HOG_PID ")
+	pre=${title%%RSS*}
+	[ "${row:$((${#pre} + 3 - ${#kib})):${#kib}}" = "$kib" ] || { echo "$title"; echo "$row"; false; }
 }
 
 @test "a storm of 60 resizes, then 500x200: still running, the whole list drawn" {

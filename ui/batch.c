@@ -1,8 +1,6 @@
 /* The batch face: -n samples as text reports, or as JSON (Lines). */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include "jsonout.h"
 #include "report.h"
@@ -15,21 +13,27 @@ static unsigned batch_needs(const struct run_config *rc, const bool *jsonf)
 	return rc->json ? need | jsonout_needs(jsonf) : need;
 }
 
-static size_t batch_width(void)
-{
-	struct winsize ws;
-
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return ws.ws_col;
-	return 0;
-}
-
 struct batch {
 	const struct run_config *rc;
+	enum field_id cols[FLD_COUNT];
 	struct report_opts ro;
 	bool jsonf[FLD_COUNT];
 	struct jsonw *w;
 };
+
+/* A rate needs two samples: a one-sample report's default columns leave the rates out (they
+ * could only read "-"); -o may still ask for them. */
+static int batch_columns(const struct run_config *rc, enum field_id *cols)
+{
+	bool one = rc->iterations <= 1 && !rc->cols_set;
+	int n = 0;
+
+	for (int i = 0; i < rc->ncols; i++) {
+		if (!one || fields[rc->cols[i]].type != FT_RATE)
+			cols[n++] = rc->cols[i];
+	}
+	return n;
+}
 
 static int batch_emit(const struct snapshot *snap, long i, void *ctx)
 {
@@ -62,7 +66,9 @@ int batch_run(const struct run_config *rc)
 	jsonout_fields(rc, b.jsonf);
 	req.need = batch_needs(rc, b.jsonf);
 	req.sel = run_selection(rc);
-	b.ro = (struct report_opts){ rc->cols, rc->ncols, rc->sort, rc->unit, batch_width() };
+	/* the default columns give way to the command line; -o's are all kept */
+	b.ro = (struct report_opts){ b.cols, batch_columns(rc, b.cols), rc->sort, rc->unit, report_width(),
+				     !rc->cols_set };
 	if (rc->json)
 		b.w = jsonw_create(stdout, false);
 	status = run_loop(rc, &req, batch_emit, &b);

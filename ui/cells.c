@@ -94,3 +94,88 @@ int cell_right_aligned(enum field_id id)
 {
 	return fields[id].type != FT_STR;
 }
+
+static int cells_natural_width(const struct cells_table *t, enum field_id id)
+{
+	int w = fields[id].width;
+	char buf[64];
+
+	if (!cell_right_aligned(id))
+		return w;
+	if ((int)strlen(fields[id].header) > w)
+		w = (int)strlen(fields[id].header);
+	for (size_t r = 0; r < t->nrows; r++) {
+		size_t len;
+
+		cell_text(buf, sizeof buf, t->rows[r], id, t->unit, &len);
+		if ((int)len > w)
+			w = (int)len;
+	}
+	return w;
+}
+
+/* Hides the shown column that gives way first (the rightmost of equals); false when none
+ * may. */
+static bool cells_give_way(const struct cells_table *t, int *w)
+{
+	int pick = -1, pick_rank = 0;
+
+	for (int i = 0; i < t->ncols; i++) {
+		int rank = field_give_way(t->cols[i]);
+
+		if (w[i] == CELLS_HIDDEN || t->cols[i] == t->sort || rank == 0)
+			continue;
+		if (rank >= pick_rank) {
+			pick = i;
+			pick_rank = rank;
+		}
+	}
+	if (pick < 0)
+		return false;
+	w[pick] = CELLS_HIDDEN;
+	return true;
+}
+
+/* Columns of the line left for the open columns, and how many there are. */
+static long cells_rest(const struct cells_table *t, const int *w, int *nopen)
+{
+	long used = 0;
+	int shown = 0;
+
+	*nopen = 0;
+	for (int i = 0; i < t->ncols; i++) {
+		if (w[i] == CELLS_HIDDEN)
+			continue;
+		shown++;
+		if (fields[t->cols[i]].width == 0)
+			(*nopen)++;
+		else
+			used += w[i];
+	}
+	return (long)t->width - used - (shown > 1 ? shown - 1 : 0);
+}
+
+int cells_layout(const struct cells_table *t, int *w)
+{
+	int nopen, hidden = 0, last = t->ncols - 1;
+	long rest;
+
+	for (int i = 0; i < t->ncols; i++)
+		w[i] = cells_natural_width(t, t->cols[i]);
+	rest = cells_rest(t, w, &nopen);
+	while (t->width && nopen && t->give_way && rest / nopen < FIELD_OPEN_MIN && cells_give_way(t, w)) {
+		hidden++;
+		rest = cells_rest(t, w, &nopen);
+	}
+	while (last >= 0 && w[last] == CELLS_HIDDEN)
+		last--;
+	for (int i = 0; i < t->ncols; i++) {
+		if (fields[t->cols[i]].width != 0 || w[i] == CELLS_HIDDEN)
+			continue;
+		if (!t->width)
+			w[i] = i == last ? 0 : CELLS_OPEN_NOT_LAST;
+		else
+			w[i] = rest / nopen > 1 ? (int)(rest / nopen) : 1;
+	}
+	return hidden;
+}

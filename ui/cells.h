@@ -31,4 +31,28 @@ const char *cells_bound_mark(void);
 /* Whether a column is right-aligned (numbers) or left-aligned (text). */
 int cell_right_aligned(enum field_id id);
 
+#define CELLS_HIDDEN (-1)	/* a column that gave way to the command line */
+#define CELLS_OPEN_NOT_LAST 32	/* an open column followed by others, on an unlimited line */
+
+/* What a table of processes is laid out for. */
+struct cells_table {
+	const enum field_id *cols;
+	int ncols;
+	enum field_id sort;		/* never gives way */
+	enum unit unit;
+	const struct proc *const *rows;	/* the rows shown, whose cells the widths must hold */
+	size_t nrows;
+	size_t width;			/* of the line; 0: no limit */
+	bool give_way;			/* columns may give way to the open column */
+};
+
+/* Each column's width in w: a number column as wide as its title and its widest cell (a
+ * number is never cut: in KiB a column grows), a text column the registry's width. The
+ * open column (the command line) gets what the others leave of the line; when that is
+ * less than FIELD_OPEN_MIN and give_way is set, columns give way in field_give_way()'s
+ * order (their width is CELLS_HIDDEN) until it is not. On an unlimited line the open
+ * column's width is 0 (as long as its text) when last, else CELLS_OPEN_NOT_LAST. Returns
+ * how many columns gave way. */
+int cells_layout(const struct cells_table *t, int *w);
+
 #endif

@@ -1,6 +1,9 @@
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cells.h"
 #include "report.h"
@@ -8,7 +11,6 @@
 #include "sysmem.h"
 
 #define REPORT_CMD_MAX 4096	/* columns of a command line in an unlimited-width report */
-#define REPORT_OPEN_NOT_LAST 32	/* width of a command column that is not the last */
 
 static const char *report_size(char *buf, size_t n, const struct fval *v)
 {
@@ -82,29 +84,18 @@ static void report_cell(FILE *out, const char *s, size_t len, int width, int rig
 		fputs(buf, out);
 }
 
-/* Column widths: the registry's, except the open column (the command line): the rest of
- * the terminal when it is last, unlimited when there is no terminal, cut when not last. */
-static void report_widths(const struct report_opts *o, int *w)
-{
-	size_t used = 0;
-
-	for (int i = 0; i < o->ncols; i++) {
-		w[i] = fields[o->cols[i]].width;
-		if (!w[i] && i + 1 < o->ncols)
-			w[i] = REPORT_OPEN_NOT_LAST;
-		else if (!w[i] && o->width)
-			w[i] = o->width > used + 1 ? (int)(o->width - used) : 1;
-		used += w[i] + 1;
-	}
-}
-
 static void report_header(FILE *out, const struct report_opts *o, const int *w)
 {
+	bool first = true;
+
 	for (int i = 0; i < o->ncols; i++) {
 		const char *h = fields[o->cols[i]].header;
 
-		if (i)
+		if (w[i] == CELLS_HIDDEN)
+			continue;
+		if (!first)
 			fputc(' ', out);
+		first = false;
 		report_cell(out, h, strlen(h), w[i], cell_right_aligned(o->cols[i]) && w[i]);
 	}
 	fputc('\n', out);
@@ -112,14 +103,19 @@ static void report_header(FILE *out, const struct report_opts *o, const int *w)
 
 static void report_row(FILE *out, const struct proc *p, const struct report_opts *o, const int *w)
 {
+	bool first = true;
 	char buf[64];
 
 	for (int i = 0; i < o->ncols; i++) {
 		size_t len;
-		const char *s = cell_text(buf, sizeof buf, p, o->cols[i], o->unit, &len);
+		const char *s;
 
-		if (i)
+		if (w[i] == CELLS_HIDDEN)
+			continue;
+		s = cell_text(buf, sizeof buf, p, o->cols[i], o->unit, &len);
+		if (!first)
 			fputc(' ', out);
+		first = false;
 		report_cell(out, s, len, w[i], cell_right_aligned(o->cols[i]));
 	}
 	fputc('\n', out);
@@ -128,12 +124,31 @@ static void report_row(FILE *out, const struct proc *p, const struct report_opts
 void report_write(FILE *out, const struct snapshot *snap, const struct proc *const *rows, size_t n,
 		  const struct report_opts *o)
 {
+	const struct cells_table t = { o->cols, o->ncols, o->sort, o->unit, rows, n,
+				       o->width, o->give_way };
 	int w[FLD_COUNT];
 
-	report_widths(o, w);
+	cells_layout(&t, w);
 	report_system(out, snap);
 	fputc('\n', out);
 	report_header(out, o, w);
 	for (size_t i = 0; i < n; i++)
 		report_row(out, rows[i], o, w);
+}
+
+size_t report_width(void)
+{
+	const char *env = getenv("COLUMNS");
+	struct winsize ws;
+	char *end;
+
+	if (env && *env) {
+		unsigned long c = strtoul(env, &end, 10);
+
+		if (!*end && c > 0 && c <= REPORT_CMD_MAX)
+			return c;
+	}
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 0;
 }

@@ -2,6 +2,7 @@
 #ifndef MEMTOP_REPORT_H
 #define MEMTOP_REPORT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "field.h"
@@ -14,7 +15,12 @@ struct report_opts {
 	enum field_id sort;
 	enum unit unit;
 	size_t width;		/* terminal width to cut lines at; 0 = no limit */
+	bool give_way;		/* columns give way to the command line on a narrow line */
 };
+
+/* The width a report's lines are cut at: $COLUMNS when it is a number (as ps reads it),
+ * else the terminal's when standard output is one, else 0 (no limit). */
+size_t report_width(void);
 
 /* Writes one snapshot: the machine, then the processes given (rows, n), in that order. The
  * caller checks ferror(out). */

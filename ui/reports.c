@@ -2,11 +2,10 @@
  * what they need, each sample printed as their texts one after another, or as one JSON
  * document holding each one's members. */
 #include <stdlib.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include "jsonout.h"
 #include "maptable.h"
+#include "report.h"
 #include "reports.h"
 
 struct reports {
@@ -22,15 +21,6 @@ struct reports {
 bool reports_filtered(const struct run_config *rc)
 {
 	return rc->npids || rc->by_uid || rc->filter;
-}
-
-static size_t reports_width(void)
-{
-	struct winsize ws;
-
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return ws.ws_col;
-	return 0;
 }
 
 static void reports_json_system(struct jsonw *w, const struct snapshot *snap, void *ctx)
@@ -118,7 +108,7 @@ static int reports_emit(const struct snapshot *snap, long i, void *ctx)
 
 int reports_run(const struct run_config *rc, const struct report_kind *const *kinds, int n)
 {
-	struct reports r = { .rc = rc, .kinds = kinds, .n = n, .width = reports_width() };
+	struct reports r = { .rc = rc, .kinds = kinds, .n = n, .width = report_width() };
 	struct sample_request req = { .sel = run_selection(rc) };
 	int status;
 

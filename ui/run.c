@@ -95,7 +95,7 @@ struct sampler *run_sampler(void)
 struct selection run_selection(const struct run_config *rc)
 {
 	return (struct selection){ .pids = rc->pids, .npids = rc->npids, .by_uid = rc->by_uid,
-				   .uid = rc->uid, .filter = rc->filter };
+				   .uid = rc->uid, .filter = rc->filter, .exclude_pid = getpid() };
 }
 
 const struct proc **run_rows(const struct snapshot *snap, enum field_id sort, bool ascending)

@@ -61,7 +61,7 @@ int run_output_check(FILE *out);
 /* A sampler, or NULL after printing why not. */
 struct sampler *run_sampler(void);
 
-/* The selection the command line made (-p, -u, -f). */
+/* The selection the command line made (-p, -u, -f); a filter never matches memtop itself. */
 struct selection run_selection(const struct run_config *rc);
 
 /* What a one-shot face does with each sample: write it to stdout. i counts from 0. Returns 0,

@@ -53,8 +53,8 @@ static void sysview_breakdown(struct doc *d, const struct snapshot *snap)
 		sysview_part(d, sm, i);
 	doc_printf(d, DOC_NORMAL, "  clean, droppable = %s", sm->clean_method);
 	if (sm->pss_unknown)
-		doc_printf(d, DOC_NORMAL, "  smaps_rollup of %zu process%s unreadable: shmem mapped by processes counts "
-					  "their whole RssShmem, an upper bound", sm->pss_unknown, sm->pss_unknown == 1 ? "" : "es");
+		doc_printf(d, DOC_NORMAL, "  %zu process%s smaps_rollup unreadable: shmem mapped by processes counts "
+					  "their whole RssShmem, an upper bound", sm->pss_unknown, sm->pss_unknown == 1 ? "'s" : "es'");
 	doc_printf(d, DOC_NORMAL, "  unaccounted includes vmalloc (VmallocUsed %s, which on most kernels also "
 				  "holds the kernel stacks counted above)", sysview_bytes(a, sizeof a, &snap->sys.mem[SYS_VMALLOC_USED]));
 }
@@ -179,8 +179,8 @@ static void sysview_objects(struct doc *d, const struct shmem_report *r)
 	doc_printf(d, DOC_TITLE, "Shared memory objects: %zu; unattributed (no process maps them): %zu holding %s",
 		   r->nobjects, r->nunattributed, units_long(c, sizeof c, r->unattributed));
 	if (r->unreadable)
-		doc_printf(d, DOC_DIM, "(maps of %zu process%s could not be read: an object shown unattributed may be theirs)",
-			   r->unreadable, r->unreadable == 1 ? "" : "es");
+		doc_printf(d, DOC_DIM, "(%zu process%s maps could not be read: an object shown unattributed may be theirs)",
+			   r->unreadable, r->unreadable == 1 ? "'s" : "es'");
 	if (!r->sysv_known)
 		doc_printf(d, DOC_DIM, "(/proc/sysvipc/shm could not be read: SysV segments nobody maps are not shown)");
 	if (r->truncated)

@@ -144,23 +144,23 @@ void tui_draw_status(struct tui *t, const char *hints)
 	tui_put(y, 0, COLS, hints, STY_DIM);
 }
 
-/* Word-wrapped into whatever there is, down to a single cell. */
+#define DRAW_STR(x) #x
+#define DRAW_XSTR(x) DRAW_STR(x)
+#define DRAW_MIN_SIZE DRAW_XSTR(TUI_MIN_COLS) "x" DRAW_XSTR(TUI_MIN_LINES)
+
+/* One line, never wrapped: the longest wording that fits, the shortest cut to the width. */
 void tui_draw_too_small(void)
 {
-	static const char *const words[] = { "Terminal", "too", "small:", "enlarge", "it", "or", "press", "q" };
-	int y = 0, x = 0;
+	static const char *const notices[] = {
+		"Terminal too small: enlarge it to " DRAW_MIN_SIZE " or press q",
+		"Terminal too small: need " DRAW_MIN_SIZE ", q quits",
+		"Too small: need " DRAW_MIN_SIZE,
+		"Too small",
+	};
+	const size_t n = sizeof notices / sizeof notices[0];
+	size_t i = 0;
 
-	for (size_t i = 0; i < sizeof words / sizeof words[0] && y < LINES; i++) {
-		int w = (int)strlen(words[i]);
-
-		if (x > 0 && x + 1 + w > COLS) {
-			y++;
-			x = 0;
-		} else if (x > 0) {
-			x++;
-		}
-		if (y >= LINES)
-			break;
-		x = tui_put(y, x, COLS, words[i], i < 2 ? STY_ERROR : STY_NORMAL);
-	}
+	while (i + 1 < n && (int)strlen(notices[i]) > COLS)
+		i++;
+	tui_put(0, 0, COLS, notices[i], STY_ERROR);
 }

@@ -66,7 +66,7 @@ static void header_bar(int y, int x, int width, const struct fval *total, const 
 static void header_title(struct tui *t, int y)
 {
 	const struct snapshot *snap = t->snap;
-	char when[16], extra[600] = "";
+	char when[16], extra[600] = "", units[32] = "";
 	struct tm tm;
 	int x;
 
@@ -81,12 +81,15 @@ static void header_title(struct tui *t, int y)
 	x = tui_put(y, 0, COLS, "memtop", STY_TITLE);
 	x = tui_put(y, x, COLS, "  ", STY_NORMAL);
 	x = tui_put(y, x, COLS, snap->host, STY_NORMAL);	/* a hostname is not ours either */
+	/* a fixed unit is said early: on 80 columns the end of the line is cut */
+	if (t->view.unit != UNIT_AUTO)
+		snprintf(units, sizeof units, "  sizes in %s", unit_name(t->view.unit));
 	if (snap->nunreadable && proc_sort_stand_in(t->view.sort) != t->view.sort)
 		snprintf(extra + strlen(extra), sizeof extra - strlen(extra),
 			 "  %s of %zu unreadable: ranked by RSS, shown as %sRSS", fields[t->view.sort].header,
 			 snap->nunreadable, t->utf8 ? "\xe2\x89\xa4" : "<=");
-	tui_printf(y, x, COLS, STY_NORMAL, "  %s  %zu process%s, %zu shown  collected in %.1f ms  every %gs%s",
-		   when, snap->ntotal, snap->ntotal == 1 ? "" : "es", snap->nprocs,
+	tui_printf(y, x, COLS, STY_NORMAL, "  %s  %zu process%s, %zu shown%s  collected in %.1f ms  every %gs%s",
+		   when, snap->ntotal, snap->ntotal == 1 ? "" : "es", snap->nprocs, units,
 		   (snap->collect_seconds + t->fill_seconds) * 1000, t->view.delay, extra);
 }
 

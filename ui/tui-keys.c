@@ -170,6 +170,40 @@ static const struct tui_key tui_keys[] = {
 	{ { TUI_CTRL('l') }, "Ctrl-L", TS_ALL, keys_redraw, "redraw the screen" },
 };
 
+/* A key as the message names it: 'x', Ctrl-X, or curses' name of a function key. */
+static void keys_name(char *buf, size_t n, int key)
+{
+	const char *name;
+
+	if (key & TUI_FKEY) {
+		name = keyname(key & ~TUI_FKEY);
+		snprintf(buf, n, "%s", name ? name : "?");
+	} else if (key == TUI_KEY_ESC) {
+		snprintf(buf, n, "Esc");
+	} else if (key < 0x20 || key == 0x7f) {
+		snprintf(buf, n, "Ctrl-%c", key ^ 0x40);
+	} else if (key < 0x80) {
+		snprintf(buf, n, "'%c'", key);
+	} else if (key < 0x800) {
+		snprintf(buf, n, "'%c%c'", 0xc0 | key >> 6, 0x80 | (key & 0x3f));
+	} else if (key < 0x10000) {
+		snprintf(buf, n, "'%c%c%c'", 0xe0 | key >> 12, 0x80 | (key >> 6 & 0x3f), 0x80 | (key & 0x3f));
+	} else {
+		snprintf(buf, n, "'%c%c%c%c'", 0xf0 | key >> 18, 0x80 | (key >> 12 & 0x3f),
+			 0x80 | (key >> 6 & 0x3f), 0x80 | (key & 0x3f));
+	}
+}
+
+/* Silence after a mistyped key would look like a hung view. */
+static unsigned keys_unknown(struct tui *t, int key)
+{
+	char name[32];
+
+	keys_name(name, sizeof name, key);
+	tui_message(t, true, "unknown key %s %s ? for help", name, t->utf8 ? "\xe2\x80\x94" : "-");
+	return TR_REDRAW;
+}
+
 unsigned tui_keys_dispatch(struct tui *t, int key)
 {
 	unsigned bit = TS_BIT(tui_top(t)->id);
@@ -184,7 +218,7 @@ unsigned tui_keys_dispatch(struct tui *t, int key)
 				return k->act(t, key);
 		}
 	}
-	return TR_NONE;
+	return keys_unknown(t, key);
 }
 
 static void keys_section(struct tui_page *pg, const char *title, unsigned screens, bool exact)

@@ -8,8 +8,7 @@
 #include "tui.h"
 #include "xalloc.h"
 
-#define PROCS_OPEN_MIN 8	/* columns kept for an open (width 0) column at least */
-#define PROCS_HINTS "F1 help  / filter  u user  < > sort  Enter detail  f columns  k signal  W save  q quit"
+#define PROCS_HINTS "F1 help  / filter  < > sort  Enter detail  O OOM  S system  u user  f columns  k signal  W save  q quit"
 
 static int procs_top_row(void)
 {
@@ -74,23 +73,18 @@ static void procs_prepare(struct tui *t)
 	}
 }
 
-/* Widths: fixed from the registry; an open column gets what the others leave. */
+/* Widths that hold every cell on screen (units: a KiB column grows as it must); on a narrow
+ * terminal columns give way to the command line (ui/cells.c). */
 static void procs_widths(const struct tui *t, int *w)
 {
-	int fixed = 0, open = 0;
+	const struct tui_list *l = &t->procs.list;
+	size_t top = l->top < t->snap->nprocs ? l->top : t->snap->nprocs;
+	size_t n = t->snap->nprocs - top;
+	struct cells_table ct = { t->view.cols, t->view.ncols, t->view.sort, t->view.unit,
+				  t->procs.rows + top, n < (size_t)l->height ? n : (size_t)l->height,
+				  (size_t)COLS, true };
 
-	for (int i = 0; i < t->view.ncols; i++) {
-		fixed += fields[t->view.cols[i]].width + (i ? 1 : 0);
-		open += fields[t->view.cols[i]].width == 0;
-	}
-	for (int i = 0; i < t->view.ncols; i++) {
-		w[i] = fields[t->view.cols[i]].width;
-		if (!w[i]) {
-			int rest = (COLS - fixed) / (open ? open : 1);
-
-			w[i] = rest > PROCS_OPEN_MIN ? rest : PROCS_OPEN_MIN;
-		}
-	}
+	cells_layout(&ct, w);
 }
 
 static void procs_title(struct tui *t, int y, const int *w)
@@ -104,7 +98,9 @@ static void procs_title(struct tui *t, int y, const int *w)
 		bool right = cell_right_aligned(id), sorted = id == t->view.sort;
 		char buf[64];
 
-		if (i)
+		if (w[i] == CELLS_HIDDEN)
+			continue;
+		if (x)
 			x++;
 		const char *g = tui_sort_glyph(t, t->view.ascending || !field_is_numeric(id));
 
@@ -126,9 +122,12 @@ static void procs_row(struct tui *t, int y, const struct proc *p, bool selected,
 	for (int i = 0; i < t->view.ncols && x < COLS; i++) {
 		enum field_id id = t->view.cols[i];
 		size_t len;
-		const char *s = cell_text(buf, sizeof buf, p, id, t->view.unit, &len);
+		const char *s;
 
-		if (i)
+		if (w[i] == CELLS_HIDDEN)
+			continue;
+		s = cell_text(buf, sizeof buf, p, id, t->view.unit, &len);
+		if (x)
 			x++;
 		x = tui_cell(y, x, w[i], s, len, cell_right_aligned(id), st);
 	}

@@ -29,7 +29,8 @@ static void settings_report(struct tui *t, int rc, const struct settings_warning
 	else if (rc < 0 && rc != -ENOENT)
 		tui_message(t, true, "memtoprc not read: %s", strerror(-rc));
 	else if (w->count > 1)
-		tui_message(t, true, "memtoprc line %u: %s (and %u more warnings)", w->first_line, w->first, w->count - 1);
+		tui_message(t, true, "memtoprc line %u: %s (and %u more warning%s)", w->first_line, w->first,
+			    w->count - 1, w->count == 2 ? "" : "s");
 	else if (w->count)
 		tui_message(t, true, "memtoprc line %u: %s", w->first_line, w->first);
 }
