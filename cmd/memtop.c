@@ -17,6 +17,7 @@
 #include "filter.h"
 #include "oomadj.h"
 #include "run.h"
+#include "uid.h"
 #include "xalloc.h"
 
 #define EXIT_USAGE 2
@@ -157,19 +158,18 @@ static void parse_pids(struct options *o, const char *s)
 static void parse_user(struct options *o, const char *s)
 {
 	struct passwd *pw = getpwnam(s);
-	char *end;
+	int rc;
 
 	o->rc.by_uid = true;
 	if (pw) {
 		o->rc.uid = pw->pw_uid;
 		return;
 	}
-	errno = 0;
-	unsigned long v = strtoul(s, &end, 10);
-
-	if (errno || end == s || *end || v > UINT32_MAX - 1)
+	rc = uid_parse(s, &o->rc.uid);
+	if (rc == -ERANGE)
+		usage_error("--user wants a user name or a uid from 0 to %u, not '%s'", UID_MAX_VALID, s);
+	if (rc < 0)
 		usage_error("no user named '%s'", s);
-	o->rc.uid = v;
 }
 
 static void parse_fields(struct options *o, const char *s)
@@ -183,6 +183,8 @@ static void parse_fields(struct options *o, const char *s)
 		exit_after_output();
 	}
 	n = field_parse_list(s, o->cols, FLD_COUNT, &bad, &badlen);
+	if (n == -E2BIG)
+		usage_error("too many fields: at most %d columns", FLD_COUNT);
 	if (n < 0)
 		usage_error("unknown field '%.*s' (memtop -o help lists them)", (int)badlen, bad);
 	o->rc.ncols = n;

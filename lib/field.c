@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <string.h>
 
 #include "field.h"
@@ -90,7 +91,7 @@ int field_parse_list(const char *list, enum field_id *out, int max, const char *
 		if (id < 0 || n >= max) {
 			*bad = p;
 			*badlen = len;
-			return -1;
+			return id < 0 ? -EINVAL : -E2BIG;
 		}
 		out[n++] = id;
 		if (p[len] == '\0')

@@ -73,11 +73,9 @@ static int memtoprc_set_fields(struct memtoprc_parser *cp, const char *v)
 		c->view.ncols = n;
 		return 0;
 	}
-	for (int i = 0; i < FLD_COUNT; i++) {
-		if (strlen(fields[i].name) == badlen && memcmp(fields[i].name, bad, badlen) == 0) {
-			memtoprc_warn(cp, "more than %d fields", FLD_COUNT);
-			return -EINVAL;
-		}
+	if (n == -E2BIG) {
+		memtoprc_warn(cp, "more than %d fields", FLD_COUNT);
+		return -EINVAL;
 	}
 	memtoprc_warn(cp, "unknown field '%.*s'", (int)(badlen > 32 ? 32 : badlen), bad);
 	return -EINVAL;

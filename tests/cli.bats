@@ -30,6 +30,33 @@ teardown() {
 	done
 }
 
+@test "-u takes a name or the digits of a uid, nothing strtoul would wrap or trim" {
+	for u in -18446744073709551615 ' +1' +1 -1 '1 ' 0x1 4294967295 18446744073709551617; do
+		run bash -c "\"$MEMTOP\" -b -u '$u' 2>&1 >/dev/null"
+		[ "$status" -eq 2 ] || { echo "-u '$u' exited $status"; false; }
+		[ "${#lines[@]}" -eq 1 ] || { echo "-u '$u' printed: $output"; false; }
+		[[ "$output" == "memtop: "*"'$u'"* ]]
+	done
+	run bash -c "\"$MEMTOP\" -b -u 4294967295 2>&1"
+	[[ "$output" == *"uid from 0 to 4294967294"* ]]
+	run bash -c "\"$MEMTOP\" -bJ -u 4294967294 | jq '.processes | length'"
+	[ "$status" -eq 0 ]
+	[ "$output" -eq 0 ]
+}
+
+@test "too many -o fields says so, not that a known field is unknown" {
+	local list=pid i
+	for ((i = 0; i < 200; i++)); do list+=,pid; done
+	run bash -c "\"$MEMTOP\" -b -o $list 2>&1 >/dev/null"
+	[ "$status" -eq 2 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == "memtop: too many fields"* ]]
+	[[ "$output" != *unknown* ]]
+	run "$MEMTOP" -b -p $$ -o pid,pid,rss
+	[ "$status" -eq 0 ]
+	grep -Eq '^ +PID +PID +RSS' <<<"$output"
+}
+
 @test "the error names what was wrong" {
 	run bash -c "\"$MEMTOP\" -o pid,nope 2>&1"
 	[[ "$output" == *"'nope'"* ]]
