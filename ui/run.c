@@ -4,6 +4,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errtext.h"
 #include "run.h"
 
 static FILE *out_saved;	/* the real stdout while the wrapper stands in for it */
@@ -87,7 +88,7 @@ struct sampler *run_sampler(void)
 	struct sampler *s = sampler_create();
 
 	if (!s)
-		run_error("cannot read /proc: %s", strerror(errno));
+		run_error("cannot read /proc: %s", errtext(errno));
 	return s;
 }
 
@@ -118,7 +119,7 @@ int run_loop(const struct run_config *rc, const struct sample_request *req, run_
 		int err = sampler_refresh(s, req, &snap);
 
 		if (err < 0) {
-			run_error("cannot read processes: %s", strerror(-err));
+			run_error("cannot read processes: %s", errtext(-err));
 			status = RUN_EXIT_RUNTIME;
 			break;
 		}

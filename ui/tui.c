@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "errtext.h"
 #include "sanitize.h"
 #include "tui.h"
 
@@ -92,7 +93,7 @@ static int tui_sample(struct tui *t, char *err, size_t errsz)
 	req.sel.hide_kthreads = t->view.hide_kthreads;
 	rc = sampler_refresh(t->sampler, &req, &t->snap);
 	if (rc < 0) {
-		snprintf(err, errsz, "cannot read processes: %s", strerror(-rc));
+		snprintf(err, errsz, "cannot read processes: %s", errtext(-rc));
 		return -1;
 	}
 	t->snap_need = req.need;
