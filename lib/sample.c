@@ -29,6 +29,7 @@
  * beyond RLIMIT_NOFILE, are read the plain way. */
 #define SAMPLER_KEEP_MAX 16384
 #define SAMPLER_FD_RESERVE 64	/* descriptors left to the rest of memtop */
+#define SAMPLER_FD_NEED 16	/* free at the start of a refresh, or it fails with EMFILE */
 
 struct sampler_user {
 	uint32_t uid;
@@ -953,6 +954,10 @@ int sampler_refresh(struct sampler *s, const struct sample_request *req, struct 
 	double start = sampler_clock(CLOCK_MONOTONIC);
 	int rc;
 
+	/* files that cannot be opened would look like processes that exited */
+	rc = procfs_fd_room(s->procfd, SAMPLER_FD_NEED);
+	if (rc < 0)
+		return rc;
 	s->gen++;
 	s->now = start;
 	s->nall = 0;
