@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "field.h"
@@ -314,6 +315,18 @@ static int dispatch(struct options *o)
 	return batch_run(rc);
 }
 
+/* The soft limit on descriptors may be raised to the hard one without asking anyone; a
+ * refresh fails with EMFILE when too few are left (the sampler would raise it too, later). */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);	/* may fail above fs.nr_open: then as it was */
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { .rc = { .delay = 1.0, .sort = FIELD_DEFAULT_SORT, .color = COLOR_AUTO } };
@@ -324,6 +337,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);	/* EPIPE is handled: a closed pipe ends quietly */
 	run_output_open();
 	parse_options(&o, argc, argv);
+	raise_nofile();
 	if (!o.rc.cols_set) {
 		memcpy(o.cols, field_default_columns, field_default_ncolumns * sizeof *o.cols);
 		o.rc.ncols = field_default_ncolumns;
