@@ -1,6 +1,7 @@
 /* memtop: where does the memory go, and who pays for it?
  * Parses options, builds the request, picks a face, runs. Only this file picks exit codes. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <locale.h>
@@ -17,6 +18,7 @@
 #include "field.h"
 #include "filter.h"
 #include "oomadj.h"
+#include "procdir.h"
 #include "run.h"
 #include "uid.h"
 #include "xalloc.h"
@@ -296,6 +298,30 @@ static void parse_options(struct options *o, int argc, char **argv)
 		usage_error("--maps needs the processes named with -p");
 }
 
+/* -p names processes. A thread's /proc/TID reads like a process, though /proc does not list
+ * it; its figures and its oom_score_adj are its process's. */
+static void check_pids(const struct options *o)
+{
+	struct buf scratch = { 0 };
+	int procfd, tgid = 0;
+	size_t i;
+
+	if (!o->npids || (procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return;	/* the face says why /proc cannot be read */
+	for (i = 0; i < o->npids; i++) {
+		tgid = procdir_tgid(procfd, o->pids[i], &scratch);
+		if (tgid > 0 && tgid != o->pids[i])
+			break;
+	}
+	buf_free(&scratch);
+	close(procfd);
+	if (i < o->npids) {
+		run_error("pid %d is a thread of process %d, not a process (-p %d names the process)",
+			  o->pids[i], tgid, tgid);
+		exit(RUN_EXIT_RUNTIME);
+	}
+}
+
 static int dispatch(struct options *o)
 {
 	const struct run_config *rc = &o->rc;
@@ -338,6 +364,7 @@ int main(int argc, char **argv)
 	run_output_open();
 	parse_options(&o, argc, argv);
 	raise_nofile();
+	check_pids(&o);
 	if (!o.rc.cols_set) {
 		memcpy(o.cols, field_default_columns, field_default_ncolumns * sizeof *o.cols);
 		o.rc.ncols = field_default_ncolumns;

@@ -6,6 +6,7 @@
 
 #include "pidstat.h"
 #include "procdir.h"
+#include "procstatus.h"
 
 static void procdir_copy_comm(struct procdir_stat *st, const char *comm, size_t n)
 {
@@ -70,4 +71,18 @@ bool procdir_has_mm(const struct procdir_stat *st)
 {
 	return !(st->flags & PROCDIR_PF_KTHREAD) && st->state != 'Z' && st->state != 'X' &&
 	       st->state != 'x';
+}
+
+int procdir_tgid(int procfd, int pid, struct buf *scratch)
+{
+	char path[32];
+	ssize_t n;
+
+	snprintf(path, sizeof path, "%d/status", pid);
+	n = procfs_read(procfd, path, scratch);
+	if (n == -ENOENT)
+		return -ESRCH;
+	if (n < 0)
+		return (int)n;
+	return procstatus_tgid(scratch->data, (size_t)n);
 }

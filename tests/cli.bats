@@ -78,6 +78,36 @@ teardown() {
 	[[ "$output" == *"no process with pid $pid"* ]]
 }
 
+# start_threads: a process with a second thread; sets THR_PID and THR_TID
+start_threads() {
+	local fifo="$BATS_TEST_TMPDIR/thr.$$.$RANDOM"
+	mkfifo "$fifo"
+	/usr/bin/python3 -c 'import os, threading, time
+t = threading.Thread(target=time.sleep, args=(600,), daemon=True)
+t.start()
+print(os.getpid(), t.native_id, flush=True)
+time.sleep(600)' >"$fifo" &
+	remember_pid "$BATS_TEST_TMPDIR/hogs" "$!"
+	read -r -t 30 THR_PID THR_TID <"$fifo"
+	rm -f "$fifo"
+	[ "$THR_PID" = "$!" ] && [ -n "$THR_TID" ] && [ "$THR_TID" != "$THR_PID" ]
+}
+
+@test "-p TID of a thread is not a process: every face says whose thread it is, exit 1" {
+	start_threads
+	[ "$(awk '$1 == "Tgid:" { print $2 }' "/proc/$THR_TID/status")" = "$THR_PID" ]
+	for args in "-b -p $THR_TID" "-bJ -p $THR_TID" "-m -p $THR_TID" "-O -p $THR_TID" "-b -p 1,$THR_TID" \
+		"-p $THR_TID --set-oom-adj=7"; do
+		run bash -c "\"$MEMTOP\" $args 2>&1 >/dev/null"
+		[ "$status" -eq 1 ] || { echo "'$args' exited $status: $output"; false; }
+		[ "$output" = "memtop: pid $THR_TID is a thread of process $THR_PID, not a process (-p $THR_PID names the process)" ]
+	done
+	[ "$(cat "/proc/$THR_PID/oom_score_adj")" -eq 0 ]
+	run "$MEMTOP" -bJ -p "$THR_PID"
+	[ "$status" -eq 0 ]
+	[ "$(jq -c '[.processes[] | [.pid, .threads]]' <<<"$output")" = "[[$THR_PID,2]]" ]
+}
+
 @test "-p selects exactly the processes named" {
 	start_hog touched 4
 	a=$HOG_PID
