@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "pidstat.h"
+#include "procdir.h"
 #include "procfs.h"
 #include "procstatus.h"
 #include "proc2.h"
@@ -457,7 +458,8 @@ static int sampler_scan(struct sampler *s, const struct selection *sel)
 	s->nfresh = 0;
 	if (sel->npids) {
 		for (size_t i = 0; i < sel->npids; i++) {
-			if (sel->pids[i] > 0)
+			/* a thread's /proc/TID reads like a process: never list one as such */
+			if (sel->pids[i] > 0 && procdir_tgid(s->procfd, sel->pids[i], &s->buf) == sel->pids[i])
 				sampler_visit(s, sel->pids[i]);
 		}
 	} else {
