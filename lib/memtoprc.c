@@ -3,6 +3,7 @@
 #include <locale.h>
 #include <math.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -380,6 +381,43 @@ int memtoprc_format(const struct memtoprc *c, char *buf, size_t n)
 	return (int)used;
 }
 
+_Static_assert(MEMTOPRC_LINE_MAX >= sizeof "filter = \"\"" + 4 * MEMTOPRC_PATTERN_MAX,
+	       "the longest filter memtop writes must fit a line it reads");
+
+static void memtoprc_count(void *ctx, unsigned line, const char *msg)
+{
+	(void)line;
+	(void)msg;
+	(*(int *)ctx)++;
+}
+
+/* Whether text reads back, without a warning, as exactly the settings of c. */
+static bool memtoprc_reads_back(const struct memtoprc *c, const char *text, size_t len)
+{
+	struct memtoprc b;
+	int warnings = 0;
+	bool same;
+
+	memtoprc_parse(&b, text, len, memtoprc_count, &warnings);
+	same = warnings == 0 && b.has == c->has;
+	if (c->has & MEMTOPRC_HAS_FIELDS)
+		same = same && b.view.ncols == c->view.ncols &&
+		       memcmp(b.view.cols, c->view.cols, c->view.ncols * sizeof *c->view.cols) == 0;
+	if (c->has & MEMTOPRC_HAS_SORT)
+		same = same && b.view.sort == c->view.sort;
+	if (c->has & MEMTOPRC_HAS_ORDER)
+		same = same && b.view.ascending == c->view.ascending;
+	if (c->has & MEMTOPRC_HAS_DELAY)
+		same = same && b.view.delay == c->view.delay;
+	if (c->has & MEMTOPRC_HAS_UNITS)
+		same = same && b.view.unit == c->view.unit;
+	if (c->has & MEMTOPRC_HAS_KTHREADS)
+		same = same && b.view.hide_kthreads == c->view.hide_kthreads;
+	if (c->has & MEMTOPRC_HAS_FILTER)
+		same = same && strcmp(b.filter, c->filter) == 0;
+	return same;
+}
+
 static int memtoprc_home_dir(char *buf, size_t n, const char *base, const char *sub)
 {
 	int w = snprintf(buf, n, "%s%s/memtop", base, sub);
@@ -537,6 +575,8 @@ int memtoprc_save(const struct memtoprc *c, char *path, size_t n)
 	len = memtoprc_format(c, text, sizeof text);
 	if (len < 0)
 		return len;
+	if (!memtoprc_reads_back(c, text, (size_t)len))
+		return -EBADMSG;	/* what the next start could not read is not written */
 	dfd = memtoprc_open_dir(dir);
 	if (dfd < 0)
 		return dfd;

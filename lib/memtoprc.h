@@ -11,8 +11,10 @@
 #include "units.h"
 
 #define MEMTOPRC_FILE_MAX (64 * 1024)	/* a larger memtoprc is not read at all */
-#define MEMTOPRC_LINE_MAX 4096		/* longer lines are skipped with a warning */
 #define MEMTOPRC_PATTERN_MAX 1024		/* bytes of a saved filter pattern */
+/* Longer lines are skipped with a warning. Room for the longest line memtop writes: a
+ * pattern of control characters, each written as \xHH. */
+#define MEMTOPRC_LINE_MAX (4 * MEMTOPRC_PATTERN_MAX + 64)
 #define MEMTOPRC_DELAY_MIN 0.01		/* seconds, the same bounds as --delay */
 #define MEMTOPRC_DELAY_MAX 86400.0
 
@@ -69,8 +71,10 @@ int memtoprc_dir(char *buf, size_t n);
 int memtoprc_load(struct memtoprc *c, memtoprc_warn_fn warn, void *ctx);
 
 /* Replaces the user's memtoprc atomically (temporary file, fsync, rename), creating its
- * directory (mode 0700) when missing. Refuses a memtoprc that is a symbolic link (-ELOOP)
- * and a directory owned by someone else (-EPERM). The path written goes into path. */
+ * directory (mode 0700) when missing. Refuses a memtoprc that is a symbolic link (-ELOOP),
+ * a directory owned by someone else (-EPERM), and settings that would not read back the
+ * same (-EBADMSG: a filter that does not compile, a line over the limit). The path written
+ * goes into path. */
 int memtoprc_save(const struct memtoprc *c, char *path, size_t n);
 
 #endif

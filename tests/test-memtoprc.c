@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "filter.h"
 #include "memtoprc.h"
 #include "tap.h"
 
@@ -172,6 +173,47 @@ static void test_round_trip(void)
 	ok(memtoprc_format(&b, text, sizeof text) > 0 && parse(&a, text) == 0 && a.has == 0, "nothing set: only comments");
 }
 
+/* Fills a pattern of MEMTOPRC_PATTERN_MAX bytes with unit repeated (whole units only). */
+static void hostile_pattern(char *out, const char *unit)
+{
+	size_t n = strlen(unit), used = 0;
+
+	while (used + n <= MEMTOPRC_PATTERN_MAX) {
+		memcpy(out + used, unit, n);
+		used += n;
+	}
+	out[used] = '\0';
+}
+
+/* What W writes must load: the longest patterns of the bytes written as escapes (issue 16:
+ * 1,024 tabs became 4 KiB of \x09, past the line limit, and the file did not load). */
+static void test_hostile_filters(void)
+{
+	static const char *const units[] = {
+		"\t", "\n", "\x01", "\x7f", "\x1b", "\r", "\\\\", "\"", "\t\n\x1b\x7f\"\\\\ #=", "\xc2\x9b",
+		"\xe2\x80\xae", "caf\xc3\xa9 ", " ",
+	};
+	struct memtoprc a = { .has = MEMTOPRC_HAS_FILTER | MEMTOPRC_HAS_FIELDS }, b;
+	char text[16384], err[256];
+
+	for (int i = 0; i < FLD_COUNT; i++)
+		a.view.cols[i] = i;
+	a.view.ncols = FLD_COUNT;
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		struct filter *f;
+		int n;
+
+		hostile_pattern(a.filter, units[i]);
+		f = filter_create(a.filter, err, sizeof err);
+		ok(f != NULL, "pattern %zu compiles: %s", i, f ? "yes" : err);
+		filter_free(f);
+		n = memtoprc_format(&a, text, sizeof text);
+		ok(n > 0, "pattern %zu formats (%d bytes)", i, n);
+		is_int(parse(&b, text), 0, "pattern %zu reads back without warning %s", i, last_warning);
+		same(&a, &b, "a pattern of 1,024 hostile bytes");
+	}
+}
+
 static char tmpdir[] = "/tmp/memtop-memtoprc-XXXXXX";
 
 static void test_files(void)
@@ -204,6 +246,26 @@ static void test_files(void)
 
 		ok(stat(dir, &st) == 0 && (st.st_mode & 0777) == 0700, "directory is private");
 		ok(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600, "file is private");
+	}
+
+	/* the longest pattern of escaped bytes goes through the file; what would not read back
+	 * is not written */
+	{
+		struct memtoprc t = { .has = MEMTOPRC_HAS_FILTER | MEMTOPRC_HAS_SORT, .view.sort = FLD_RSS };
+		struct stat st0, st1;
+
+		hostile_pattern(t.filter, "\t");
+		is_int(memtoprc_save(&t, path, sizeof path), 0, "1,024 tabs saved");
+		is_int(memtoprc_load(&b, NULL, NULL), 0, "and loaded");
+		same(&t, &b, "1,024 tabs through the file");
+		ok(stat(path, &st0) == 0, "the file is there");
+		strcpy(t.filter, "bad\xff utf-8");
+		is_int(memtoprc_save(&t, path, sizeof path), -EBADMSG, "a pattern that would not load: -EBADMSG");
+		strcpy(t.filter, "(unclosed");
+		is_int(memtoprc_save(&t, path, sizeof path), -EBADMSG, "a pattern that does not compile: -EBADMSG");
+		ok(stat(path, &st1) == 0 && st1.st_ino == st0.st_ino && st1.st_size == st0.st_size,
+		   "the file saved before is left as it was");
+		is_int(memtoprc_save(&a, path, sizeof path), 0, "saved again");
 	}
 
 	/* a symbolic link planted in its place is never followed */
@@ -242,6 +304,7 @@ int main(void)
 	test_good();
 	test_bad();
 	test_round_trip();
+	test_hostile_filters();
 	test_files();
 	return tap_done();
 }

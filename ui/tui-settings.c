@@ -111,6 +111,8 @@ unsigned tui_settings_save(struct tui *t)
 		tui_message(t, true, "settings not written: %s is a symbolic link", path);
 	else if (r == -EPERM)
 		tui_message(t, true, "settings not written: the directory of %s is not yours", path);
+	else if (r == -EBADMSG)
+		tui_message(t, true, "settings not written: memtop could not read them back (the filter?)");
 	else if (r < 0)
 		tui_message(t, true, "settings not written to %s: %s", path, strerror(-r));
 	else
