@@ -557,3 +557,46 @@ oom_adj_ask() {
 	keys q
 	tui_wait 'memtop-exit=0'
 }
+
+@test "W never writes through a symbolic link, nor into another user's directory" {
+	local home="$BATS_TEST_TMPDIR/h" other="$BATS_TEST_TMPDIR/other"
+	mkdir -p "$home" "$BATS_TEST_TMPDIR/elsewhere"
+	ln -s ../elsewhere "$home/.config"
+	tui_launch "XDG_CONFIG_HOME=$home/.config" --
+	tui_wait '^ +PID USER'
+	keys W
+	tui_wait 'settings not written: .*/h/\.config is a symbolic link'
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR/elsewhere")" ]
+	keys q
+	tui_wait 'memtop-exit=0'
+	[ "$(id -u)" -eq 0 ] || skip "another user's directory needs root"
+	# root with another user's environment (sudo -E): nothing of root's in that home
+	tui_next
+	mkdir -p "$other"
+	chown nobody "$other"
+	tui_launch "XDG_CONFIG_HOME=$other/.config" --
+	tui_wait '^ +PID USER'
+	keys W
+	tui_wait "settings not written: .*/other is not yours alone"
+	[ ! -e "$other/.config" ]
+}
+
+@test "installed setuid, W never writes root's memtoprc for another user" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root"
+	command -v setpriv >/dev/null && command -v unshare >/dev/null || skip "needs setpriv and unshare"
+	grep -q __asan "$MEMTOP" && skip "a sanitizer build refuses to run setuid"
+	# in a mount namespace of its own, on a tmpfs over /root: the real /root is never touched
+	# (before the fix, memtop wrote /root/.config/memtop/memtoprc there)
+	tx -f /dev/null new-session -d -x 120 -y 40 "unshare -m --propagation private sh -c '
+		mount -t tmpfs -o mode=755 memtop-test /root && mkdir /root/bin &&
+		cp \"$MEMTOP\" /root/bin/memtop && chmod 4755 /root/bin/memtop &&
+		setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME=/tmp TERM=xterm LC_ALL=C.UTF-8 /root/bin/memtop;
+		echo memtop-exit=\$?; ls -A /root; ls -A /root/.config 2>&1; echo listed; sleep 600'"
+	tui_wait '^ +PID USER'
+	keys W
+	tui_wait 'settings not written: memtop runs setuid or with file capabilities'
+	keys q
+	tui_wait '^listed'
+	screen | grep -q 'memtop-exit=0'
+	screen | grep -q 'ls: cannot access .*/root/.config.*No such file'
+}
