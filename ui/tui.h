@@ -18,11 +18,14 @@
 
 #define TUI_MIN_COLS 40		/* below this the view shows a "too small" notice */
 #define TUI_MIN_LINES 8
+#define TUI_MAX_COLS 1000		/* a larger terminal is drawn in its top left corner */
+#define TUI_MAX_LINES 500
 #define TUI_FKEY (1 << 24)	/* set on function keys; plain keys are Unicode code points */
 #define TUI_KEY_ESC 27
 #define TUI_KEY_ENTER 10
 #define TUI_CTRL(c) ((c) & 0x1f)
 #define TUI_MESSAGE_SECONDS 4.0
+#define TUI_QUIT_SECONDS 2	/* after a quit signal, memtop is gone within this, whatever it does */
 #define TUI_PROMPT_MAX 512
 
 /* What a key did, for the loop to act on: handlers never draw. */
