@@ -65,7 +65,8 @@ static void usage(void)
 	       "  -p, --pid=PID[,PID...]   only these processes\n"
 	       "  -u, --user=USER          only this user's processes (name or uid)\n"
 	       "  -f, --filter=REGEX       PCRE2 match on command name or command line\n"
-	       "                           (caseless unless REGEX has an upper-case letter)\n"
+	       "                           (caseless unless REGEX has an upper-case letter;\n"
+	       "                           a command line's first 4 KiB, 0.2 s a refresh)\n"
 	       "  -s, --sort=FIELD         sort key, highest first (default pss)\n"
 	       "  -o, --fields=LIST        columns, comma separated; '-o help' lists every field\n"
 	       "  -m, --maps               per-process detail: segments and the mapping table\n"
@@ -373,6 +374,9 @@ int main(int argc, char **argv)
 	o.rc.pids = o.pids;
 	o.rc.npids = o.npids;
 	status = dispatch(&o);
+	if (o.rc.filter && filter_skipped(o.rc.filter))
+		run_error("warning: the filter had no time for %zu names or command lines, left out (matching is "
+			  "bounded: at most %.1f s a refresh)", filter_skipped(o.rc.filter), FILTER_BURST_SECONDS);
 	filter_free(o.rc.filter);
 	free(o.pids);
 	if (fclose(stdout) != 0 && status == 0) {

@@ -48,8 +48,11 @@ bool tui_settings_filter(struct tui *t, const char *pattern)
 			return false;
 		}
 	}
+	if (f)
+		filter_set_stop(f, tui_term_quit_flag());	/* a refresh ends at once on a quit signal */
 	filter_free(t->filter);
 	t->filter = f;
+	t->filter_skipped = 0;
 	tui_procs_restart(t);
 	return true;
 }

@@ -294,6 +294,11 @@ int tui_term_quit_signal(void)
 	return term_quit_sig;
 }
 
+const volatile sig_atomic_t *tui_term_quit_flag(void)
+{
+	return &term_quit_sig;
+}
+
 bool tui_term_take_resize(void)
 {
 	bool r = term_resize;

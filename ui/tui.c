@@ -96,6 +96,11 @@ static int tui_sample(struct tui *t, char *err, size_t errsz)
 		snprintf(err, errsz, "cannot read processes: %s", errtext(-rc));
 		return -1;
 	}
+	if (t->filter && filter_skipped(t->filter) > t->filter_skipped) {
+		tui_message(t, true, "filter: %zu names or command lines not matched yet (matching is bounded: "
+			    "%.1f s a refresh)", filter_skipped(t->filter) - t->filter_skipped, FILTER_BURST_SECONDS);
+		t->filter_skipped = filter_skipped(t->filter);
+	}
 	t->snap_need = req.need;
 	t->samples++;
 	t->last_sample = start;

@@ -4,6 +4,7 @@
 #ifndef MEMTOP_TUI_H
 #define MEMTOP_TUI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -151,6 +152,7 @@ struct tui {
 	/* settings, saved with W */
 	struct view_settings view;
 	struct filter *filter;		/* owned */
+	size_t filter_skipped;		/* its filter_skipped() at the last refresh */
 	bool by_uid;
 	uint32_t uid;
 	char user_name[64];
@@ -195,6 +197,7 @@ void tui_term_close(void);
 int tui_term_wait(double seconds);		/* waits for a key or a signal; returns a key,
 						   0 on timeout, -1 when a quit signal came */
 int tui_term_quit_signal(void);			/* the signal that asked to quit, or 0 */
+const volatile sig_atomic_t *tui_term_quit_flag(void);	/* set by that signal's handler */
 void tui_term_resized(void);			/* brings curses to the terminal's size */
 bool tui_term_take_resize(void);		/* a SIGWINCH/SIGCONT came since the last call */
 
