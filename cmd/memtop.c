@@ -1,6 +1,7 @@
 /* memtop: where does the memory go, and who pays for it?
  * Parses options, builds the request, picks a face, runs. Only this file picks exit codes. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <limits.h>
@@ -12,14 +13,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "field.h"
 #include "filter.h"
 #include "cells.h"
 #include "oomadj.h"
+#include "procdir.h"
 #include "reports.h"
 #include "run.h"
+#include "uid.h"
 #include "xalloc.h"
 
 #define EXIT_USAGE 2
@@ -64,7 +68,8 @@ static void usage(void)
 	       "  -p, --pid=PID[,PID...]   only these processes\n"
 	       "  -u, --user=USER          only this user's processes (name or uid)\n"
 	       "  -f, --filter=REGEX       PCRE2 match on command name or command line\n"
-	       "                           (caseless unless REGEX has an upper-case letter)\n"
+	       "                           (caseless unless REGEX has an upper-case letter;\n"
+	       "                           a command line's first 4 KiB, 0.2 s a refresh)\n"
 	       "  -s, --sort=FIELD         sort key, highest first (default pss)\n"
 	       "  -o, --fields=LIST        columns, comma separated; '-o help' lists every field\n"
 	       "  -m, --maps               per-process detail: segments and the mapping table\n"
@@ -165,19 +170,18 @@ static void parse_pids(struct options *o, const char *s)
 static void parse_user(struct options *o, const char *s)
 {
 	struct passwd *pw = getpwnam(s);
-	char *end;
+	int rc;
 
 	o->rc.by_uid = true;
 	if (pw) {
 		o->rc.uid = pw->pw_uid;
 		return;
 	}
-	errno = 0;
-	unsigned long v = strtoul(s, &end, 10);
-
-	if (errno || end == s || *end || v > UINT32_MAX - 1)
+	rc = uid_parse(s, &o->rc.uid);
+	if (rc == -ERANGE)
+		usage_error("--user wants a user name or a uid from 0 to %u, not '%s'", UID_MAX_VALID, s);
+	if (rc < 0)
 		usage_error("no user named '%s'", s);
-	o->rc.uid = v;
 }
 
 static void parse_fields(struct options *o, const char *s)
@@ -191,6 +195,8 @@ static void parse_fields(struct options *o, const char *s)
 		exit_after_output();
 	}
 	n = field_parse_list(s, o->cols, FLD_COUNT, &bad, &badlen);
+	if (n == -E2BIG)
+		usage_error("too many fields: at most %d columns", FLD_COUNT);
 	if (n < 0)
 		usage_error("unknown field '%.*s' (memtop -o help lists them)", (int)badlen, bad);
 	o->rc.ncols = n;
@@ -301,6 +307,20 @@ static void parse_options(struct options *o, int argc, char **argv)
 		usage_error("--maps needs the processes named with -p");
 }
 
+/* -p names processes. A thread's /proc/TID reads like a process, though /proc does not list
+ * it; its figures and its oom_score_adj are its process's. */
+static void check_pids(const struct options *o)
+{
+	int tgid = 0;
+	ssize_t i = procdir_first_thread(o->pids, o->npids, &tgid);
+
+	if (i >= 0) {
+		run_error("pid %d is a thread of process %d, not a process (-p %d names the process)",
+			  o->pids[i], tgid, tgid);
+		exit(RUN_EXIT_RUNTIME);
+	}
+}
+
 static int dispatch(struct options *o)
 {
 	const struct run_config *rc = &o->rc;
@@ -325,6 +345,18 @@ static int dispatch(struct options *o)
 	return batch_run(rc);
 }
 
+/* The soft limit on descriptors may be raised to the hard one without asking anyone; a
+ * refresh fails with EMFILE when too few are left (the sampler would raise it too, later). */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);	/* may fail above fs.nr_open: then as it was */
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { .rc = { .delay = 1.0, .sort = FIELD_DEFAULT_SORT, .color = COLOR_AUTO } };
@@ -336,6 +368,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);	/* EPIPE is handled: a closed pipe ends quietly */
 	run_output_open();
 	parse_options(&o, argc, argv);
+	raise_nofile();
+	check_pids(&o);
 	if (!o.rc.cols_set) {
 		memcpy(o.cols, field_default_columns, field_default_ncolumns * sizeof *o.cols);
 		o.rc.ncols = field_default_ncolumns;
@@ -344,6 +378,9 @@ int main(int argc, char **argv)
 	o.rc.pids = o.pids;
 	o.rc.npids = o.npids;
 	status = dispatch(&o);
+	if (o.rc.filter && filter_skipped(o.rc.filter))
+		run_error("warning: the filter had no time for %zu names or command lines, left out (matching is "
+			  "bounded: at most %.1f s a refresh)", filter_skipped(o.rc.filter), FILTER_BURST_SECONDS);
 	filter_free(o.rc.filter);
 	free(o.pids);
 	if (fclose(stdout) != 0 && status == 0) {

@@ -4,8 +4,8 @@
  * used as both. Checks beyond "no crash, no hang": a rejected pattern comes with a message,
  * an accepted one is kept verbatim, and a pattern quoting a valid piece of the subject
  * literally (\Q...\E) always matches it, so a subject's invalid bytes never hide a name.
- * Slow inputs are findings too: fuzz/run sets -timeout, and the match limit must keep every
- * pattern well under it.
+ * Slow inputs are findings too: fuzz/run sets -timeout, and the match limits and the time
+ * budget must keep every pattern well under it.
  *
  *   fuzz/run filter	(or by hand:)
  *   clang -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -Ilib fuzz/fuzz-filter.c \
@@ -42,10 +42,10 @@ static void fuzz_filter_literal(const unsigned char *subject, size_t n, size_t a
 	struct filter *f;
 	size_t len;
 
-	if (at >= n)
-		return;
+	if (at >= n || at >= FILTER_SUBJECT_MAX)
+		return;	/* only the first FILTER_SUBJECT_MAX bytes are matched */
 	len = fuzz_filter_literal_len(subject + at, n - at, sizeof pattern - 5);
-	if (len == 0)
+	if (len == 0 || at + len > FILTER_SUBJECT_MAX)
 		return;
 	memcpy(pattern, "\\Q", 2);
 	memcpy(pattern + 2, subject + at, len);

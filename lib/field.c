@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <string.h>
 
 #include "field.h"
@@ -111,12 +112,11 @@ int field_parse_list(const char *list, enum field_id *out, int max, const char *
 		size_t len = strcspn(p, ",");
 		int id = field_lookup_n(p, len);
 
-		*bad = p;
-		*badlen = len;
-		if (id < 0)
-			return -1;
-		if (n >= max)
-			return -2;
+		if (id < 0 || n >= max) {
+			*bad = p;
+			*badlen = len;
+			return id < 0 ? -EINVAL : -E2BIG;
+		}
 		out[n++] = id;
 		if (p[len] == '\0')
 			return n;

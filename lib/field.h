@@ -60,9 +60,9 @@ extern const struct field fields[FLD_COUNT];
 /* Looks a field up by its name; returns -1 when none has it. */
 int field_lookup(const char *name);
 
-/* Parses "pid,rss,pss" into ids. Returns the count; -1 with *bad pointing at the offending
- * name (a pointer into list, length *badlen) when a name is unknown; -2 when the list
- * holds more than max names. */
+/* Parses "pid,rss,pss" into ids (a name may come again). Returns the count, or with *bad
+ * pointing at the offending name (a pointer into list, length *badlen) -EINVAL when it is
+ * unknown, -E2BIG when it is one more than max. */
 int field_parse_list(const char *list, enum field_id *out, int max, const char **bad, size_t *badlen);
 
 /* Sources needed to know the given fields. */

@@ -3,6 +3,7 @@
 #include <locale.h>
 #include <math.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,11 +74,9 @@ static int memtoprc_set_fields(struct memtoprc_parser *cp, const char *v)
 		c->view.ncols = n;
 		return 0;
 	}
-	for (int i = 0; i < FLD_COUNT; i++) {
-		if (strlen(fields[i].name) == badlen && memcmp(fields[i].name, bad, badlen) == 0) {
-			memtoprc_warn(cp, "more than %d fields", FLD_COUNT);
-			return -EINVAL;
-		}
+	if (n == -E2BIG) {
+		memtoprc_warn(cp, "more than %d fields", FLD_COUNT);
+		return -EINVAL;
 	}
 	memtoprc_warn(cp, "unknown field '%.*s'", (int)(badlen > 32 ? 32 : badlen), bad);
 	return -EINVAL;
@@ -382,28 +381,104 @@ int memtoprc_format(const struct memtoprc *c, char *buf, size_t n)
 	return (int)used;
 }
 
-static int memtoprc_home_dir(char *buf, size_t n, const char *base, const char *sub)
-{
-	int w = snprintf(buf, n, "%s%s/memtop", base, sub);
+_Static_assert(MEMTOPRC_LINE_MAX >= sizeof "filter = \"\"" + 4 * MEMTOPRC_PATTERN_MAX,
+	       "the longest filter memtop writes must fit a line it reads");
 
-	return w < 0 || (size_t)w >= n ? -ENAMETOOLONG : 0;
+static void memtoprc_count(void *ctx, unsigned line, const char *msg)
+{
+	(void)line;
+	(void)msg;
+	(*(int *)ctx)++;
 }
 
-int memtoprc_dir(char *buf, size_t n)
+/* Whether text reads back, without a warning, as exactly the settings of c. */
+static bool memtoprc_reads_back(const struct memtoprc *c, const char *text, size_t len)
+{
+	struct memtoprc b;
+	int warnings = 0;
+	bool same;
+
+	memtoprc_parse(&b, text, len, memtoprc_count, &warnings);
+	same = warnings == 0 && b.has == c->has;
+	if (c->has & MEMTOPRC_HAS_FIELDS)
+		same = same && b.view.ncols == c->view.ncols &&
+		       memcmp(b.view.cols, c->view.cols, c->view.ncols * sizeof *c->view.cols) == 0;
+	if (c->has & MEMTOPRC_HAS_SORT)
+		same = same && b.view.sort == c->view.sort;
+	if (c->has & MEMTOPRC_HAS_ORDER)
+		same = same && b.view.ascending == c->view.ascending;
+	if (c->has & MEMTOPRC_HAS_DELAY)
+		same = same && b.view.delay == c->view.delay;
+	if (c->has & MEMTOPRC_HAS_UNITS)
+		same = same && b.view.unit == c->view.unit;
+	if (c->has & MEMTOPRC_HAS_KTHREADS)
+		same = same && b.view.hide_kthreads == c->view.hide_kthreads;
+	if (c->has & MEMTOPRC_HAS_FILTER)
+		same = same && strcmp(b.filter, c->filter) == 0;
+	return same;
+}
+
+/* Where memtoprc lives: an anchor, a directory that must exist and is opened as it is,
+ * symbolic links and all (the system's layout: /home -> /var/home), and below it the
+ * directories memtop may create, walked one at a time without following links. */
+struct memtoprc_place {
+	char anchor[4096];
+	char below[512];	/* "NAME/memtop" or ".config/memtop" */
+};
+
+static int memtoprc_xdg_place(struct memtoprc_place *pl, const char *x)
+{
+	size_t len = strlen(x);
+	const char *name;
+
+	while (len > 1 && x[len - 1] == '/')
+		len--;
+	if (len >= sizeof pl->anchor)
+		return -ENAMETOOLONG;
+	memcpy(pl->anchor, x, len);
+	pl->anchor[len] = '\0';
+	name = strrchr(pl->anchor, '/') + 1;
+	if (!*name) {	/* XDG_CONFIG_HOME=/ */
+		strcpy(pl->below, "memtop");
+		return 0;
+	}
+	if ((size_t)snprintf(pl->below, sizeof pl->below, "%s/memtop", name) >= sizeof pl->below)
+		return -ENAMETOOLONG;
+	pl->anchor[name - pl->anchor > 1 ? name - pl->anchor - 1 : 1] = '\0';
+	return 0;
+}
+
+static int memtoprc_place(struct memtoprc_place *pl)
 {
 	const char *x = secure_getenv("XDG_CONFIG_HOME");
 	const char *h = secure_getenv("HOME");
 	struct passwd *pw;
 
 	if (x && x[0] == '/')
-		return memtoprc_home_dir(buf, n, x, "");
-	if (h && h[0] == '/')
-		return memtoprc_home_dir(buf, n, h, "/.config");
+		return memtoprc_xdg_place(pl, x);
 	/* never "." or a relative HOME: that is how top read a planted file (CVE-2018-1122) */
-	pw = getpwuid(geteuid());
-	if (pw && pw->pw_dir && pw->pw_dir[0] == '/')
-		return memtoprc_home_dir(buf, n, pw->pw_dir, "/.config");
-	return -ENOENT;
+	if (!h || h[0] != '/') {
+		pw = getpwuid(geteuid());
+		h = pw && pw->pw_dir && pw->pw_dir[0] == '/' ? pw->pw_dir : NULL;
+	}
+	if (!h)
+		return -ENOENT;
+	if ((size_t)snprintf(pl->anchor, sizeof pl->anchor, "%s", h) >= sizeof pl->anchor)
+		return -ENAMETOOLONG;
+	strcpy(pl->below, ".config/memtop");
+	return 0;
+}
+
+int memtoprc_dir(char *buf, size_t n)
+{
+	struct memtoprc_place pl;
+	int rc = memtoprc_place(&pl);
+	int w;
+
+	if (rc < 0)
+		return rc;
+	w = snprintf(buf, n, "%s/%s", strcmp(pl.anchor, "/") ? pl.anchor : "", pl.below);
+	return w < 0 || (size_t)w >= n ? -ENAMETOOLONG : 0;
 }
 
 static ssize_t memtoprc_read_all(int fd, char *buf, size_t n)
@@ -446,6 +521,10 @@ int memtoprc_load(struct memtoprc *c, memtoprc_warn_fn warn, void *ctx)
 		close(fd);
 		return -EPERM;
 	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		close(fd);
+		return -EACCES;	/* someone else may have written it */
+	}
 	if (st.st_size > MEMTOPRC_FILE_MAX) {
 		close(fd);
 		return -EFBIG;
@@ -465,29 +544,71 @@ int memtoprc_load(struct memtoprc *c, memtoprc_warn_fn warn, void *ctx)
 	return len < 0 ? (int)len : 0;
 }
 
-/* Creates dir (and its parent) with mode 0700 when missing, then opens it. */
-static int memtoprc_open_dir(const char *dir)
+/* Opens the next directory below fd, creating it (mode 0700) when missing: never through a
+ * symbolic link (-ELOOP), never one of another user (-EPERM). Closes fd. */
+static int memtoprc_step(int fd, const char *name, struct stat *st)
 {
-	char parent[4096];
-	char *slash;
-	struct stat st;
-	int fd;
+	int next;
 
-	snprintf(parent, sizeof parent, "%s", dir);
-	slash = strrchr(parent, '/');
-	if (slash && slash != parent) {
-		*slash = '\0';
-		if (mkdir(parent, 0700) < 0 && errno != EEXIST)
-			return -errno;
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+		close(fd);
+		return -EINVAL;
 	}
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return -errno;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (mkdirat(fd, name, 0700) < 0 && errno != EEXIST) {
+		next = -errno;
+		close(fd);
+		return next;
+	}
+	next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (next < 0) {
+		int err = errno;
+
+		if (fstatat(fd, name, st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st->st_mode))
+			err = ELOOP;	/* whatever open says of a link with O_DIRECTORY */
+		close(fd);
+		return -err;
+	}
+	close(fd);
+	if (fstat(next, st) < 0 || st->st_uid != geteuid()) {
+		close(next);
+		return -EPERM;
+	}
+	return next;
+}
+
+/* The directory memtoprc goes in, opened from the anchor down one name at a time. The
+ * anchor must be the effective user's or root's (root running with another user's HOME,
+ * sudo -E, would leave root's files in that user's home); each directory below must be the
+ * effective user's, and the last one writable by nobody else. On refusal, bad names the
+ * directory at fault. */
+static int memtoprc_open_dir(char *bad, size_t badsz)
+{
+	struct memtoprc_place pl;
+	char *name, *save;
+	struct stat st;
+	int fd = memtoprc_place(&pl);
+
+	if (fd < 0)
+		return fd;
+	snprintf(bad, badsz, "%s", pl.anchor);
+	fd = open(pl.anchor, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0 || st.st_uid != geteuid()) {
+	if (fstat(fd, &st) < 0 || (st.st_uid != geteuid() && st.st_uid != 0)) {
 		close(fd);
-		return -EPERM;	/* never write where another user could swap files */
+		return -EPERM;
+	}
+	for (name = strtok_r(pl.below, "/", &save); name; name = strtok_r(NULL, "/", &save)) {
+		size_t used = strlen(bad);
+
+		snprintf(bad + used, badsz - used, "%s%s", used > 1 ? "/" : "", name);
+		fd = memtoprc_step(fd, name, &st);
+		if (fd < 0)
+			return fd;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		close(fd);
+		return -EPERM;	/* others could swap the file for theirs */
 	}
 	return fd;
 }
@@ -536,12 +657,19 @@ int memtoprc_save(const struct memtoprc *c, char *path, size_t n)
 	if (rc < 0)
 		return rc;
 	snprintf(path, n, "%s/" MEMTOPRC_NAME, dir);
+	if (getauxval(AT_SECURE))
+		return -ENOTSUP;	/* setuid or file capabilities: the invoker's files are not ours */
 	len = memtoprc_format(c, text, sizeof text);
 	if (len < 0)
 		return len;
-	dfd = memtoprc_open_dir(dir);
-	if (dfd < 0)
+	if (!memtoprc_reads_back(c, text, (size_t)len))
+		return -EBADMSG;	/* what the next start could not read is not written */
+	dfd = memtoprc_open_dir(dir, sizeof dir);
+	if (dfd < 0) {
+		if (dfd == -ELOOP || dfd == -EPERM || dfd == -ENOTDIR || dfd == -EINVAL)
+			snprintf(path, n, "%s", dir);	/* the directory at fault */
 		return dfd;
+	}
 	if (fstatat(dfd, MEMTOPRC_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
 		close(dfd);
 		return S_ISLNK(st.st_mode) ? -ELOOP : -EINVAL;

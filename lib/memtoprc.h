@@ -11,8 +11,10 @@
 #include "units.h"
 
 #define MEMTOPRC_FILE_MAX (64 * 1024)	/* a larger memtoprc is not read at all */
-#define MEMTOPRC_LINE_MAX 4096		/* longer lines are skipped with a warning */
 #define MEMTOPRC_PATTERN_MAX 1024		/* bytes of a saved filter pattern */
+/* Longer lines are skipped with a warning. Room for the longest line memtop writes: a
+ * pattern of control characters, each written as \xHH. */
+#define MEMTOPRC_LINE_MAX (4 * MEMTOPRC_PATTERN_MAX + 64)
 #define MEMTOPRC_DELAY_MIN 0.01		/* seconds, the same bounds as --delay */
 #define MEMTOPRC_DELAY_MAX 86400.0
 
@@ -65,12 +67,19 @@ int memtoprc_dir(char *buf, size_t n);
 
 /* Reads and parses the user's memtoprc. Returns 0; -ENOENT when there is none; -EPERM when
  * it is not the user's own regular file or memtop runs privileged (setuid, file caps);
- * -EFBIG when larger than MEMTOPRC_FILE_MAX; or another -errno. c is cleared first. */
+ * -EACCES when group or others may write it; -EFBIG when larger than MEMTOPRC_FILE_MAX; or
+ * another -errno. c is cleared first. */
 int memtoprc_load(struct memtoprc *c, memtoprc_warn_fn warn, void *ctx);
 
-/* Replaces the user's memtoprc atomically (temporary file, fsync, rename), creating its
- * directory (mode 0700) when missing. Refuses a memtoprc that is a symbolic link (-ELOOP)
- * and a directory owned by someone else (-EPERM). The path written goes into path. */
+/* Replaces the user's memtoprc atomically (temporary file, fsync, rename), creating the
+ * directories missing below $XDG_CONFIG_HOME's parent or $HOME (mode 0700), each opened from
+ * its parent without following symbolic links. Refuses, with path naming the directory at
+ * fault: a symbolic link (-ELOOP), a directory of another user or one others may write in,
+ * or $HOME (the parent of $XDG_CONFIG_HOME) when it is neither the effective user's nor
+ * root's (-EPERM: root with another user's environment, sudo -E). Refuses a memtoprc that is
+ * a symbolic link (-ELOOP), settings that would not read back the same (-EBADMSG: a filter
+ * that does not compile), and any save when memtop runs setuid or with file capabilities
+ * (-ENOTSUP). Otherwise path is the file written. */
 int memtoprc_save(const struct memtoprc *c, char *path, size_t n);
 
 #endif

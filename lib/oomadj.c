@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "errtext.h"
 #include "oomadj.h"
 
 int oomadj_parse(const char *s, int *out)
@@ -183,6 +184,6 @@ const char *oomadj_explain(const struct oomadj_result *r, char *buf, size_t n)
 	case OOMADJ_FAILED:
 		break;
 	}
-	snprintf(buf, n, "cannot write oom_score_adj: %s", strerror(r->err ? r->err : EIO));
+	snprintf(buf, n, "cannot write oom_score_adj: %s", errtext(r->err ? r->err : EIO));
 	return buf;
 }

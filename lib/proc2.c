@@ -69,6 +69,15 @@ static void proc2_task_fill(struct proc2_task *t, struct pids_stack *s, struct p
 	t->comm_escaped = comm && strpbrk(comm, "?.");
 }
 
+/* Why a libproc2 call failed. Its arguments are fixed here and valid, yet 4.0.2 answers an
+ * allocation that failed inside procps_pids_select (ulimit -v) with EINVAL: that is memory. */
+static int proc2_errno(void)
+{
+	if (errno == EINVAL || errno == ENOMEM)
+		return -ENOMEM;
+	return errno ? -errno : -EIO;
+}
+
 int proc2_select(struct proc2 *p, const int *pids, size_t n,
 		 void (*fn)(const struct proc2_task *t, void *ctx), void *ctx)
 {
@@ -85,7 +94,7 @@ int proc2_select(struct proc2 *p, const int *pids, size_t n,
 
 		f = procps_pids_select(p->pids, (unsigned *)pids + done, (int)chunk, PIDS_SELECT_PID);
 		if (!f)
-			return errno ? -errno : -EIO;
+			return proc2_errno();
 		for (int i = 0; i < f->counts->total; i++) {
 			proc2_task_fill(&t, f->stacks[i], p->pids);
 			if (t.st.pid > 0)

@@ -7,6 +7,7 @@
 #include "model.h"
 #include "pidstat.h"
 #include "procdir.h"
+#include "procstatus.h"
 
 static void procdir_copy_comm(struct procdir_stat *st, const char *comm, size_t n)
 {
@@ -70,4 +71,33 @@ int procdir_open(int procfd, int pid, const uint64_t *expect_start, struct buf *
 bool procdir_has_mm(const struct procdir_stat *st)
 {
 	return proc_state_has_mm(st->flags & PROCDIR_PF_KTHREAD, st->state);
+}
+
+int procdir_tgid(int procfd, int pid, struct buf *scratch)
+{
+	char path[32];
+	ssize_t n;
+
+	snprintf(path, sizeof path, "%d/status", pid);
+	n = procfs_read(procfd, path, scratch);
+	if (n == -ENOENT)
+		return -ESRCH;
+	if (n < 0)
+		return (int)n;
+	return procstatus_tgid(scratch->data, (size_t)n);
+}
+
+ssize_t procdir_first_thread(const int *pids, size_t n, int *tgid)
+{
+	struct buf scratch = { 0 };
+	int procfd = procfs_root();
+	ssize_t found = -1;
+
+	for (size_t i = 0; procfd >= 0 && i < n && found < 0; i++) {
+		*tgid = procdir_tgid(procfd, pids[i], &scratch);
+		if (*tgid > 0 && *tgid != pids[i])
+			found = (ssize_t)i;
+	}
+	buf_free(&scratch);
+	return found;
 }

@@ -37,6 +37,16 @@ int procdir_read_stat(int dirfd, struct buf *scratch, struct procdir_stat *st);
 int procdir_open(int procfd, int pid, const uint64_t *expect_start, struct buf *scratch,
 		 struct procdir_stat *st);
 
+/* The process pid belongs to, from procfd/PID/status: pid itself for a process, its
+ * thread group's leader for a thread (/proc/TID of a thread reads like a process, though
+ * /proc does not list it). Returns it, -ESRCH when no task has the pid, or another -errno. */
+int procdir_tgid(int procfd, int pid, struct buf *scratch);
+
+/* The first of the n pids (on the machine's /proc) that is a thread of another process, its
+ * process in *tgid; -1 when none is (a pid that cannot be read is no thread: the face says
+ * why). */
+ssize_t procdir_first_thread(const int *pids, size_t n, int *tgid);
+
 /* Whether the process has an address space of its own to read or change: not a kernel
  * thread, not a zombie or dead task. */
 bool procdir_has_mm(const struct procdir_stat *st);

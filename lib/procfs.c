@@ -105,6 +105,27 @@ int procfs_read_int(int dirfd, const char *path, long long *out)
 	return *end ? -EINVAL : 0;
 }
 
+int procfs_fd_room(int dirfd, int n)
+{
+	int fds[64], got = 0, rc = 0;
+
+	if (n > (int)(sizeof fds / sizeof fds[0]))
+		n = sizeof fds / sizeof fds[0];
+	fds[got] = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fds[got] < 0)
+		return -errno;
+	for (got++; got < n; got++) {
+		fds[got] = fcntl(fds[0], F_DUPFD_CLOEXEC, 0);
+		if (fds[got] < 0) {
+			rc = -errno;
+			break;
+		}
+	}
+	while (got > 0)
+		close(fds[--got]);
+	return rc;
+}
+
 int procfs_stream(int dirfd, const char *path, struct buf *chunk,
 		  int (*fn)(const char *data, size_t len, void *ctx), void *ctx)
 {

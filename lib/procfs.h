@@ -32,6 +32,12 @@ ssize_t procfs_pread(int fd, struct buf *b);
  * Returns 0 or -errno / -EINVAL. */
 int procfs_read_int(int dirfd, const char *path, long long *out);
 
+/* Whether n more descriptors can be opened now: one open(2) of dirfd's "." (the system's
+ * file table) and n - 1 dup(2) of it (the process's limit), all closed again. Returns 0, or
+ * -EMFILE / -ENFILE / -ENOMEM: without them, files that cannot be opened would look like
+ * processes that exited. */
+int procfs_fd_room(int dirfd, int n);
+
 /* Reads path in chunks and hands each to fn; for files too large to hold (smaps of a
  * process with 60,000 mappings). Returns 0, -errno, or fn's non-zero result. */
 int procfs_stream(int dirfd, const char *path, struct buf *chunk,

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <string.h>
 
 #include "kv.h"
@@ -50,4 +51,17 @@ int procstatus_parse(const char *buf, size_t len, struct proc_status *st)
 		}
 	}
 	return found;
+}
+
+int procstatus_tgid(const char *buf, size_t len)
+{
+	const char *cur = buf, *end = buf + len;
+	struct kv kv;
+	uint64_t v;
+
+	while (kv_next(&cur, end, &kv)) {
+		if (kv_is(&kv, "Tgid"))
+			return kv_parse_u64(kv.val, kv.vallen, &v) == 0 && v > 0 && v <= INT32_MAX ? (int)v : -EINVAL;
+	}
+	return -EINVAL;
 }

@@ -26,4 +26,8 @@ int procstatus_lookup(const char *key, size_t len);
  * of memory fields found (0 for a kernel thread, which has none). */
 int procstatus_parse(const char *buf, size_t len, struct proc_status *st);
 
+/* The Tgid line of status text: the process a task belongs to (the task's own pid for a
+ * process, another for a thread). Returns it, or -EINVAL when the text has none. */
+int procstatus_tgid(const char *buf, size_t len);
+
 #endif

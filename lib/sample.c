@@ -14,6 +14,8 @@
 
 #include "kv.h"
 #include "pidstat.h"
+#include "procdir.h"
+#include "procfs.h"
 #include "procstatus.h"
 #include "sample-int.h"
 #include "system.h"
@@ -27,6 +29,7 @@
  * beyond RLIMIT_NOFILE, are read the plain way. */
 #define SAMPLER_KEEP_MAX 16384
 #define SAMPLER_FD_RESERVE 64	/* descriptors left to the rest of memtop */
+#define SAMPLER_FD_NEED 16	/* free at the start of a refresh, or it fails with EMFILE */
 
 /* stat figures the registry names (field.h) */
 enum stat_item { STAT_PPID, STAT_THREADS, STAT_MINFLT, STAT_MAJFLT, STAT_VSIZE, STAT_COUNT };
@@ -674,7 +677,8 @@ static int sampler_scan(struct sampler *s, const struct selection *sel, bool eve
 	s->snap.complete = every || !sel->npids;
 	if (!s->snap.complete) {
 		for (size_t i = 0; i < sel->npids; i++) {
-			if (sel->pids[i] > 0)
+			/* a thread's /proc/TID reads like a process: never list one as such */
+			if (sel->pids[i] > 0 && procdir_tgid(s->procfd, sel->pids[i], &s->buf) == sel->pids[i])
 				sampler_visit(s, sel->pids[i]);
 		}
 	} else {
@@ -1415,6 +1419,10 @@ int sampler_refresh(struct sampler *s, const struct sample_request *req, const s
 	double start = sampler_clock(CLOCK_MONOTONIC);
 	int rc;
 
+	/* files that cannot be opened would look like processes that exited */
+	rc = procfs_fd_room(s->procfd, SAMPLER_FD_NEED);
+	if (rc < 0)
+		return rc;
 	s->gen++;
 	s->now = start;
 	s->nall = 0;

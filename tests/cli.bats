@@ -30,6 +30,33 @@ teardown() {
 	done
 }
 
+@test "-u takes a name or the digits of a uid, nothing strtoul would wrap or trim" {
+	for u in -18446744073709551615 ' +1' +1 -1 '1 ' 0x1 4294967295 18446744073709551617; do
+		run bash -c "\"$MEMTOP\" -b -u '$u' 2>&1 >/dev/null"
+		[ "$status" -eq 2 ] || { echo "-u '$u' exited $status"; false; }
+		[ "${#lines[@]}" -eq 1 ] || { echo "-u '$u' printed: $output"; false; }
+		[[ "$output" == "memtop: "*"'$u'"* ]]
+	done
+	run bash -c "\"$MEMTOP\" -b -u 4294967295 2>&1"
+	[[ "$output" == *"uid from 0 to 4294967294"* ]]
+	run bash -c "\"$MEMTOP\" -bJ -u 4294967294 | jq '.processes | length'"
+	[ "$status" -eq 0 ]
+	[ "$output" -eq 0 ]
+}
+
+@test "too many -o fields says so, not that a known field is unknown" {
+	local list=pid i
+	for ((i = 0; i < 200; i++)); do list+=,pid; done
+	run bash -c "\"$MEMTOP\" -b -o $list 2>&1 >/dev/null"
+	[ "$status" -eq 2 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == "memtop: too many fields"* ]]
+	[[ "$output" != *unknown* ]]
+	run "$MEMTOP" -b -p $$ -o pid,pid,rss
+	[ "$status" -eq 0 ]
+	grep -Eq '^ +PID +PID +RSS' <<<"$output"
+}
+
 @test "the error names what was wrong" {
 	run bash -c "\"$MEMTOP\" -o pid,nope 2>&1"
 	[[ "$output" == *"'nope'"* ]]
@@ -49,6 +76,36 @@ teardown() {
 	run "$MEMTOP" -b -p "$pid"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"no process with pid $pid"* ]]
+}
+
+# start_threads: a process with a second thread; sets THR_PID and THR_TID
+start_threads() {
+	local fifo="$BATS_TEST_TMPDIR/thr.$$.$RANDOM"
+	mkfifo "$fifo"
+	/usr/bin/python3 -c 'import os, threading, time
+t = threading.Thread(target=time.sleep, args=(600,), daemon=True)
+t.start()
+print(os.getpid(), t.native_id, flush=True)
+time.sleep(600)' >"$fifo" &
+	remember_pid "$BATS_TEST_TMPDIR/hogs" "$!"
+	read -r -t 30 THR_PID THR_TID <"$fifo"
+	rm -f "$fifo"
+	[ "$THR_PID" = "$!" ] && [ -n "$THR_TID" ] && [ "$THR_TID" != "$THR_PID" ]
+}
+
+@test "-p TID of a thread is not a process: every face says whose thread it is, exit 1" {
+	start_threads
+	[ "$(awk '$1 == "Tgid:" { print $2 }' "/proc/$THR_TID/status")" = "$THR_PID" ]
+	for args in "-b -p $THR_TID" "-bJ -p $THR_TID" "-m -p $THR_TID" "-O -p $THR_TID" "-b -p 1,$THR_TID" \
+		"-p $THR_TID --set-oom-adj=7"; do
+		run bash -c "\"$MEMTOP\" $args 2>&1 >/dev/null"
+		[ "$status" -eq 1 ] || { echo "'$args' exited $status: $output"; false; }
+		[ "$output" = "memtop: pid $THR_TID is a thread of process $THR_PID, not a process (-p $THR_PID names the process)" ]
+	done
+	[ "$(cat "/proc/$THR_PID/oom_score_adj")" -eq 0 ]
+	run "$MEMTOP" -bJ -p "$THR_PID"
+	[ "$status" -eq 0 ]
+	[ "$(jq -c '[.processes[] | [.pid, .threads]]' <<<"$output")" = "[[$THR_PID,2]]" ]
 }
 
 @test "-p selects exactly the processes named" {

@@ -1,5 +1,7 @@
 /* The field registry: the one table every column, sort key and JSON key comes from. */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "field.h"
 #include "model.h"
@@ -49,10 +51,13 @@ static void test_parse(void)
 
 	is_int(field_parse_list("pid,rss,pss", ids, FLD_COUNT, &bad, &badlen), 3, "three fields");
 	ok(ids[0] == FLD_PID && ids[1] == FLD_RSS && ids[2] == FLD_PSS, "in order");
-	is_int(field_parse_list("pid,nope,rss", ids, FLD_COUNT, &bad, &badlen), -1, "unknown field");
+	is_int(field_parse_list("pid,nope,rss", ids, FLD_COUNT, &bad, &badlen), -EINVAL, "unknown field");
 	ok(badlen == 4 && strncmp(bad, "nope", 4) == 0, "names the unknown field");
-	is_int(field_parse_list("pid,", ids, FLD_COUNT, &bad, &badlen), -1, "empty name rejected");
-	is_int(field_parse_list("pid,pid,pid", ids, 2, &bad, &badlen), -2, "too many rejected, as too many");
+	is_int(field_parse_list("pid,", ids, FLD_COUNT, &bad, &badlen), -EINVAL, "empty name rejected");
+	is_int(field_parse_list("pid,pid,pid", ids, 2, &bad, &badlen), -E2BIG, "too many: -E2BIG, not unknown");
+	ok(bad && strcmp(bad, "pid") == 0, "points at the one too many");
+	is_int(field_parse_list("pid,pid,nope", ids, 2, &bad, &badlen), -EINVAL, "unknown said before too many");
+	is_int(field_parse_list("rss,rss", ids, 2, &bad, &badlen), 2, "a name may come twice");
 	is_int(field_lookup("PSS"), -1, "names are lower case");
 }
 

@@ -65,6 +65,16 @@ static void test_status(void)
 	is_int(procstatus_parse(text, strlen(text), &st), 2, "bad value skipped, last line without newline read");
 	ok(!(st.known & (1u << STATUS_VMSWAP)), "bad value stays unknown");
 	is_u64(st.v[STATUS_VMHWM], 20 * 1024, "last line value");
+	text = fixture("status/bash", &b);
+	ok(procstatus_tgid(text, b.len) > 0, "bash status: a Tgid");
+	text = "Name:\tworker\nTgid:\t1234\nNgid:\t0\nPid:\t1240\n";
+	is_int(procstatus_tgid(text, strlen(text)), 1234, "a thread's Tgid is its process's pid");
+	text = "Name:\tx\nPid:\t5";
+	is_int(procstatus_tgid(text, strlen(text)), -EINVAL, "no Tgid line: -EINVAL");
+	text = "Tgid:\t-1\n";
+	is_int(procstatus_tgid(text, strlen(text)), -EINVAL, "a bad Tgid: -EINVAL");
+	text = "Tgid:\t0";
+	is_int(procstatus_tgid(text, strlen(text)), -EINVAL, "Tgid 0: -EINVAL");
 	buf_free(&b);
 }
 

@@ -1,11 +1,13 @@
 /* memtoprc: parser, writer, and the file's safe loading and saving. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "filter.h"
 #include "memtoprc.h"
 #include "tap.h"
 
@@ -172,7 +174,144 @@ static void test_round_trip(void)
 	ok(memtoprc_format(&b, text, sizeof text) > 0 && parse(&a, text) == 0 && a.has == 0, "nothing set: only comments");
 }
 
+/* Fills a pattern of MEMTOPRC_PATTERN_MAX bytes with unit repeated (whole units only). */
+static void hostile_pattern(char *out, const char *unit)
+{
+	size_t n = strlen(unit), used = 0;
+
+	while (used + n <= MEMTOPRC_PATTERN_MAX) {
+		memcpy(out + used, unit, n);
+		used += n;
+	}
+	out[used] = '\0';
+}
+
+/* What W writes must load: the longest patterns of the bytes written as escapes (issue 16:
+ * 1,024 tabs became 4 KiB of \x09, past the line limit, and the file did not load). */
+static void test_hostile_filters(void)
+{
+	static const char *const units[] = {
+		"\t", "\n", "\x01", "\x7f", "\x1b", "\r", "\\\\", "\"", "\t\n\x1b\x7f\"\\\\ #=", "\xc2\x9b",
+		"\xe2\x80\xae", "caf\xc3\xa9 ", " ",
+	};
+	struct memtoprc a = { .has = MEMTOPRC_HAS_FILTER | MEMTOPRC_HAS_FIELDS }, b;
+	char text[16384], err[256];
+
+	for (int i = 0; i < FLD_COUNT; i++)
+		a.view.cols[i] = i;
+	a.view.ncols = FLD_COUNT;
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		struct filter *f;
+		int n;
+
+		hostile_pattern(a.filter, units[i]);
+		f = filter_create(a.filter, err, sizeof err);
+		ok(f != NULL, "pattern %zu compiles: %s", i, f ? "yes" : err);
+		filter_free(f);
+		n = memtoprc_format(&a, text, sizeof text);
+		ok(n > 0, "pattern %zu formats (%d bytes)", i, n);
+		is_int(parse(&b, text), 0, "pattern %zu reads back without warning %s", i, last_warning);
+		same(&a, &b, "a pattern of 1,024 hostile bytes");
+	}
+}
+
 static char tmpdir[] = "/tmp/memtop-memtoprc-XXXXXX";
+
+/* Whether tmpdir/rel exists (as anything, a link included). */
+static bool exists(const char *rel)
+{
+	char p[4200];
+	struct stat st;
+
+	snprintf(p, sizeof p, "%s/%s", tmpdir, rel);
+	return lstat(p, &st) == 0;
+}
+
+/* W writes only below a directory of the effective user (or root's), through directories
+ * of its own, none of them a symbolic link (issue 16: root with another user's HOME). */
+static void test_places(const struct memtoprc *a)
+{
+	char home[4096], path[4200], cmd[4300];
+	struct memtoprc b;
+	int fd;
+
+	unsetenv("XDG_CONFIG_HOME");
+	snprintf(home, sizeof home, "%s/home", tmpdir);
+	mkdir(home, 0700);
+	setenv("HOME", home, 1);
+
+	/* ~/.config a symbolic link to elsewhere: refused, nothing written there */
+	snprintf(path, sizeof path, "%s/elsewhere", tmpdir);
+	ok(mkdir(path, 0700) == 0, "a directory elsewhere");
+	snprintf(path, sizeof path, "%s/home/.config", tmpdir);
+	ok(symlink("../elsewhere", path) == 0, "~/.config a link to it");
+	is_int(memtoprc_save(a, path, sizeof path), -ELOOP, "save refuses the linked ~/.config");
+	ok(strlen(path) > 13 && strcmp(path + strlen(path) - 13, "/home/.config") == 0, "names it: %s", path);
+	ok(!exists("elsewhere/memtop"), "nothing created through the link");
+	snprintf(path, sizeof path, "%s/home/.config", tmpdir);
+	unlink(path);
+
+	/* ~/.config/memtop a link: the same */
+	snprintf(path, sizeof path, "%s/home/.config", tmpdir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof path, "%s/home/.config/memtop", tmpdir);
+	ok(symlink("../../elsewhere", path) == 0, "~/.config/memtop a link");
+	is_int(memtoprc_save(a, path, sizeof path), -ELOOP, "save refuses it");
+	ok(!exists("elsewhere/memtoprc"), "nothing written through the link");
+	snprintf(path, sizeof path, "%s/home/.config/memtop", tmpdir);
+	unlink(path);
+
+	/* the memtop directory writable by others: refused; made private: saved */
+	ok(mkdir(path, 0700) == 0 && chmod(path, 0770) == 0, "~/.config/memtop group-writable");
+	is_int(memtoprc_save(a, path, sizeof path), -EPERM, "save refuses a directory others may write in");
+	snprintf(path, sizeof path, "%s/home/.config/memtop", tmpdir);
+	chmod(path, 0700);
+	is_int(memtoprc_save(a, path, sizeof path), 0, "saves once it is private");
+	is_int(memtoprc_load(&b, NULL, NULL), 0, "and loads");
+
+	/* the loader refuses a file others may write */
+	ok(chmod(path, 0620) == 0, "memtoprc group-writable");
+	is_int(memtoprc_load(&b, NULL, NULL), -EACCES, "load refuses it: -EACCES");
+	chmod(path, 0644);
+	is_int(memtoprc_load(&b, NULL, NULL), 0, "readable by others is fine");
+
+	/* XDG_CONFIG_HOME a link: refused; its parent is the anchor */
+	snprintf(path, sizeof path, "%s/xdglink", tmpdir);
+	ok(symlink("elsewhere", path) == 0, "XDG_CONFIG_HOME a link");
+	setenv("XDG_CONFIG_HOME", path, 1);
+	is_int(memtoprc_save(a, path, sizeof path), -ELOOP, "save refuses it");
+	ok(!exists("elsewhere/memtop"), "nothing created through it");
+	unsetenv("XDG_CONFIG_HOME");
+
+	if (geteuid() != 0) {
+		ok(1, "# SKIP the directories of another user need root");
+		return;
+	}
+	/* HOME of another user (root under sudo -E): nothing created in it */
+	snprintf(home, sizeof home, "%s/other", tmpdir);
+	ok(mkdir(home, 0755) == 0 && chown(home, 65534, 65534) == 0, "a home of uid 65534");
+	setenv("HOME", home, 1);
+	is_int(memtoprc_save(a, path, sizeof path), -EPERM, "save refuses another user's HOME");
+	ok(strcmp(path, home) == 0, "names it: %s", path);
+	ok(!exists("other/.config"), "nothing created in it");
+	/* an own HOME with another user's ~/.config below */
+	snprintf(home, sizeof home, "%s/own", tmpdir);
+	mkdir(home, 0700);
+	setenv("HOME", home, 1);
+	snprintf(path, sizeof path, "%s/own/.config", tmpdir);
+	ok(mkdir(path, 0755) == 0 && chown(path, 65534, 65534) == 0, "~/.config of uid 65534");
+	is_int(memtoprc_save(a, path, sizeof path), -EPERM, "save refuses it");
+	ok(!exists("own/.config/memtop"), "nothing created in it");
+	/* a root-owned anchor is fine (XDG_CONFIG_HOME=/tmp/...) */
+	snprintf(path, sizeof path, "%s/xdg2", tmpdir);
+	setenv("XDG_CONFIG_HOME", path, 1);
+	is_int(memtoprc_save(a, path, sizeof path), 0, "saves below a root-owned parent");
+	fd = open(path, O_RDONLY);
+	ok(fd >= 0, "the file is there: %s", path);
+	close(fd);
+	snprintf(cmd, sizeof cmd, "chmod -R u+w '%s'", tmpdir);
+	ok(system(cmd) == 0, "chmod for cleanup");
+}
 
 static void test_files(void)
 {
@@ -206,6 +345,26 @@ static void test_files(void)
 		ok(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600, "file is private");
 	}
 
+	/* the longest pattern of escaped bytes goes through the file; what would not read back
+	 * is not written */
+	{
+		struct memtoprc t = { .has = MEMTOPRC_HAS_FILTER | MEMTOPRC_HAS_SORT, .view.sort = FLD_RSS };
+		struct stat st0, st1;
+
+		hostile_pattern(t.filter, "\t");
+		is_int(memtoprc_save(&t, path, sizeof path), 0, "1,024 tabs saved");
+		is_int(memtoprc_load(&b, NULL, NULL), 0, "and loaded");
+		same(&t, &b, "1,024 tabs through the file");
+		ok(stat(path, &st0) == 0, "the file is there");
+		strcpy(t.filter, "bad\xff utf-8");
+		is_int(memtoprc_save(&t, path, sizeof path), -EBADMSG, "a pattern that would not load: -EBADMSG");
+		strcpy(t.filter, "(unclosed");
+		is_int(memtoprc_save(&t, path, sizeof path), -EBADMSG, "a pattern that does not compile: -EBADMSG");
+		ok(stat(path, &st1) == 0 && st1.st_ino == st0.st_ino && st1.st_size == st0.st_size,
+		   "the file saved before is left as it was");
+		is_int(memtoprc_save(&a, path, sizeof path), 0, "saved again");
+	}
+
 	/* a symbolic link planted in its place is never followed */
 	unlink(path);
 	snprintf(link, sizeof link, "%s/target", tmpdir);
@@ -233,6 +392,7 @@ static void test_files(void)
 	is_int(memtoprc_load(&b, NULL, NULL), -EFBIG, "not read: -EFBIG");
 	unlink(path);
 	unlink(link);
+	test_places(&a);
 	snprintf(link, sizeof link, "rm -rf '%s'", tmpdir);
 	ok(system(link) == 0, "cleanup");
 }
@@ -242,6 +402,7 @@ int main(void)
 	test_good();
 	test_bad();
 	test_round_trip();
+	test_hostile_filters();
 	test_files();
 	return tap_done();
 }

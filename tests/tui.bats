@@ -681,3 +681,157 @@ oom_adj_ask() {
 	tui_wait "^ *$HOG_PID +32\.0M " 15
 	keys q
 }
+
+@test "W never writes through a symbolic link, nor into another user's directory" {
+	local home="$BATS_TEST_TMPDIR/h" other="$BATS_TEST_TMPDIR/other"
+	mkdir -p "$home" "$BATS_TEST_TMPDIR/elsewhere"
+	ln -s ../elsewhere "$home/.config"
+	tui_launch "XDG_CONFIG_HOME=$home/.config" --
+	tui_wait '^ +PID USER'
+	keys W
+	tui_wait 'settings not written: .*/h/\.config is a symbolic link'
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR/elsewhere")" ]
+	keys q
+	tui_wait 'memtop-exit=0'
+	[ "$(id -u)" -eq 0 ] || skip "another user's directory needs root"
+	# root with another user's environment (sudo -E): nothing of root's in that home
+	tui_next
+	mkdir -p "$other"
+	chown nobody "$other"
+	tui_launch "XDG_CONFIG_HOME=$other/.config" --
+	tui_wait '^ +PID USER'
+	keys W
+	tui_wait "settings not written: .*/other is not yours alone"
+	[ ! -e "$other/.config" ]
+}
+
+@test "installed setuid, W never writes root's memtoprc for another user" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root"
+	command -v setpriv >/dev/null && command -v unshare >/dev/null || skip "needs setpriv and unshare"
+	grep -q __asan "$MEMTOP" && skip "a sanitizer build refuses to run setuid"
+	# in a mount namespace of its own, on a tmpfs over /root: the real /root is never touched
+	# (before the fix, memtop wrote /root/.config/memtop/memtoprc there)
+	tx -f /dev/null new-session -d -x 120 -y 40 "unshare -m --propagation private sh -c '
+		mount -t tmpfs -o mode=755 memtop-test /root && mkdir /root/bin &&
+		cp \"$MEMTOP\" /root/bin/memtop && chmod 4755 /root/bin/memtop &&
+		setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME=/tmp TERM=xterm LC_ALL=C.UTF-8 /root/bin/memtop;
+		echo memtop-exit=\$?; ls -A /root; ls -A /root/.config 2>&1; echo listed; sleep 600'"
+	tui_wait '^ +PID USER'
+	keys W
+	tui_wait 'settings not written: memtop runs setuid or with file capabilities'
+	keys q
+	tui_wait '^listed'
+	screen | grep -q 'memtop-exit=0'
+	screen | grep -q 'ls: cannot access .*/root/.config.*No such file'
+}
+
+# gone PID START [SECONDS]: waits until the process recorded is no more (a zombie counts as
+# gone: it has left); prints what it is still doing if not.
+gone() {
+	local i
+	for ((i = 0; i < ${3:-5} * 10; i++)); do
+		still_ours "$1" "$2" || return 0
+		[ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = Z ] && return 0
+		sleep 0.1
+	done
+	echo "memtop $1 still runs:" >&2
+	grep -E '^(State|VmHWM)' "/proc/$1/status" >&2
+	return 1
+}
+
+@test "huge COLUMNS and LINES, or a terminal that says it is huge: the screen is capped, memory stays small" {
+	local pid start hwm
+	tui_launch COLUMNS=30000 LINES=30000 --
+	tui_wait '^ +PID USER'
+	pid=$(memtop_pid)
+	start=$(proc_start "$pid")
+	sleep 2
+	hwm=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$pid/status")
+	echo "VmHWM ${hwm} kB in a 120x40 pane with COLUMNS=30000 LINES=30000"
+	[ "$hwm" -lt $((100 * 1024)) ]
+	screen | grep -Eq '^Mem +\['
+	# the terminal gone, memtop goes
+	tx kill-server
+	gone "$pid" "$start"
+	tui_next
+	tx -f /dev/null new-session -d -x 120 -y 40 \
+		"stty rows 30000 cols 30000; env XDG_CONFIG_HOME=$CONF LC_ALL=C.UTF-8 '$MEMTOP'; sleep 600"
+	for ((i = 0; i < 100; i++)); do
+		pid=$(memtop_pid) && break
+		sleep 0.1
+	done
+	start=$(proc_start "$pid")
+	sleep 3
+	hwm=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$pid/status")
+	echo "VmHWM ${hwm} kB on a terminal of 30000x30000"
+	[ "$hwm" -lt $((100 * 1024)) ]
+	tx kill-server
+	gone "$pid" "$start"
+}
+
+@test "the terminal going away ends memtop, whatever it shows" {
+	local state pid start
+	for state in list filter-prompt help detail question oom fields; do
+		tui_start -d 0.3
+		case $state in
+		filter-prompt) keys / abc ;;
+		help) keys '?'; tui_wait '^Everywhere' ;;
+		detail) keys Enter; tui_wait '^SEG|has exited' ;;
+		question) keys k Enter; tui_wait '\(y/N\)' ;;
+		oom) keys O; tui_wait '^OOM' ;;
+		fields) keys f; tui_wait '^Columns' ;;
+		esac
+		pid=$(memtop_pid)
+		start=$(proc_start "$pid")
+		tx kill-server
+		gone "$pid" "$start" || { echo "in state $state"; false; }
+		tui_next
+	done
+}
+
+@test "with SIGHUP blocked, a closed terminal still ends memtop (hang-up on the tty)" {
+	local pid start i
+	tx -f /dev/null new-session -d -x 120 -y 40 "env XDG_CONFIG_HOME=$CONF LC_ALL=C.UTF-8 \
+		/usr/bin/python3 -c 'import os, signal, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})
+os.execv(sys.argv[1], sys.argv[1:])' '$MEMTOP' -d 0.3; sleep 600"
+	tui_wait '^ +PID USER'
+	pid=$(memtop_pid)
+	start=$(proc_start "$pid")
+	grep -q '^SigBlk:.*[13579bBdDfF]$' "/proc/$pid/status"	# bit 0 of the mask: SIGHUP
+	tx kill-server
+	gone "$pid" "$start"
+}
+
+@test "a quit signal ends memtop within seconds even in the middle of a long refresh" {
+	local pid start list i
+	# -p with 180,000 pids: a refresh reads a status file for each, seconds of work
+	list="$BATS_TEST_TMPDIR/pids"
+	printf '1%.0s,' {1..59999} >"$list"
+	echo 1 >>"$list"
+	tx -f /dev/null new-session -d -x 120 -y 40 "env XDG_CONFIG_HOME=$CONF LC_ALL=C.UTF-8 '$MEMTOP' \
+		\$(for i in 1 2 3; do echo -p \$(cat '$list'); done); echo memtop-exit=\$?; sleep 600"
+	for ((i = 0; i < 100; i++)); do
+		pid=$(memtop_pid) && break
+		sleep 0.1
+	done
+	start=$(proc_start "$pid")
+	[ -n "$start" ]
+	# the view is up: its first refresh runs. Slowed to a crawl (5 ms of every 200), that
+	# refresh takes minutes; the quit signal must not wait for its end.
+	for ((i = 0; i < 300; i++)); do
+		[ "$(alt_screen)" = 1 ] && break
+		sleep 0.1
+	done
+	(for ((i = 0; i < 100; i++)); do
+		still_ours "$pid" "$start" || break
+		kill -STOP "$pid" 2>/dev/null
+		sleep 0.2
+		kill -CONT "$pid" 2>/dev/null
+		sleep 0.005
+	done) &
+	kill -TERM "$pid"
+	gone "$pid" "$start" 8
+	tui_wait 'memtop-exit=143'
+	[ "$(alt_screen)" = 0 ]
+}

@@ -4,6 +4,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errtext.h"
 #include "run.h"
 #include "xalloc.h"
 
@@ -88,7 +89,7 @@ struct sampler *run_sampler(void)
 	struct sampler *s = sampler_create();
 
 	if (!s)
-		run_error("cannot read /proc: %s", strerror(errno));
+		run_error("cannot read /proc: %s", errtext(errno));
 	return s;
 }
 
@@ -128,7 +129,7 @@ int run_loop(const struct run_config *rc, const struct sample_request *req, run_
 		int err = sampler_refresh(s, req, &snap);
 
 		if (err < 0) {
-			run_error("cannot read processes: %s", strerror(-err));
+			run_error("cannot read processes: %s", errtext(-err));
 			status = RUN_EXIT_RUNTIME;
 			break;
 		}

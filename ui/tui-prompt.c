@@ -18,6 +18,7 @@
 #include "pidfd.h"
 #include "sanitize.h"
 #include "tui.h"
+#include "uid.h"
 
 static void prompt_open(struct tui *t, const char *label, const char *initial,
 		     unsigned (*done)(struct tui *t, const char *text))
@@ -137,8 +138,7 @@ unsigned tui_prompt_filter(struct tui *t, int key)
 static unsigned prompt_user_done(struct tui *t, const char *text)
 {
 	struct passwd *pw;
-	char *end;
-	unsigned long v;
+	uint32_t uid;
 
 	if (!*text) {
 		t->by_uid = false;
@@ -146,14 +146,12 @@ static unsigned prompt_user_done(struct tui *t, const char *text)
 		t->by_uid = true;
 		t->uid = pw->pw_uid;
 	} else {
-		errno = 0;
-		v = strtoul(text, &end, 10);
-		if (errno || end == text || *end || v > UINT32_MAX - 1 || text[0] == '-') {
+		if (uid_parse(text, &uid) < 0) {
 			tui_message(t, true, "no user named '%s'", text);
 			return TR_REDRAW;
 		}
 		t->by_uid = true;
-		t->uid = v;
+		t->uid = uid;
 	}
 	snprintf(t->user_name, sizeof t->user_name, "%s", text);
 	tui_procs_restart(t);

@@ -26,6 +26,8 @@ static void settings_report(struct tui *t, int rc, const struct settings_warning
 {
 	if (rc == -EPERM)
 		tui_message(t, true, "memtoprc ignored: not your own regular file, or memtop runs privileged");
+	else if (rc == -EACCES)
+		tui_message(t, true, "memtoprc ignored: group or others may write it (chmod go-w)");
 	else if (rc < 0 && rc != -ENOENT)
 		tui_message(t, true, "memtoprc not read: %s", strerror(-rc));
 	else if (w->count > 1)
@@ -47,8 +49,11 @@ bool tui_settings_filter(struct tui *t, const char *pattern)
 			return false;
 		}
 	}
+	if (f)
+		filter_set_stop(f, tui_term_quit_flag());	/* a refresh ends at once on a quit signal */
 	filter_free(t->filter);
 	t->filter = f;
+	t->filter_skipped = 0;
 	tui_procs_restart(t);
 	return true;
 }
@@ -111,7 +116,12 @@ unsigned tui_settings_save(struct tui *t)
 	if (r == -ELOOP)
 		tui_message(t, true, "settings not written: %s is a symbolic link", path);
 	else if (r == -EPERM)
-		tui_message(t, true, "settings not written: the directory of %s is not yours", path);
+		tui_message(t, true, "settings not written: %s is not yours alone (another user's, "
+			    "or others may write in it)", path);
+	else if (r == -ENOTSUP)
+		tui_message(t, true, "settings not written: memtop runs setuid or with file capabilities");
+	else if (r == -EBADMSG)
+		tui_message(t, true, "settings not written: memtop could not read them back (the filter?)");
 	else if (r < 0)
 		tui_message(t, true, "settings not written to %s: %s", path, strerror(-r));
 	else

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -45,6 +46,7 @@ static void term_on_quit(int sig)
 {
 	term_quit_sig = sig;
 	term_wake();
+	alarm(TUI_QUIT_SECONDS);	/* the watchdog: see term_on_alarm */
 }
 
 static void term_on_resize(int sig)
@@ -63,6 +65,23 @@ static void term_emergency_restore(void)
 	}
 	if (term_have_saved)
 		tcsetattr(STDIN_FILENO, TCSANOW, &term_saved);
+}
+
+/* A quit signal is seen by the loop between two steps. Should a step not end (a /proc read
+ * blocked behind a stuck process's mmap_lock, a refresh of a huge machine), memtop still
+ * leaves: the terminal restored, dead of the signal it was sent. */
+static void term_on_alarm(int sig)
+{
+	struct sigaction sa;
+	int quit = term_quit_sig ? term_quit_sig : SIGTERM;
+
+	(void)sig;
+	term_emergency_restore();
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigaction(quit, &sa, NULL);
+	raise(quit);
+	_exit(128 + quit);	/* the signal was blocked or ignored by whoever started us */
 }
 
 static void term_on_crash(int sig, siginfo_t *si, void *uc)
@@ -110,6 +129,8 @@ static void term_signals(void)
 	sa.sa_handler = term_on_resize;
 	sigaction(SIGWINCH, &sa, NULL);
 	sigaction(SIGCONT, &sa, NULL);	/* the terminal may have changed while stopped */
+	sa.sa_handler = term_on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
 }
 
 static void term_crash_handlers(void)
@@ -133,6 +154,37 @@ static int term_pipe_open(void)
 	return 0;
 }
 
+/* curses takes LINES and COLUMNS from the environment over the size the terminal reports,
+ * and allocates its screens at that size (COLUMNS=30000 LINES=30000 grew to 4.4 GB): the
+ * terminal's size wins where it reports one, the environment only where it does not, and
+ * either is capped. Where neither says, curses takes terminfo's. */
+static void term_env_size(const char *name, int reported, int cap)
+{
+	const char *env = getenv(name);
+	char num[16];
+	long v = 0;
+
+	if (reported > 0)
+		v = reported;
+	else if (env)
+		v = strtol(env, NULL, 10);
+	if (v <= 0) {
+		unsetenv(name);
+		return;
+	}
+	snprintf(num, sizeof num, "%ld", v < cap ? v : cap);
+	setenv(name, num, 1);
+}
+
+static void term_cap_size(void)
+{
+	struct winsize ws;
+	bool known = ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0;
+
+	term_env_size("LINES", known ? ws.ws_row : 0, TUI_MAX_LINES);
+	term_env_size("COLUMNS", known ? ws.ws_col : 0, TUI_MAX_COLS);
+}
+
 /* newterm() fails on an unknown TERM, and "dumb" cannot place the cursor: both are a
  * one-line error, never curses' own exit. */
 static int term_check_terminal(void)
@@ -148,6 +200,7 @@ static int term_check_terminal(void)
 		run_error("TERM is not set: use --batch or --json, or set TERM");
 		return RUN_EXIT_RUNTIME;
 	}
+	term_cap_size();
 	term_screen = newterm(NULL, stdout, stdin);
 	if (!term_screen) {
 		run_error("unknown terminal type '%s' (TERM): use --batch or --json", term);
@@ -223,6 +276,8 @@ void tui_term_close(void)
 	}
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_DFL;
+	alarm(0);	/* the loop did see the quit signal: the caller dies of it now */
+	sigaction(SIGALRM, &sa, NULL);
 	sigaction(SIGWINCH, &sa, NULL);
 	sigaction(SIGCONT, &sa, NULL);
 	for (size_t i = 0; i < sizeof term_quit_signals / sizeof term_quit_signals[0]; i++)
@@ -239,6 +294,11 @@ int tui_term_quit_signal(void)
 	return term_quit_sig;
 }
 
+const volatile sig_atomic_t *tui_term_quit_flag(void)
+{
+	return &term_quit_sig;
+}
+
 bool tui_term_take_resize(void)
 {
 	bool r = term_resize;
@@ -252,7 +312,8 @@ void tui_term_resized(void)
 	struct winsize ws;
 
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
-		resizeterm(ws.ws_row, ws.ws_col);
+		resizeterm(ws.ws_row < TUI_MAX_LINES ? ws.ws_row : TUI_MAX_LINES,
+			   ws.ws_col < TUI_MAX_COLS ? ws.ws_col : TUI_MAX_COLS);
 	clearok(curscr, TRUE);
 }
 
@@ -278,9 +339,23 @@ static void term_drain_pipe(void)
 		;
 }
 
+/* Whether the terminal hung up: a hung-up tty reads as end of file, and its ioctls fail
+ * with EIO. */
+static bool term_hung_up(void)
+{
+	struct termios tio;
+
+	return tcgetattr(STDIN_FILENO, &tio) < 0 && (errno == EIO || errno == ENOTTY || errno == EBADF);
+}
+
+/* Waits for a key, a signal or the timeout. The terminal going away is a quit, whatever the
+ * screen and even with SIGHUP blocked or ignored: hang-up or error on the input or the
+ * output, or input that reads as end of file. */
 int tui_term_wait(double seconds)
 {
-	struct pollfd pfd[2] = { { STDIN_FILENO, POLLIN, 0 }, { term_pipe[0], POLLIN, 0 } };
+	struct pollfd pfd[3] = {
+		{ STDIN_FILENO, POLLIN, 0 }, { term_pipe[0], POLLIN, 0 }, { STDOUT_FILENO, 0, 0 },
+	};
 	int key = term_getkey();
 	int ms;
 
@@ -291,14 +366,15 @@ int tui_term_wait(double seconds)
 	if (term_resize)
 		return 0;
 	ms = seconds <= 0 ? 0 : seconds >= 86400 ? 86400 * 1000 : (int)(seconds * 1000) + 1;
-	if (poll(pfd, 2, ms) < 0 && errno != EINTR)
+	if (poll(pfd, 3, ms) < 0 && errno != EINTR)
 		return 0;
 	term_drain_pipe();
 	if (term_quit_sig)
 		return -1;
-	if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+	if (((pfd[0].revents | pfd[2].revents) & (POLLHUP | POLLERR | POLLNVAL)) ||
+	    ((pfd[0].revents & POLLIN) && !(key = term_getkey()) && term_hung_up())) {
 		term_quit_sig = SIGHUP;	/* the terminal went away */
 		return -1;
 	}
-	return pfd[0].revents & POLLIN ? term_getkey() : 0;
+	return key;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "errtext.h"
 #include "sanitize.h"
 #include "tui.h"
 
@@ -106,8 +107,13 @@ static int tui_sample(struct tui *t, char *err, size_t errsz)
 	req.sel.hide_kthreads = t->view.hide_kthreads;
 	rc = sampler_refresh(t->sampler, &req, &t->snap);
 	if (rc < 0) {
-		snprintf(err, errsz, "cannot read processes: %s", strerror(-rc));
+		snprintf(err, errsz, "cannot read processes: %s", errtext(-rc));
 		return -1;
+	}
+	if (t->filter && filter_skipped(t->filter) > t->filter_skipped) {
+		tui_message(t, true, "filter: %zu names or command lines not matched yet (matching is bounded: "
+			    "%.1f s a refresh)", filter_skipped(t->filter) - t->filter_skipped, FILTER_BURST_SECONDS);
+		t->filter_skipped = filter_skipped(t->filter);
 	}
 	t->snap_need = req.need;
 	t->snap_parts = req.parts;

@@ -4,6 +4,7 @@
 #ifndef MEMTOP_TUI_H
 #define MEMTOP_TUI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,11 +20,14 @@
 
 #define TUI_MIN_COLS 40		/* below this the view shows a "too small" notice */
 #define TUI_MIN_LINES 8
+#define TUI_MAX_COLS 1000		/* a larger terminal is drawn in its top left corner */
+#define TUI_MAX_LINES 500
 #define TUI_FKEY (1 << 24)	/* set on function keys; plain keys are Unicode code points */
 #define TUI_KEY_ESC 27
 #define TUI_KEY_ENTER 10
 #define TUI_CTRL(c) ((c) & 0x1f)
 #define TUI_MESSAGE_SECONDS 4.0
+#define TUI_QUIT_SECONDS 2	/* after a quit signal, memtop is gone within this, whatever it does */
 #define TUI_PROMPT_MAX 512
 
 /* What a key did, for the loop to act on: handlers never draw. */
@@ -151,6 +155,7 @@ struct tui {
 	/* settings, saved with W */
 	struct view_settings view;
 	struct filter *filter;		/* owned */
+	size_t filter_skipped;		/* its filter_skipped() at the last refresh */
 	bool by_uid;
 	uint32_t uid;
 	char user_name[64];
@@ -195,6 +200,7 @@ void tui_term_close(void);
 int tui_term_wait(double seconds);		/* waits for a key or a signal; returns a key,
 						   0 on timeout, -1 when a quit signal came */
 int tui_term_quit_signal(void);			/* the signal that asked to quit, or 0 */
+const volatile sig_atomic_t *tui_term_quit_flag(void);	/* set by that signal's handler */
 void tui_term_resized(void);			/* brings curses to the terminal's size */
 bool tui_term_take_resize(void);		/* a SIGWINCH/SIGCONT came since the last call */
 

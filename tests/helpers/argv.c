@@ -4,12 +4,14 @@
  * optionally makes itself non-dumpable and pads its command line, says "ready", then waits
  * to be killed.
  *
- *   argv [--comm NAME] [--map FILE] [--memfd NAME] [--nodump] [--pad BYTES] [--] [ARG...]
+ *   argv [--comm NAME] [--map FILE] [--memfd NAME] [--nodump] [--pad BYTES [--fill TEXT]]
+ *        [--] [ARG...]
  *
  * argv[0] is the caller's: `exec -a NAME argv ...` sets it. The ARGs are there only to be
  * seen in /proc/PID/cmdline. --pad re-executes the helper with filler arguments (hostile
- * bytes, at most MAX_ARG_STRLEN each) until the command line holds at least BYTES bytes; the
- * stack limit is raised first, since the kernel caps argv + environ at a quarter of it.
+ * bytes, or TEXT over and over with --fill; at most MAX_ARG_STRLEN each) until the command
+ * line holds at least BYTES bytes; the stack limit is raised first, since the kernel caps
+ * argv + environ at a quarter of it.
  * Exit status: 1 when the system refuses (mmap, exec...), 2 on bad usage. */
 #include <errno.h>
 #include <stdbool.h>
@@ -35,8 +37,8 @@ static void argv_fail(const char *what)
 
 static void argv_usage(void)
 {
-	fputs("usage: argv [--comm NAME] [--map FILE] [--memfd NAME] [--nodump] [--pad BYTES] [--] "
-	      "[ARG...]\n", stderr);
+	fputs("usage: argv [--comm NAME] [--map FILE] [--memfd NAME] [--nodump] [--pad BYTES [--fill TEXT]] "
+	      "[--] [ARG...]\n", stderr);
 	exit(2);
 }
 
@@ -77,7 +79,7 @@ static void argv_memfd(const char *name)
 }
 
 /* Re-executes with the options given minus --pad and enough filler after them. */
-static void argv_pad(int argc, char **argv, int pad_at, size_t bytes)
+static void argv_pad(int argc, char **argv, int pad_at, size_t bytes, const char *text)
 {
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
 	size_t have = 0, nfill, i, n = 0;
@@ -95,7 +97,7 @@ static void argv_pad(int argc, char **argv, int pad_at, size_t bytes)
 	if (!fill || !nv)
 		argv_fail("malloc");
 	for (i = 0; i < ARGV_CHUNK; i++)
-		fill[i] = argv_filler[i % (sizeof argv_filler - 1)];
+		fill[i] = text && *text ? text[i % strlen(text)] : argv_filler[i % (sizeof argv_filler - 1)];
 	fill[ARGV_CHUNK] = '\0';
 	for (int a = 0; a < argc; a++) {
 		if (a == pad_at || a == pad_at + 1)
@@ -111,7 +113,7 @@ static void argv_pad(int argc, char **argv, int pad_at, size_t bytes)
 
 int main(int argc, char **argv)
 {
-	const char *comm = NULL, *map = NULL, *memfd = NULL;
+	const char *comm = NULL, *map = NULL, *memfd = NULL, *fill = NULL;
 	int pad_at = -1, a;
 	bool nodump = false;
 	size_t pad = 0;
@@ -131,11 +133,13 @@ int main(int argc, char **argv)
 			memfd = argv[++a];
 		else if (strcmp(argv[a], "--pad") == 0)
 			pad_at = a, pad = strtoul(argv[++a], NULL, 10);
+		else if (strcmp(argv[a], "--fill") == 0)
+			fill = argv[++a];
 		else
 			argv_usage();
 	}
 	if (pad_at > 0)
-		argv_pad(argc, argv, pad_at, pad);
+		argv_pad(argc, argv, pad_at, pad, fill);
 	if (comm && prctl(PR_SET_NAME, comm) != 0)
 		argv_fail("PR_SET_NAME");
 	if (map)
