@@ -214,3 +214,51 @@ samples_changed() {
 		grep -vE '/(sample|sample-sys|procfs|procdir|proc2|system|cgroup|oomadj|memtoprc)\.c$' || false
 	[ "$(grep -c 'open("/proc"' "$src"/lib/*.c | awk -F: '{s += $2} END {print s}')" -eq 1 ]
 }
+
+# ---- issue 16's small ones kept with the sampler ----
+
+@test "a file literally named 'X (deleted)' is not deleted; an unlinked one is (decided by the inode)" {
+	local dir="$BATS_TEST_TMPDIR/files"
+	mkdir -p "$dir"
+	head -c $((2 * MIB)) /dev/zero >"$dir/data (deleted)"
+	start_hog fileread "$dir/data (deleted)"
+	j=$("$MEMTOP" -bJ -m -p "$HOG_PID")
+	[ "$(jq "[.processes[0].maps[] | select(.path == \"$dir/data (deleted)\") | .deleted] | unique" <<<"$j")" = '[
+  false
+]' ]
+	run "$MEMTOP" -m -p "$HOG_PID"
+	grep -qF "$dir/data (deleted)" <<<"$output"
+	! grep -qF "$dir/data (deleted) (deleted)" <<<"$output" || false
+	stop_hogs
+	head -c $((2 * MIB)) /dev/zero >"$dir/gone"
+	start_hog fileread "$dir/gone"
+	rm "$dir/gone"
+	j=$("$MEMTOP" -bJ -m -p "$HOG_PID")
+	[ "$(jq "[.processes[0].maps[] | select(.path == \"$dir/gone\") | .deleted] | unique" <<<"$j")" = '[
+  true
+]' ]
+	"$MEMTOP" -m -p "$HOG_PID" | grep -qF "$dir/gone (deleted)"
+}
+
+@test "-m on a zombie: text and JSON both say so on stderr and exit 1, and list what they could" {
+	local z
+	# sh reaps nothing once it has exec'd sleep: its child stays a zombie
+	sh -c 'sleep 0.05 & exec sleep 30' &
+	remember_pid "$BATS_TEST_TMPDIR/hogs" "$!"
+	for _ in $(seq 100); do
+		z=$(pgrep -P "$!" | head -1)
+		[ -n "$z" ] && [ "$(awk '{print $3}' "/proc/$z/stat" 2>/dev/null)" = Z ] && break
+		sleep 0.05
+	done
+	[ "$(awk '{print $3}' "/proc/$z/stat")" = Z ]
+	run "$MEMTOP" -m -p "$z,$$"
+	[ "$status" -eq 1 ]
+	grep -q "pid $z is a zombie: it has exited and has no address space" <<<"$output"
+	grep -q "^PID $$ " <<<"$output"
+	run "$MEMTOP" -bJ -m -p "$z,$$"
+	[ "$status" -eq 1 ]
+	grep -q "pid $z is a zombie" <<<"$output"
+	[ "$(grep '^{' <<<"$output" | jq '[.processes[].pid]')" = "[
+  $$
+]" ]
+}
