@@ -184,6 +184,7 @@ static void sysmem_views(const struct system *sys, struct sysmem *sm)
 	sm->used = sysmem_diff(&m[SYS_MEM_TOTAL], &m[SYS_MEM_AVAILABLE]);
 	sm->swap_used = sysmem_diff(&m[SYS_SWAP_TOTAL], &m[SYS_SWAP_FREE]);
 	sm->slab = sysmem_sum(sys, (const enum sys_id[]){ SYS_SRECLAIMABLE, SYS_SUNRECLAIM }, 2);
+	sm->reclaimable_cache = sysmem_diff(&m[SYS_CACHED], &m[SYS_SHMEM]);
 	for (size_t i = 0; i < sizeof taken / sizeof taken[0]; i++)
 		rest = sysmem_diff(&rest, &sm->part[taken[i]]);
 	sm->kernel_rest = sysmem_diff(&rest, &sm->slab);

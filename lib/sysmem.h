@@ -61,6 +61,9 @@ struct sysmem {
 	struct fval used;		/* MemTotal - MemAvailable */
 	struct fval swap_used;		/* SwapTotal - SwapFree */
 	struct fval slab;		/* SReclaimable + SUnreclaim */
+	struct fval reclaimable_cache;	/* Cached - Shmem: the file cache without Buffers
+					   (JSON's system.mem.reclaimable_cache; + Buffers it
+					   is SM_FILE) */
 	struct fval kernel_rest;	/* MemTotal - free - anon - file cache - shmem - slab:
 					   kernel stacks, page tables, per-cpu, huge pages, swap
 					   cache and what meminfo does not itemise */

@@ -70,9 +70,8 @@ static void jsonout_system(struct jsonw *w, const struct snapshot *snap, const s
 			continue;
 		jsonout_kv_fval(w, sys_mem_name(i), &sys->mem[i], FT_BYTES);
 	}
-	/* the file cache (Buffers + Cached - Shmem): what reclaim can free, some of it only after
-	 * writeback or unmapping; -S's "clean_droppable" is the part it could free at once */
-	jsonout_kv_fval(w, "reclaimable_cache", &snap->mem->part[SM_FILE], FT_BYTES);
+	/* Cached - Shmem: with buffers, -S's file_cache (lib/sysmem.h) */
+	jsonout_kv_fval(w, "reclaimable_cache", &snap->mem->reclaimable_cache, FT_BYTES);
 	jsonw_obj_end(w);
 
 	jsonw_key(w, "swap");
