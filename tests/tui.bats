@@ -835,3 +835,40 @@ os.execv(sys.argv[1], sys.argv[1:])' '$MEMTOP' -d 0.3; sleep 600"
 	tui_wait 'memtop-exit=143'
 	[ "$(alt_screen)" = 0 ]
 }
+
+# issue 12: in KiB the detail screen's tables and the O screen's rows keep every digit, and
+# their titles stay over their columns
+@test "e (KiB) on the detail and O screens: numbers whole, columns aligned" {
+	start_hog touched 1000
+	stop_proc "$HOG_PID"
+	kib=$(($(status_bytes "$HOG_PID" RssAnon) / 1024))
+	tui_start -p "$HOG_PID"
+	tui_wait "^ *$HOG_PID "
+	keys e
+	tui_wait 'sizes in KiB'
+	keys Enter
+	tui_wait '^SEG +text'
+	# the segment table: anon_mmap's rss (the 1000 MiB block) whole, set off by a blank
+	seg=$(screen | awk '$1 == "rss"')
+	echo "$seg"
+	grep -Eq " [0-9]{7,} " <<<"$seg " 
+	! grep -Eq '[0-9]{15,}' <<<"$seg" || false
+	# the mapping table: its SIZE cell whole under SIZE, right-aligned
+	title=$(screen | grep -E '^ADDRESS +PERM')
+	row=$(screen | grep -E ' anon_mmap ' | head -1)
+	size=$(awk '{print $4}' <<<"$row")
+	[ "${#size}" -ge 7 ]
+	pre=${title%%SIZE*}
+	[ "${row:$((${#pre} + 4 - ${#size})):${#size}}" = "$size" ] || { echo "$title"; echo "$row"; false; }
+	keys Escape
+	keys O
+	tui_wait "^ +[0-9]+ +$HOG_PID "
+	title=$(screen | grep -E '^ +RANK +PID')
+	row=$(screen | grep -E "^ +[0-9]+ +$HOG_PID ")
+	rss=$(awk '{print $5}' <<<"$row")
+	[ "${#rss}" -ge 7 ]
+	pre=${title%%RSS*}
+	[ "${row:$((${#pre} + 3 - ${#rss})):${#rss}}" = "$rss" ] || { echo "$title"; echo "$row"; false; }
+	keys q
+	kill -CONT "$HOG_PID"
+}

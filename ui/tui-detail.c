@@ -140,30 +140,37 @@ static void detail_segments(struct tui *t, const struct proc *p, int y)
 {
 	static const char *const figs[SEGF_COUNT] = { "virt", "rss", "pss", "uss", "swap", "dirty" };
 	char buf[32];
-	int x = 6;
+	int x = 6, w = 7;	/* a number is never cut: in KiB the columns grow */
 
 	if (!p->has_segments) {
 		tui_printf(y, 0, COLS, STY_DIM, "Segments and mappings: %s",
 			   p->smaps_errno ? strerror(p->smaps_errno) : "no address space (kernel thread or zombie)");
 		return;
 	}
+	for (int f = 0; f < SEGF_COUNT; f++) {
+		for (int s = 0; s < SEG_COUNT; s++) {
+			int n = (int)strlen(units_compact(buf, sizeof buf, p->seg->v[s][f], t->view.unit)) + 1;
+
+			w = n > w ? n : w;
+		}
+	}
 	tui_fill(y, 0, COLS, STY_COLHEAD);
 	tui_put(y, 0, COLS, "SEG", STY_COLHEAD);
 	for (int s = 0; s < SEG_COUNT; s++)
-		x = tui_cell(y, x, 7, detail_seg_short[s], strlen(detail_seg_short[s]), true, STY_COLHEAD);
+		x = tui_cell(y, x, w, detail_seg_short[s], strlen(detail_seg_short[s]), true, STY_COLHEAD);
 	for (int f = 0; f < SEGF_COUNT; f++) {
 		tui_put(y + 1 + f, 0, COLS, figs[f], STY_LABEL);
 		x = 6;
 		for (int s = 0; s < SEG_COUNT; s++) {
 			units_compact(buf, sizeof buf, p->seg->v[s][f], t->view.unit);
-			x = tui_cell(y + 1 + f, x, 7, buf, strlen(buf), true, STY_NORMAL);
+			x = tui_cell(y + 1 + f, x, w, buf, strlen(buf), true, STY_NORMAL);
 		}
 	}
 }
 
 static int detail_map_width(const struct tui_detail *d, enum maptable_col c, int x)
 {
-	int w = c == MT_START ? d->addr_width : maptable_cols[c].width;
+	int w = c == MT_START ? d->addr_width : maptable_cols[c].numeric ? d->colw[c] : maptable_cols[c].width;
 
 	return w ? w : COLS - x > 8 ? COLS - x : 8;
 }
@@ -212,6 +219,24 @@ static void detail_maps(struct tui *t, const struct proc *p, int y)
 	if (!p->has_segments || y >= LINES - 1)
 		return;
 	tui_list_set_height(&d->list, rows);
+	/* each number column as wide as its header and the widest cell on screen */
+	for (int c = 0; c < MT_COUNT; c++)
+		d->colw[c] = (int)strlen(maptable_cols[c].header) > maptable_cols[c].width ?
+			     (int)strlen(maptable_cols[c].header) : maptable_cols[c].width;
+	for (int i = 0; i < rows && d->list.top + (size_t)i < d->norder; i++) {
+		const struct mapping *m = &p->maps[d->order[d->list.top + (size_t)i]];
+
+		for (int k = 0; k < maptable_nshort; k++) {
+			enum maptable_col c = maptable_short[k];
+			char buf[64];
+			int n;
+
+			if (!maptable_cols[c].numeric)
+				continue;
+			n = (int)(maptable_cell(buf, m, c, t->view.unit, d->addr_width, 0) - buf);
+			d->colw[c] = n > d->colw[c] ? n : d->colw[c];
+		}
+	}
 	detail_map_title(t, y);
 	for (int i = 0; i < rows && d->list.top + (size_t)i < d->norder; i++) {
 		size_t k = d->list.top + (size_t)i;

@@ -11,6 +11,7 @@
 
 #include "field.h"
 #include "filter.h"
+#include "maptable.h"
 #include "memtoprc.h"
 #include "model.h"
 #include "reports.h"
@@ -126,6 +127,7 @@ struct tui_detail {
 	size_t norder, caporder;
 	int sort;		/* index into maptable_short */
 	int addr_width;		/* 12 hex digits, 16 when a mapping lies above 2^48 */
+	int colw[MT_COUNT];	/* the width of each numeric maptable column, this frame */
 	struct tui_list list;
 };
 
