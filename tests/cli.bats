@@ -264,3 +264,12 @@ narrow_report() {
 	grep -q '^Commit:' <<<"$output"
 	grep -Eq '^ +PID USER +RSS +PSS +USS' <<<"$output"
 }
+
+@test "-b at 80 columns: no line is longer, the summary lines fold after a comma" {
+	COLUMNS=80 "$MEMTOP" -b >"$BATS_TEST_TMPDIR/r"
+	LC_ALL=C.UTF-8 awk 'length($0) > 80 { print "too long: " $0; bad = 1 } END { exit bad }' "$BATS_TEST_TMPDIR/r"
+	# folded lines go on indented, and every figure is still there
+	grep -Eq '^Mem: .* available$' "$BATS_TEST_TMPDIR/r"
+	tr -s ' \n' ' ' <"$BATS_TEST_TMPDIR/r" | grep -q 'shmem [0-9.]* [KMG]iB (cannot be dropped), slab'
+	tr -s ' \n' ' ' <"$BATS_TEST_TMPDIR/r" | grep -q 'OOM kills since boot [0-9]'
+}

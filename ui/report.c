@@ -1,3 +1,4 @@
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,55 +20,107 @@ static const char *report_size(char *buf, size_t n, const struct fval *v)
 	return units_long(buf, n, v->u);
 }
 
-static void report_rate(FILE *out, const char *label, const struct fval *v)
+/* One summary line, built piece by piece. */
+struct report_line {
+	char text[1024];
+	size_t len;
+};
+
+static __attribute__((format(printf, 2, 3))) void report_add(struct report_line *l, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(l->text + l->len, sizeof l->text - l->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		l->len = l->len + (size_t)n < sizeof l->text ? l->len + (size_t)n : sizeof l->text - 1;
+}
+
+static void report_rate(struct report_line *l, const char *label, const struct fval *v)
 {
 	char b[32];
 
-	fprintf(out, "%s %s/s", label, v->st == V_KNOWN ? units_count(b, sizeof b, v->d) : "-");
+	report_add(l, "%s %s/s", label, v->st == V_KNOWN ? units_count(b, sizeof b, v->d) : "-");
 }
 
-void report_system(FILE *out, const struct snapshot *snap)
+/* Prints the line, folded at width (0: as it is) after a ", " or "; " where it can be, the
+ * rest indented under the line's first figure. The lines are ASCII but for the host name and
+ * the bound mark, which only make a fold come early. */
+static void report_fold(FILE *out, struct report_line *l, size_t width)
+{
+	const char *p = l->text;
+	size_t len = l->len;
+
+	while (width > 16 && len > width) {
+		size_t cut = 0;
+
+		for (size_t i = 8; i + 2 <= width; i++) {
+			if ((p[i] == ',' || p[i] == ';') && p[i + 1] == ' ')
+				cut = i + 1;
+		}
+		if (!cut)
+			break;
+		fprintf(out, "%.*s\n        ", (int)cut, p);
+		p += cut + 1;
+		len -= cut + 1;
+		width -= 8;
+	}
+	fprintf(out, "%.*s\n", (int)len, p);
+	l->len = 0;
+}
+
+void report_system(FILE *out, const struct snapshot *snap, size_t width)
 {
 	const struct fval *m = snap->sys.mem;
 	const struct sysmem *sm = snap->mem;
-	char a[32], b[32], c[32], d[32], e[32], f[32];
+	char a[32], b[32], c[32], d[32], host[sizeof snap->host * 4];
+	struct report_line l = { .len = 0 };
 	struct tm tm;
 	char when[32];
 
 	gmtime_r(&snap->wall.tv_sec, &tm);
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
-	fprintf(out, "memtop - %s - %s (%s) - %zu process%s, %zu shown\n", when, snap->host,
-		snap->kernel, snap->ntotal, snap->ntotal == 1 ? "" : "es", snap->nprocs);
-	fprintf(out, "Mem:    %s total, %s used, %s free, %s available\n",
-		report_size(a, sizeof a, &m[SYS_MEM_TOTAL]), report_size(b, sizeof b, &sm->used),
-		report_size(c, sizeof c, &m[SYS_MEM_FREE]), report_size(d, sizeof d, &m[SYS_MEM_AVAILABLE]));
-	fprintf(out, "        anon %s, file cache %s (reclaimable), shmem %s (cannot be dropped), slab %s\n",
-		report_size(a, sizeof a, &sm->part[SM_ANON]), report_size(b, sizeof b, &sm->part[SM_FILE]),
-		report_size(c, sizeof c, &sm->part[SM_SHMEM]), report_size(e, sizeof e, &sm->slab));
-	if (m[SYS_SWAP_TOTAL].st == V_KNOWN && m[SYS_SWAP_TOTAL].u == 0) {
-		fprintf(out, "Swap:   none\n");
-	} else {
-		fprintf(out, "Swap:   %s total, %s used, %s cached\n",
-			report_size(a, sizeof a, &m[SYS_SWAP_TOTAL]), report_size(b, sizeof b, &sm->swap_used),
-			report_size(c, sizeof c, &m[SYS_SWAP_CACHED]));
-	}
-	fprintf(out, "Commit: %s committed, CommitLimit %s (%s)\n",
-		report_size(a, sizeof a, &m[SYS_COMMITTED_AS]), report_size(b, sizeof b, &m[SYS_COMMIT_LIMIT]),
-		sysmem_overcommit_short(&snap->sys.knob[KNOB_OVERCOMMIT_MEMORY]));
-	fprintf(out, "Paging: ");
-	report_rate(out, "major faults", &snap->sys.rate[SYSC_PGMAJFAULT]);
-	report_rate(out, ", swap-in", &snap->sys.rate[SYSC_PSWPIN]);
-	report_rate(out, ", swap-out", &snap->sys.rate[SYSC_PSWPOUT]);
-	fprintf(out, "; OOM kills since boot %s", snap->sys.count[SYSC_OOM_KILL].st == V_KNOWN ?
-		units_count(f, sizeof f, (double)snap->sys.count[SYSC_OOM_KILL].u) : "-");
+	sanitize_term(host, sizeof host, snap->host, strlen(snap->host), 64);
+	report_add(&l, "memtop - %s - %s (%s) - %zu process%s, %zu shown", when, host, snap->kernel,
+		   snap->ntotal, snap->ntotal == 1 ? "" : "es", snap->nprocs);
+	report_fold(out, &l, width);
+	report_add(&l, "Mem:    %s total, %s used, %s free, %s available",
+		   report_size(a, sizeof a, &m[SYS_MEM_TOTAL]), report_size(b, sizeof b, &sm->used),
+		   report_size(c, sizeof c, &m[SYS_MEM_FREE]), report_size(d, sizeof d, &m[SYS_MEM_AVAILABLE]));
+	report_fold(out, &l, width);
+	report_add(&l, "        anon %s, file cache %s (reclaimable), shmem %s (cannot be dropped), slab %s",
+		   report_size(a, sizeof a, &sm->part[SM_ANON]), report_size(b, sizeof b, &sm->part[SM_FILE]),
+		   report_size(c, sizeof c, &sm->part[SM_SHMEM]), report_size(d, sizeof d, &sm->slab));
+	report_fold(out, &l, width);
+	if (m[SYS_SWAP_TOTAL].st == V_KNOWN && m[SYS_SWAP_TOTAL].u == 0)
+		report_add(&l, "Swap:   none");
+	else
+		report_add(&l, "Swap:   %s total, %s used, %s cached",
+			   report_size(a, sizeof a, &m[SYS_SWAP_TOTAL]), report_size(b, sizeof b, &sm->swap_used),
+			   report_size(c, sizeof c, &m[SYS_SWAP_CACHED]));
+	report_fold(out, &l, width);
+	report_add(&l, "Commit: %s committed, CommitLimit %s (%s)",
+		   report_size(a, sizeof a, &m[SYS_COMMITTED_AS]), report_size(b, sizeof b, &m[SYS_COMMIT_LIMIT]),
+		   sysmem_overcommit_short(&snap->sys.knob[KNOB_OVERCOMMIT_MEMORY]));
+	report_fold(out, &l, width);
+	report_add(&l, "Paging: ");
+	report_rate(&l, "major faults", &snap->sys.rate[SYSC_PGMAJFAULT]);
+	report_rate(&l, ", swap-in", &snap->sys.rate[SYSC_PSWPIN]);
+	report_rate(&l, ", swap-out", &snap->sys.rate[SYSC_PSWPOUT]);
+	report_add(&l, "; OOM kills since boot %s", snap->sys.count[SYSC_OOM_KILL].st == V_KNOWN ?
+		   units_count(a, sizeof a, (double)snap->sys.count[SYSC_OOM_KILL].u) : "-");
 	if (snap->sys.pressure.known)
-		fprintf(out, "; pressure some %.2f%% full %.2f%% (avg10)", snap->sys.pressure.some.avg10,
-			snap->sys.pressure.full.avg10);
-	fputc('\n', out);
-	if (snap->nunreadable)
-		fprintf(out, "Note:   PSS/USS of %zu process%s could not be read (permission): shown as %sRSS, "
-			"their upper bound, and ranked by it\n",
-			snap->nunreadable, snap->nunreadable == 1 ? "" : "es", cells_bound_mark());
+		report_add(&l, "; pressure some %.2f%% full %.2f%% (avg10)", snap->sys.pressure.some.avg10,
+			   snap->sys.pressure.full.avg10);
+	report_fold(out, &l, width);
+	if (snap->nunreadable) {
+		report_add(&l, "Note:   PSS/USS of %zu process%s could not be read (permission): shown as %sRSS, "
+			   "their upper bound, and ranked by it", snap->nunreadable, snap->nunreadable == 1 ? "" : "es",
+			   cells_bound_mark());
+		report_fold(out, &l, width);
+	}
 }
 
 /* Writes text padded or cut to width display columns; width 0 = as long as it is. */
@@ -129,7 +182,7 @@ void report_write(FILE *out, const struct snapshot *snap, const struct proc *con
 	int w[FLD_COUNT];
 
 	cells_layout(&t, w);
-	report_system(out, snap);
+	report_system(out, snap, o->width);
 	fputc('\n', out);
 	report_header(out, o, w);
 	for (size_t i = 0; i < n; i++)

@@ -27,7 +27,7 @@ size_t report_width(void);
 void report_write(FILE *out, const struct snapshot *snap, const struct proc *const *rows, size_t n,
 		  const struct report_opts *o);
 
-/* The machine summary lines alone (also the top of the interactive view's text). */
-void report_system(FILE *out, const struct snapshot *snap);
+/* The machine summary lines alone, folded at width (0: not folded). */
+void report_system(FILE *out, const struct snapshot *snap, size_t width);
 
 #endif
