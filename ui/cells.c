@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cells.h"
+#include "sanitize.h"
 
 static const char *cell_str(const struct proc *p, enum field_id id, char *buf, size_t n)
 {
@@ -107,7 +108,9 @@ static int cells_natural_width(const struct cells_table *t, enum field_id id)
 	for (size_t r = 0; r < t->nrows; r++) {
 		size_t len;
 
-		cell_text(buf, sizeof buf, t->rows[r], id, t->unit, &len);
+		const char *c = cell_text(buf, sizeof buf, t->rows[r], id, t->unit, &len);
+
+		len = sanitize_width(c, len);	/* columns: the bound mark is 3 bytes, 1 column */
 		if ((int)len > w)
 			w = (int)len;
 	}
