@@ -980,7 +980,7 @@ static void sampler_read_rollup(struct sampler *s, struct sproc *sp)
 	sp->read_at[SI_ROLLUP] = sp->read_at[SI_PSS] = s->now;
 }
 
-static void sproc_add_mapping(struct sampler *s, struct sproc *sp, const struct smaps_vma *v, enum segment seg)
+static void sproc_add_mapping(struct sproc *sp, const struct smaps_vma *v, enum segment seg)
 {
 	struct proc *p = &sp->p;
 	struct mapping *m;
@@ -1002,7 +1002,6 @@ static void sproc_add_mapping(struct sampler *s, struct sproc *sp, const struct 
 	m->seg = seg;
 	memcpy(m->val, v->val, sizeof m->val);
 	m->known = v->known;
-	(void)s;
 }
 
 /* maps says "PATH (deleted)" for an unlinked file, and for a file literally named so: the
@@ -1107,7 +1106,7 @@ static int sampler_smaps_cb(const struct smaps_vma *vma, void *ctx)
 	if (s->keep_maps) {
 		char *literal = NULL;
 
-		sproc_add_mapping(s, sp, vma, seg);
+		sproc_add_mapping(sp, vma, seg);
 		if (vma->deleted && !sampler_really_deleted(vma, &literal)) {
 			struct mapping *m = &p->maps[p->nmaps - 1];
 

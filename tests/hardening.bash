@@ -71,16 +71,11 @@ require_root() {
 # start_churn SECONDS [CHILDREN]: starts tests/helpers/churn, its report going to
 # $BATS_TEST_TMPDIR/churn.out, waits until its children run and sets CHURN_PID.
 start_churn() {
-	local out="$BATS_TEST_TMPDIR/churn.out" i
+	local out="$BATS_TEST_TMPDIR/churn.out"
 	"$HELPERS/churn" "$@" >"$out" &
 	CHURN_PID=$!
 	track_pid "$CHURN_PID"
-	for ((i = 0; i < 100; i++)); do
-		grep -q '^ready' "$out" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "churn did not become ready" >&2
-	return 1
+	wait_line "$out" '^ready' 10
 }
 
 # stop_churn: ends the churn and sets CHURN_EXITS and CHURN_RATE to its exits and exits

@@ -69,6 +69,17 @@ await_ready() {
 	rm -f "$1"
 }
 
+# wait_line FILE ERE [SECONDS]: waits (30 s by default) until a line of FILE matches.
+wait_line() {
+	local i
+	for ((i = 0; i < ${3:-30} * 10; i++)); do
+		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "no line matching '$2' in $1" >&2
+	return 1
+}
+
 stop_hogs() {
 	local pid start
 	[ -f "$BATS_TEST_TMPDIR/hogs" ] || return 0

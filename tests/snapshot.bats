@@ -24,18 +24,7 @@ start_quiet() {
 	"$HELPERS/memhog" quiet "$1" "$2" >"$QUIET_OUT" &
 	HOG_PID=$!
 	remember_pid "$BATS_TEST_TMPDIR/hogs" "$HOG_PID"
-	wait_line "$QUIET_OUT" ready
-}
-
-# wait_line FILE LINE: up to 30 s for FILE to hold LINE.
-wait_line() {
-	local i
-	for i in $(seq 300); do
-		grep -qx "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "no '$2' in $1" >&2
-	return 1
+	wait_line "$QUIET_OUT" '^ready$'
 }
 
 # samples_changed MEMTOP_ARGS...: memtop -bJ -n 5 -d 1 ARGS in the background; after its first
@@ -46,7 +35,7 @@ samples_changed() {
 	pid=$!
 	for i in $(seq 300); do [ -s "$out" ] && break; sleep 0.05; done
 	kill -USR1 "$HOG_PID"
-	wait_line "$QUIET_OUT" changed
+	wait_line "$QUIET_OUT" '^changed$'
 	wait "$pid"
 	[ "$(wc -l <"$out")" -eq 5 ]
 }
