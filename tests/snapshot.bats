@@ -48,16 +48,22 @@ samples_changed() {
 	assert_ge "$uss" $((128 * MIB))
 	# before: about half of it is the parent's PSS, almost none its USS
 	assert_le "$(sed -n 1p "$BATS_TEST_TMPDIR/s" | jq '.processes[0].mem.uss')" $((16 * MIB))
-	# samples taken 2 s and more after the change: the kernel's figures, within 1 %
+	# samples taken 2 s and more after the change: read for the sample (age 0), the kernel's
+	# figures within 1 %. A read slower than 2 ms (a sanitizer build on a busy machine) is
+	# reused for 100 times as long, with its age: such a sample is not fresh but says so.
+	fresh=0
 	for n in 3 4 5; do
 		got=$(sed -n "${n}p" "$BATS_TEST_TMPDIR/s" | jq '.processes[0].mem.uss')
-		echo "sample $n: uss $got, smaps_rollup $uss"
+		age=$(sed -n "${n}p" "$BATS_TEST_TMPDIR/s" | jq '.processes[0].age')
+		echo "sample $n: uss $got (age $age), smaps_rollup $uss"
+		[ "$age" != 0 ] && [ "$age" != null ] && continue
+		fresh=$((fresh + 1))
 		assert_ge "$got" $((uss - uss / 100))
 		assert_le "$got" $((uss + uss / 100))
 		got=$(sed -n "${n}p" "$BATS_TEST_TMPDIR/s" | jq '.processes[0].mem.pss')
 		assert_ge "$got" $((pss - pss / 100))
-		[ "$(sed -n "${n}p" "$BATS_TEST_TMPDIR/s" | jq '.processes[0].age == 0')" = true ]
 	done
+	[ "$fresh" -ge 1 ]
 }
 
 @test "status figures are read at every sample: mlock and mprotect show at once (no fault)" {
