@@ -38,6 +38,10 @@ static void group_init(struct group *g, const char *key)
 static void group_add(struct group *g, const struct proc *p)
 {
 	g->count++;
+	if ((p->have & SRC_PSS) && p->pss_age > g->pss_age)
+		g->pss_age = p->pss_age;
+	if ((p->have & SRC_SMAPS) && p->smaps_age > g->smaps_age)
+		g->smaps_age = p->smaps_age;
 	for (int i = 0; i < FLD_COUNT; i++) {
 		const struct fval *v = &p->f[i];
 		struct fval *s = &g->f[i];
@@ -52,6 +56,7 @@ static void group_add(struct group *g, const struct proc *p)
 		}
 		if (s->st == V_NA)
 			*s = (struct fval){ .st = V_KNOWN };
+		g->known[i]++;
 		if (fields[i].type == FT_RATE)
 			s->d += v->d;
 		else
@@ -125,6 +130,13 @@ void group_total(struct group *t, const struct proc *const *procs, size_t n)
 	group_init(t, "total");
 	for (size_t i = 0; i < n; i++)
 		group_add(t, procs[i]);
+}
+
+double group_age(const struct group *g, enum field_id id)
+{
+	if (fields[id].src & (SRC_PSS | SRC_ROLLUP))
+		return g->pss_age;
+	return fields[id].src == SRC_SMAPS ? g->smaps_age : 0;
 }
 
 void group_free(struct group *g)
