@@ -18,6 +18,7 @@
 
 #include "field.h"
 #include "filter.h"
+#include "group.h"
 #include "cells.h"
 #include "oomadj.h"
 #include "procdir.h"
@@ -72,6 +73,8 @@ static void usage(void)
 	       "                           a command line's first 4 KiB, 0.2 s a refresh)\n"
 	       "  -s, --sort=FIELD         sort key, highest first (default pss)\n"
 	       "  -o, --fields=LIST        columns, comma separated; '-o help' lists every field\n"
+	       "  -g, --group=BY           one row per user, comm or cgroup: process count and\n"
+	       "                           summed sizes (every table ends with its totals)\n"
 	       "  -m, --maps               per-process detail: segments and the mapping table\n"
 	       "  -S, --system             system memory report\n"
 	       "  -O, --oom                OOM report: badness breakdown, kill order, headroom\n"
@@ -224,6 +227,16 @@ static void parse_filter(struct options *o, const char *s)
 		usage_error("bad --filter pattern '%s': %s", s, err);
 }
 
+static void parse_group(struct options *o, const char *s)
+{
+	int by = group_by_parse(s);
+
+	if (by < 0)
+		usage_error("--group wants user, comm or cgroup, not '%s'", s);
+	o->rc.grouped = true;
+	o->rc.group_by = by;
+}
+
 static enum color_when parse_color(const char *s)
 {
 	if (!s || strcmp(s, "always") == 0)
@@ -255,6 +268,7 @@ static const struct option long_options[] = {
 	{ "filter", required_argument, NULL, 'f' },
 	{ "sort", required_argument, NULL, 's' },
 	{ "fields", required_argument, NULL, 'o' },
+	{ "group", required_argument, NULL, 'g' },
 	{ "maps", no_argument, NULL, 'm' },
 	{ "system", no_argument, NULL, 'S' },
 	{ "oom", no_argument, NULL, 'O' },
@@ -272,7 +286,7 @@ static void parse_options(struct options *o, int argc, char **argv)
 	int c;
 
 	opterr = 0;	/* our own one-line messages */
-	while ((c = getopt_long(argc, argv, ":bn:d:p:u:f:s:o:mSOJhV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":bn:d:p:u:f:s:o:g:mSOJhV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'b': o->batch = true; break;
 		case 'n': o->rc.iterations = parse_long("--iterations", optarg, 1, LONG_MAX); break;
@@ -282,6 +296,7 @@ static void parse_options(struct options *o, int argc, char **argv)
 		case 'f': parse_filter(o, optarg); break;
 		case 's': parse_sort(o, optarg); break;
 		case 'o': parse_fields(o, optarg); break;
+		case 'g': parse_group(o, optarg); break;
 		case 'm': o->maps = true; break;
 		case 'S': o->system = true; break;
 		case 'O': o->oom = true; break;
@@ -305,6 +320,8 @@ static void parse_options(struct options *o, int argc, char **argv)
 		usage_error("--set-oom-adj needs the processes named with -p");
 	if (o->maps && !o->npids)
 		usage_error("--maps needs the processes named with -p");
+	if (o->rc.grouped && (o->maps || o->system || o->oom || o->set_oom_adj))
+		usage_error("--group groups the process list: not with --maps, --system, --oom or --set-oom-adj");
 }
 
 /* -p names processes. A thread's /proc/TID reads like a process, though /proc does not list

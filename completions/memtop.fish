@@ -9,6 +9,7 @@ complete -c memtop -s u -l user -x -a '(__fish_complete_users)' -d 'Only this us
 complete -c memtop -s f -l filter -x -d 'PCRE2 match on command name or line'
 complete -c memtop -s s -l sort -x -a '(__memtop_fields)' -d 'Sort key'
 complete -c memtop -s o -l fields -x -a '(__memtop_field_list)' -d 'Columns'
+complete -c memtop -s g -l group -x -a 'user\t"Each user\'s processes" comm\t"Each command name" cgroup\t"Each memory cgroup"' -d 'One row per group, with summed figures'
 complete -c memtop -s m -l maps -d 'Segments and mappings of the -p processes'
 complete -c memtop -s S -l system -d 'System memory report'
 complete -c memtop -s O -l oom -d 'OOM report'
