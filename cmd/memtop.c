@@ -82,6 +82,7 @@ static void usage(void)
 	       "      --set-oom-adj=VALUE  write oom_score_adj (-1000..1000) of the -p processes\n"
 	       "      --color=WHEN         colour the interactive view: auto, always, never\n"
 	       "      --no-config          ignore the saved settings (memtoprc)\n"
+	       "      --no-mouse           the interactive view leaves the mouse to the terminal\n"
 	       "  -h, --help               show this help and exit\n"
 	       "  -V, --version            show the version and exit\n"
 	       "\n"
@@ -257,7 +258,7 @@ static void parse_oom_adj(struct options *o, const char *s)
 	o->set_oom_adj = true;
 }
 
-enum { OPT_SET_OOM_ADJ = 256, OPT_COLOR, OPT_NO_CONFIG };
+enum { OPT_SET_OOM_ADJ = 256, OPT_COLOR, OPT_NO_CONFIG, OPT_NO_MOUSE };
 
 static const struct option long_options[] = {
 	{ "batch", no_argument, NULL, 'b' },
@@ -276,6 +277,7 @@ static const struct option long_options[] = {
 	{ "set-oom-adj", required_argument, NULL, OPT_SET_OOM_ADJ },
 	{ "color", optional_argument, NULL, OPT_COLOR },
 	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
+	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -304,6 +306,7 @@ static void parse_options(struct options *o, int argc, char **argv)
 		case OPT_SET_OOM_ADJ: parse_oom_adj(o, optarg); break;
 		case OPT_COLOR: o->rc.color = parse_color(optarg); break;
 		case OPT_NO_CONFIG: o->rc.no_config = true; break;
+		case OPT_NO_MOUSE: o->rc.no_mouse = true; break;
 		case 'h': usage(); exit_after_output();
 		case 'V': version(); exit_after_output();
 		case ':':

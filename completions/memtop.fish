@@ -17,6 +17,7 @@ complete -c memtop -s J -l json -d 'JSON output'
 complete -c memtop -l set-oom-adj -x -d 'Write oom_score_adj of the -p processes (-1000..1000)'
 complete -c memtop -l color -x -a 'auto always never' -d 'Colour the interactive view'
 complete -c memtop -l no-config -d 'Ignore the saved settings'
+complete -c memtop -l no-mouse -d 'Leave the mouse to the terminal'
 complete -c memtop -s h -l help -d 'Show help'
 complete -c memtop -s V -l version -d 'Show version'
 

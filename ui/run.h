@@ -41,6 +41,7 @@ struct run_config {
 	int oom_adj;			/* --set-oom-adj */
 	bool grouped;			/* -g: one row per group */
 	enum group_by group_by;
+	bool no_mouse;			/* --no-mouse */
 };
 
 /* Prints "memtop: MESSAGE" on stderr. */
