@@ -208,8 +208,13 @@ static void procs_prepare(struct tui *t)
 	unsigned need = field_sources(t->view.cols, t->view.ncols);
 	double start = tui_now();
 
+	if (ps->stale) {
+		tui_procs_rebuild(t);
+		ps->stale = false;
+	}
 	tui_list_set_height(&ps->list, procs_rows());
 	tui_list_set_count(&ps->list, tui_procs_count(t));
+	tui_search_pending(t);
 	if (!t->view.grouped) {
 		for (int i = 0; i < ps->list.height && ps->list.top + (size_t)i < tui_procs_count(t); i++)
 			sampler_fill(t->sampler, tui_procs_row(t, ps->list.top + (size_t)i), need);

@@ -134,10 +134,13 @@ static unsigned prompt_filter_done(struct tui *t, const char *text)
 	return TR_SAMPLE;
 }
 
+/* The rows are made again once before the next frame, however many keys came: matching
+ * each key's pattern would cost a filter's burst per key. */
 static unsigned prompt_filter_changed(struct tui *t, const char *text)
 {
 	tui_preview_update(t);
-	return TR_RESORT;
+	t->procs.stale = true;
+	return TR_REDRAW;
 }
 
 static unsigned prompt_filter_cancel(struct tui *t)

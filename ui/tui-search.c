@@ -69,14 +69,24 @@ static unsigned search_changed(struct tui *t, const char *text)
 	t->search.f = f;
 	if (f)
 		filter_set_stop(f, tui_term_quit_flag());
-	snprintf(t->prompt.label, sizeof t->prompt.label, "%s", !f || search_go(t, t->search.from, 1) ?
-		 SEARCH_LABEL : SEARCH_LABEL_NONE);
+	t->search.pending = true;	/* looked for once before the next frame, not at each key */
 	return TR_REDRAW;
+}
+
+void tui_search_pending(struct tui *t)
+{
+	if (!t->search.pending)
+		return;
+	t->search.pending = false;
+	if (t->prompt.active && t->search.typing)
+		snprintf(t->prompt.label, sizeof t->prompt.label, "%s", !t->search.f ||
+			 search_go(t, t->search.from, 1) ? SEARCH_LABEL : SEARCH_LABEL_NONE);
 }
 
 static unsigned search_done(struct tui *t, const char *text)
 {
 	t->search.typing = false;
+	t->search.pending = false;
 	if (!t->search.f)
 		return TR_REDRAW;
 	if (!search_go(t, t->procs.list.sel, 1))
@@ -89,6 +99,7 @@ static unsigned search_done(struct tui *t, const char *text)
 static unsigned search_cancel(struct tui *t)
 {
 	t->search.typing = false;
+	t->search.pending = false;
 	filter_free(t->search.f);
 	t->search.f = NULL;
 	return TR_REDRAW;

@@ -158,6 +158,7 @@ struct tui_procs {
 	struct group total;	/* of every row: the line under the list */
 	char sel_key[256];	/* the selected group, followed across refreshes */
 	int hscroll;		/* columns of the command line scrolled off (Left, Right) */
+	bool stale;		/* the live filter changed: the rows are made again before drawing */
 	int table_y;		/* screen line of the first row at the last draw */
 	int col_x[FLD_COUNT + 1];	/* where each column title starts (a click sorts) */
 	enum field_id col_id[FLD_COUNT];
@@ -169,6 +170,7 @@ struct tui_search {
 	struct filter *f;	/* owned; NULL when there is no search */
 	size_t from;		/* the row the search started from, while typing */
 	bool typing;
+	bool pending;		/* the pattern changed: looked for before the next frame */
 };
 
 struct tui_fields {
@@ -313,6 +315,7 @@ bool tui_search_typing(const struct tui *t);
 void tui_search_free_pattern(struct tui *t);	/* the search ends */
 void tui_search_free(struct tui *t);
 bool tui_search_matches(struct tui *t, size_t k);
+void tui_search_pending(struct tui *t);		/* before drawing: what typing asked for */
 void tui_preview_update(struct tui *t);			/* the filter prompt's text changed */
 void tui_preview_end(struct tui *t);
 bool tui_preview_selects(struct tui *t, const struct proc *p);
