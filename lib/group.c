@@ -76,12 +76,8 @@ static const char *group_key_of(const struct proc *p, enum group_by by, const st
 	}
 }
 
-static struct group *group_find(struct group_set *gs, const char *key)
+static struct group *group_new(struct group_set *gs, const char *key)
 {
-	for (size_t i = 0; i < gs->n; i++) {
-		if (strcmp(gs->g[i].key, key) == 0)
-			return &gs->g[i];
-	}
 	if (gs->n == gs->cap) {
 		gs->cap = gs->cap ? gs->cap * 2 : 32;
 		gs->g = xreallocarray(gs->g, gs->cap, sizeof *gs->g);
@@ -90,15 +86,40 @@ static struct group *group_find(struct group_set *gs, const char *key)
 	return &gs->g[gs->n++];
 }
 
+struct group_member {
+	const char *key;
+	size_t at;		/* its place among the processes given: members keep that order */
+};
+
+static int group_member_cmp(const void *a, const void *b)
+{
+	const struct group_member *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+/* The processes sorted by key, each run of one key a group: n log n, where looking each key
+ * up among the groups made so far was n times the groups (thousands of names by comm). */
 void group_compute(struct group_set *gs, enum group_by by, const struct proc *const *procs, size_t n,
 		   const struct cgroup_set *cs)
 {
+	struct group_member *m = xreallocarray(NULL, n ? n : 1, sizeof *m);
+	struct group *g = NULL;
+
 	for (size_t i = 0; i < gs->n; i++)
 		group_free(&gs->g[i]);
 	gs->n = 0;
 	gs->by = by;
 	for (size_t i = 0; i < n; i++)
-		group_add(group_find(gs, group_key_of(procs[i], by, cs)), procs[i]);
+		m[i] = (struct group_member){ group_key_of(procs[i], by, cs), i };
+	qsort(m, n, sizeof *m, group_member_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (!g || strcmp(g->key, m[i].key) != 0)
+			g = group_new(gs, m[i].key);
+		group_add(g, procs[m[i].at]);
+	}
+	free(m);
 }
 
 static int group_cmp(const void *a, const void *b, void *arg)

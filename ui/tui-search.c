@@ -13,7 +13,7 @@
 #define SEARCH_LABEL_NONE "Search (no match): "
 
 /* Whether row k (a process: its name or command line; a group: its key) matches. */
-bool tui_search_matches(struct tui *t, size_t k)
+static bool search_matches(struct tui *t, size_t k)
 {
 	const struct proc *p = tui_procs_row(t, k);
 	const struct group *g = tui_procs_group_row(t, k);
@@ -41,7 +41,7 @@ static bool search_go(struct tui *t, size_t from, int step)
 	for (size_t i = 0; i < n; i++) {
 		size_t k = step > 0 ? (from + i) % n : (from + n - i % n) % n;
 
-		if (tui_search_matches(t, k)) {
+		if (search_matches(t, k)) {
 			tui_list_select(&t->procs.list, k);
 			t->procs.sel_pid = 0;
 			t->procs.sel_key[0] = '\0';
@@ -113,11 +113,6 @@ unsigned tui_search_open(struct tui *t, int key)
 	t->prompt.changed = search_changed;
 	t->prompt.cancel = search_cancel;
 	return TR_REDRAW;
-}
-
-bool tui_search_typing(const struct tui *t)
-{
-	return t->search.typing;
 }
 
 /* n: the next match below the selection, N: above. */

@@ -311,10 +311,8 @@ int tui_table_title_height(void);
 /* tui-search.c: F3 search, n N, and the filter applied as it is typed. */
 unsigned tui_search_open(struct tui *t, int key);
 unsigned tui_search_next(struct tui *t, int key);
-bool tui_search_typing(const struct tui *t);
 void tui_search_free_pattern(struct tui *t);	/* the search ends */
 void tui_search_free(struct tui *t);
-bool tui_search_matches(struct tui *t, size_t k);
 void tui_search_pending(struct tui *t);		/* before drawing: what typing asked for */
 void tui_preview_update(struct tui *t);			/* the filter prompt's text changed */
 void tui_preview_end(struct tui *t);
