@@ -47,7 +47,7 @@ unsigned tui_mouse_key(struct tui *t, int key)
 		return TR_NONE;
 	if (ev.bstate & BUTTON4_PRESSED)
 		return mouse_wheel(t, false);
-	if (MOUSE_WHEEL_DOWN && (ev.bstate & MOUSE_WHEEL_DOWN))
+	if (ev.bstate & MOUSE_WHEEL_DOWN)
 		return mouse_wheel(t, true);
 	if ((ev.bstate & BUTTON1_PRESSED) && scr->click)
 		return scr->click(t, ev.y, ev.x);
