@@ -788,7 +788,7 @@ gone() {
 		case $state in
 		filter-prompt) keys / abc ;;
 		help) keys '?'; tui_wait '^Everywhere' ;;
-		detail) keys Enter; tui_wait '^SEG|has exited' ;;
+		detail) keys Enter; tui_wait '^SEG|has exited|^Segments and mappings: ' ;;
 		question) keys k Enter; tui_wait '\(y/N\)' ;;
 		oom) keys O; tui_wait '^OOM' ;;
 		fields) keys f; tui_wait '^Columns' ;;
