@@ -161,7 +161,7 @@ row_of() {
 	keys -l "tuilive$$"
 	# before Enter: one row, and the header counts it
 	tui_wait ' 1 shown '
-	[ "$(rows | wc -l)" -eq 1 ]
+	rows_are 1
 	rows | grep -Eq "^ *$HOG_PID "
 	keys Escape
 	tui_gone ' 1 shown '
@@ -170,7 +170,7 @@ row_of() {
 	keys -l "tuilive$$"
 	keys Enter
 	tui_wait "filter: tuilive$$"
-	[ "$(rows | wc -l)" -eq 1 ]
+	rows_are 1
 	# a pattern not complete yet keeps the last rows
 	keys / C-u
 	keys -l "tuilive${$}("

@@ -90,6 +90,19 @@ rows() {
 		grep -Ev ' total: [0-9]+ (process|group)' || true
 }
 
+# rows_are N: waits until the list shows N rows (a sample may be on its way); prints the
+# screen if it never does.
+rows_are() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		[ "$(rows | wc -l)" -eq "$1" ] && return 0
+		sleep 0.1
+	done
+	echo "never $1 rows:" >&2
+	screen >&2
+	return 1
+}
+
 # The totals line.
 totals() {
 	screen | grep -E ' total: [0-9]+ (process|group)'
