@@ -146,7 +146,8 @@ if [[ $phases == *" main "* ]]; then
 	cmds=(floor-rollup "$work/procfloor" floor-smaps "$work/procfloor smaps"
 		ps-pss "ps -eo pid,rss,pss,uss,maj_flt,min_flt,oom,comm" top "top -b -n 1 -w 512"
 		memtop-b "$memtop -b" memtop-bJ "$memtop -bJ"
-		memtop-segs "$memtop -bJ -o pid,rss,pss,seg_heap,seg_stack,seg_anon_mmap,seg_libs")
+		memtop-segs "$memtop -bJ -o pid,rss,pss,seg_heap,seg_stack,seg_anon_mmap,seg_libs"
+		memtop-b-groups "$memtop -b -g comm")
 	command -v smem >/dev/null && cmds+=(smem "smem -c 'pid pss uss rss'")
 	measure "${cmds[@]}"
 fi
@@ -156,14 +157,21 @@ elif [[ $phases == *" steady "* ]]; then
 	echo "steady state, CPU seconds in $steady_secs s at a 1 s refresh, ${steady_runs} runs each, interleaved:"
 	mkdir -p "$work/htop/.config/htop"
 	cp "$here/htoprc" "$work/htop/.config/htop/htoprc"
+	# the tree and the groups sum PSS over every process (an idle one's reused up to 60 s)
+	mkdir -p "$work/xdg-tree/memtop"
+	echo 'tree = on' >"$work/xdg-tree/memtop/memtoprc"
 	for ((r = 0; r < steady_runs; r++)); do
 		steady_once top-steady top -d 1
 		command -v htop >/dev/null && steady_once htop-steady env HOME="$work/htop" htop -d 10
 		steady_once memtop-steady "$memtop" -d 1
+		steady_once memtop-tree env XDG_CONFIG_HOME="$work/xdg-tree" "$memtop" -d 1
+		steady_once memtop-groups "$memtop" -d 1 -g comm
 	done
 	steady_note top-steady
 	command -v htop >/dev/null && steady_note htop-steady
 	steady_note memtop-steady
+	steady_note memtop-tree
+	steady_note memtop-groups
 	# not the target: every row refreshed each second (the interactive view fills only the
 	# visible ones), so it shows what reuse of idle processes' figures saves
 	note memtop-b-steady "$("$work/cpurun" -r 1 -w 0 x "$memtop -b -n $((steady_secs + 1)) -d 1" |
@@ -249,6 +257,9 @@ row "memtop -bJ (all but segments) CPU ms vs procfloor (rollup)" memtop-bJ floor
 row "memtop -b CPU ms vs top -b -n 1 (which reads no PSS)" memtop-b top -
 row "memtop -b -n $((steady_secs + 1)) -d 1 (every row) cpu-s vs top -d 1" memtop-b-steady top-steady -
 row "interactive memtop vs htop with PSS columns, cpu-s" memtop-steady htop-steady 0.2
+row "interactive tree (t) vs the flat list, cpu-s" memtop-tree memtop-steady -
+row "interactive groups by comm (g) vs the flat list, cpu-s" memtop-groups memtop-steady -
+row "memtop -b -g comm CPU ms vs memtop -b" memtop-b-groups memtop-b -
 row "memtop -bJ -p BIG -o seg_* CPU ms vs cat /proc/BIG/smaps" memtop-segs-big cat-smaps -
 row "memtop -m -J -p BIG CPU ms vs cat /proc/BIG/smaps" memtop-m-json cat-smaps -
 row "memtop -b -p RESIDENT CPU ms vs cat smaps_rollup ($big_mib MiB)" memtop-b-big cat-rollup-big -

@@ -18,6 +18,7 @@
 
 #include "field.h"
 #include "filter.h"
+#include "group.h"
 #include "cells.h"
 #include "oomadj.h"
 #include "procdir.h"
@@ -72,6 +73,8 @@ static void usage(void)
 	       "                           a command line's first 4 KiB, 0.2 s a refresh)\n"
 	       "  -s, --sort=FIELD         sort key, highest first (default pss)\n"
 	       "  -o, --fields=LIST        columns, comma separated; '-o help' lists every field\n"
+	       "  -g, --group=BY           one row per user, comm or cgroup: process count and\n"
+	       "                           summed sizes (every table ends with its totals)\n"
 	       "  -m, --maps               per-process detail: segments and the mapping table\n"
 	       "  -S, --system             system memory report\n"
 	       "  -O, --oom                OOM report: badness breakdown, kill order, headroom\n"
@@ -79,6 +82,7 @@ static void usage(void)
 	       "      --set-oom-adj=VALUE  write oom_score_adj (-1000..1000) of the -p processes\n"
 	       "      --color=WHEN         colour the interactive view: auto, always, never\n"
 	       "      --no-config          ignore the saved settings (memtoprc)\n"
+	       "      --no-mouse           the interactive view leaves the mouse to the terminal\n"
 	       "  -h, --help               show this help and exit\n"
 	       "  -V, --version            show the version and exit\n"
 	       "\n"
@@ -224,6 +228,16 @@ static void parse_filter(struct options *o, const char *s)
 		usage_error("bad --filter pattern '%s': %s", s, err);
 }
 
+static void parse_group(struct options *o, const char *s)
+{
+	int by = group_by_parse(s);
+
+	if (by < 0)
+		usage_error("--group wants user, comm or cgroup, not '%s'", s);
+	o->rc.grouped = true;
+	o->rc.group_by = by;
+}
+
 static enum color_when parse_color(const char *s)
 {
 	if (!s || strcmp(s, "always") == 0)
@@ -244,7 +258,7 @@ static void parse_oom_adj(struct options *o, const char *s)
 	o->set_oom_adj = true;
 }
 
-enum { OPT_SET_OOM_ADJ = 256, OPT_COLOR, OPT_NO_CONFIG };
+enum { OPT_SET_OOM_ADJ = 256, OPT_COLOR, OPT_NO_CONFIG, OPT_NO_MOUSE };
 
 static const struct option long_options[] = {
 	{ "batch", no_argument, NULL, 'b' },
@@ -255,6 +269,7 @@ static const struct option long_options[] = {
 	{ "filter", required_argument, NULL, 'f' },
 	{ "sort", required_argument, NULL, 's' },
 	{ "fields", required_argument, NULL, 'o' },
+	{ "group", required_argument, NULL, 'g' },
 	{ "maps", no_argument, NULL, 'm' },
 	{ "system", no_argument, NULL, 'S' },
 	{ "oom", no_argument, NULL, 'O' },
@@ -262,6 +277,7 @@ static const struct option long_options[] = {
 	{ "set-oom-adj", required_argument, NULL, OPT_SET_OOM_ADJ },
 	{ "color", optional_argument, NULL, OPT_COLOR },
 	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
+	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -272,7 +288,7 @@ static void parse_options(struct options *o, int argc, char **argv)
 	int c;
 
 	opterr = 0;	/* our own one-line messages */
-	while ((c = getopt_long(argc, argv, ":bn:d:p:u:f:s:o:mSOJhV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":bn:d:p:u:f:s:o:g:mSOJhV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'b': o->batch = true; break;
 		case 'n': o->rc.iterations = parse_long("--iterations", optarg, 1, LONG_MAX); break;
@@ -282,6 +298,7 @@ static void parse_options(struct options *o, int argc, char **argv)
 		case 'f': parse_filter(o, optarg); break;
 		case 's': parse_sort(o, optarg); break;
 		case 'o': parse_fields(o, optarg); break;
+		case 'g': parse_group(o, optarg); break;
 		case 'm': o->maps = true; break;
 		case 'S': o->system = true; break;
 		case 'O': o->oom = true; break;
@@ -289,6 +306,7 @@ static void parse_options(struct options *o, int argc, char **argv)
 		case OPT_SET_OOM_ADJ: parse_oom_adj(o, optarg); break;
 		case OPT_COLOR: o->rc.color = parse_color(optarg); break;
 		case OPT_NO_CONFIG: o->rc.no_config = true; break;
+		case OPT_NO_MOUSE: o->rc.no_mouse = true; break;
 		case 'h': usage(); exit_after_output();
 		case 'V': version(); exit_after_output();
 		case ':':
@@ -305,6 +323,8 @@ static void parse_options(struct options *o, int argc, char **argv)
 		usage_error("--set-oom-adj needs the processes named with -p");
 	if (o->maps && !o->npids)
 		usage_error("--maps needs the processes named with -p");
+	if (o->rc.grouped && (o->maps || o->system || o->oom || o->set_oom_adj))
+		usage_error("--group groups the process list: not with --maps, --system, --oom or --set-oom-adj");
 }
 
 /* -p names processes. A thread's /proc/TID reads like a process, though /proc does not list

@@ -38,6 +38,10 @@ static void group_init(struct group *g, const char *key)
 static void group_add(struct group *g, const struct proc *p)
 {
 	g->count++;
+	if ((p->have & SRC_PSS) && p->pss_age > g->pss_age)
+		g->pss_age = p->pss_age;
+	if ((p->have & SRC_SMAPS) && p->smaps_age > g->smaps_age)
+		g->smaps_age = p->smaps_age;
 	for (int i = 0; i < FLD_COUNT; i++) {
 		const struct fval *v = &p->f[i];
 		struct fval *s = &g->f[i];
@@ -52,6 +56,7 @@ static void group_add(struct group *g, const struct proc *p)
 		}
 		if (s->st == V_NA)
 			*s = (struct fval){ .st = V_KNOWN };
+		g->known[i]++;
 		if (fields[i].type == FT_RATE)
 			s->d += v->d;
 		else
@@ -71,12 +76,8 @@ static const char *group_key_of(const struct proc *p, enum group_by by, const st
 	}
 }
 
-static struct group *group_find(struct group_set *gs, const char *key)
+static struct group *group_new(struct group_set *gs, const char *key)
 {
-	for (size_t i = 0; i < gs->n; i++) {
-		if (strcmp(gs->g[i].key, key) == 0)
-			return &gs->g[i];
-	}
 	if (gs->n == gs->cap) {
 		gs->cap = gs->cap ? gs->cap * 2 : 32;
 		gs->g = xreallocarray(gs->g, gs->cap, sizeof *gs->g);
@@ -85,15 +86,40 @@ static struct group *group_find(struct group_set *gs, const char *key)
 	return &gs->g[gs->n++];
 }
 
+struct group_member {
+	const char *key;
+	size_t at;		/* its place among the processes given: members keep that order */
+};
+
+static int group_member_cmp(const void *a, const void *b)
+{
+	const struct group_member *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+/* The processes sorted by key, each run of one key a group: n log n, where looking each key
+ * up among the groups made so far was n times the groups (thousands of names by comm). */
 void group_compute(struct group_set *gs, enum group_by by, const struct proc *const *procs, size_t n,
 		   const struct cgroup_set *cs)
 {
+	struct group_member *m = xreallocarray(NULL, n ? n : 1, sizeof *m);
+	struct group *g = NULL;
+
 	for (size_t i = 0; i < gs->n; i++)
 		group_free(&gs->g[i]);
 	gs->n = 0;
 	gs->by = by;
 	for (size_t i = 0; i < n; i++)
-		group_add(group_find(gs, group_key_of(procs[i], by, cs)), procs[i]);
+		m[i] = (struct group_member){ group_key_of(procs[i], by, cs), i };
+	qsort(m, n, sizeof *m, group_member_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (!g || strcmp(g->key, m[i].key) != 0)
+			g = group_new(gs, m[i].key);
+		group_add(g, procs[m[i].at]);
+	}
+	free(m);
 }
 
 static int group_cmp(const void *a, const void *b, void *arg)
@@ -125,6 +151,13 @@ void group_total(struct group *t, const struct proc *const *procs, size_t n)
 	group_init(t, "total");
 	for (size_t i = 0; i < n; i++)
 		group_add(t, procs[i]);
+}
+
+double group_age(const struct group *g, enum field_id id)
+{
+	if (fields[id].src & (SRC_PSS | SRC_ROLLUP))
+		return g->pss_age;
+	return fields[id].src == SRC_SMAPS ? g->smaps_age : 0;
 }
 
 void group_free(struct group *g)

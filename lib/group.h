@@ -27,6 +27,10 @@ struct group {
 	 * could not be read and is left out of the sum: the sum is then a lower bound. */
 	struct fval f[FLD_COUNT];
 	unsigned unknown[FLD_COUNT];
+	unsigned known[FLD_COUNT];	/* the members whose figure is in the sum */
+	/* The oldest figure in the sums that was read at an earlier refresh (proc.pss_age,
+	 * proc.smaps_age of the members): 0 when every one was read for this snapshot. */
+	double pss_age, smaps_age;
 };
 
 struct group_set {
@@ -45,6 +49,9 @@ void group_sort(struct group_set *gs, enum field_id key);
 
 /* The totals of the processes given, as one group keyed "total". */
 void group_total(struct group *t, const struct proc *const *procs, size_t n);
+
+/* The age of a sum of field id (0: every member's figure was read for this snapshot). */
+double group_age(const struct group *g, enum field_id id);
 
 void group_free(struct group *g);
 void group_set_free(struct group_set *gs);

@@ -132,6 +132,38 @@ static int memtoprc_set_kthreads(struct memtoprc_parser *cp, const char *v)
 	return memtoprc_set_either(cp, "kernel_threads", v, "show", "hide", &cp->c->view.hide_kthreads);
 }
 
+static int memtoprc_set_tree(struct memtoprc_parser *cp, const char *v)
+{
+	return memtoprc_set_either(cp, "tree", v, "off", "on", &cp->c->view.tree);
+}
+
+static int memtoprc_set_mouse(struct memtoprc_parser *cp, const char *v)
+{
+	bool on;
+
+	if (memtoprc_set_either(cp, "mouse", v, "off", "on", &on) < 0)
+		return -EINVAL;
+	cp->c->view.no_mouse = !on;
+	return 0;
+}
+
+static int memtoprc_set_group(struct memtoprc_parser *cp, const char *v)
+{
+	int by = group_by_parse(v);
+
+	if (strcmp(v, "none") == 0) {
+		cp->c->view.grouped = false;
+		return 0;
+	}
+	if (by < 0) {
+		memtoprc_warn(cp, "group wants none, user, comm or cgroup, not '%.32s'", v);
+		return -EINVAL;
+	}
+	cp->c->view.grouped = true;
+	cp->c->view.group_by = by;
+	return 0;
+}
+
 static int memtoprc_set_filter(struct memtoprc_parser *cp, const char *v)
 {
 	struct filter *f;
@@ -165,6 +197,9 @@ static const struct memtoprc_key {
 	{ "units", MEMTOPRC_HAS_UNITS, memtoprc_set_units },
 	{ "filter", MEMTOPRC_HAS_FILTER, memtoprc_set_filter },
 	{ "kernel_threads", MEMTOPRC_HAS_KTHREADS, memtoprc_set_kthreads },
+	{ "tree", MEMTOPRC_HAS_TREE, memtoprc_set_tree },
+	{ "group", MEMTOPRC_HAS_GROUP, memtoprc_set_group },
+	{ "mouse", MEMTOPRC_HAS_MOUSE, memtoprc_set_mouse },
 };
 
 static int memtoprc_hex(char ch)
@@ -372,6 +407,12 @@ int memtoprc_format(const struct memtoprc *c, char *buf, size_t n)
 		memtoprc_put(buf, n, &used, "units = %s\n", unit_name(c->view.unit));
 	if (c->has & MEMTOPRC_HAS_KTHREADS)
 		memtoprc_put(buf, n, &used, "kernel_threads = %s\n", c->view.hide_kthreads ? "hide" : "show");
+	if (c->has & MEMTOPRC_HAS_TREE)
+		memtoprc_put(buf, n, &used, "tree = %s\n", c->view.tree ? "on" : "off");
+	if (c->has & MEMTOPRC_HAS_GROUP)
+		memtoprc_put(buf, n, &used, "group = %s\n", c->view.grouped ? group_by_name(c->view.group_by) : "none");
+	if (c->has & MEMTOPRC_HAS_MOUSE)
+		memtoprc_put(buf, n, &used, "mouse = %s\n", c->view.no_mouse ? "off" : "on");
 	if (c->has & MEMTOPRC_HAS_FILTER) {
 		memtoprc_put(buf, n, &used, "filter = ");
 		memtoprc_put_quoted(buf, n, &used, c->filter);
@@ -413,6 +454,12 @@ static bool memtoprc_reads_back(const struct memtoprc *c, const char *text, size
 		same = same && b.view.unit == c->view.unit;
 	if (c->has & MEMTOPRC_HAS_KTHREADS)
 		same = same && b.view.hide_kthreads == c->view.hide_kthreads;
+	if (c->has & MEMTOPRC_HAS_TREE)
+		same = same && b.view.tree == c->view.tree;
+	if (c->has & MEMTOPRC_HAS_GROUP)
+		same = same && b.view.grouped == c->view.grouped && (!c->view.grouped || b.view.group_by == c->view.group_by);
+	if (c->has & MEMTOPRC_HAS_MOUSE)
+		same = same && b.view.no_mouse == c->view.no_mouse;
 	if (c->has & MEMTOPRC_HAS_FILTER)
 		same = same && strcmp(b.filter, c->filter) == 0;
 	return same;

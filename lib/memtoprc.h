@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "field.h"
+#include "group.h"
 #include "units.h"
 
 #define MEMTOPRC_FILE_MAX (64 * 1024)	/* a larger memtoprc is not read at all */
@@ -26,6 +27,9 @@ enum memtoprc_has {
 	MEMTOPRC_HAS_UNITS = 1u << 4,
 	MEMTOPRC_HAS_FILTER = 1u << 5,
 	MEMTOPRC_HAS_KTHREADS = 1u << 6,
+	MEMTOPRC_HAS_TREE = 1u << 7,
+	MEMTOPRC_HAS_GROUP = 1u << 8,
+	MEMTOPRC_HAS_MOUSE = 1u << 9,
 };
 
 /* The interactive view's settings that memtoprc keeps (the filter apart: a pattern here,
@@ -38,6 +42,10 @@ struct view_settings {
 	double delay;
 	enum unit unit;
 	bool hide_kthreads;		/* kernel threads left out of the list (K) */
+	bool tree;			/* the list as a tree (t) */
+	bool grouped;			/* one row per group (g), by group_by */
+	enum group_by group_by;
+	bool no_mouse;			/* no mouse reports: the terminal selects text */
 };
 
 struct memtoprc {

@@ -137,7 +137,8 @@ time.sleep(600)' >"$fifo" &
 	[ "$(jq '.processes | length' <<<"$output")" -eq 0 ]
 	run "$MEMTOP" -b -f "selfmatch$$"
 	[ "$status" -eq 0 ]
-	[ "$(awk '/^ +PID /{t=1; next} t' <<<"$output" | wc -l)" -eq 0 ]
+	[ "$(awk '/^ +PID /{t=1; next} t && !/ total: /' <<<"$output" | wc -l)" -eq 0 ]
+	grep -Eq ' total: 0 processes$' <<<"$output"
 	# -p names it: an explicit pid is kept whatever the filter
 	run sh -c 'exec "$0" -bJ -p $$ -f selfmatch' "$MEMTOP"
 	[ "$status" -eq 0 ]

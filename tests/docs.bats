@@ -218,10 +218,13 @@ offered() {
 	done
 }
 
-@test "each shell completes the values of --color, and user names after -u" {
+@test "each shell completes the values of --color and --group, and user names after -u" {
 	for sh in bash zsh fish; do
 		same "$sh --color=" "$(printf -- '--color=%s\n' always auto never)" "$(offered "$sh" 'memtop --color=' |
 			sed 's/^\([a-z]\)/--color=\1/' | sort)"
+		same "$sh --group=" "$(printf -- '--group=%s\n' cgroup comm user)" "$(offered "$sh" 'memtop --group=' |
+			sed 's/^\([a-z]\)/--group=\1/' | sort)"
+		same "$sh -g" "$(printf -- '%s\n' cgroup comm user)" "$(offered "$sh" 'memtop -g ' | sort)"
 		offered "$sh" 'memtop -u roo' | grep -qx root || { echo "$sh: no root after -u"; false; }
 	done
 }

@@ -91,3 +91,33 @@ timed() {
 	tui_wait slow 'names or command lines not matched yet (matching is bounded: 0.2 s a refresh)'
 	[ "$(tui_quit slow)" = 0 ]
 }
+
+# issue 12: the filter prompt matches as it is typed, over every process
+@test "typing a filter over hostile command lines: each key shows at once, the rows follow, q quits" {
+	command -v tmux >/dev/null || skip "no tmux"
+	local t0 t1 pat='(?s).{0,300}.{0,300}(?!)' i
+	tui_start live "env TERM=xterm-256color '$MEMTOP' --no-config"
+	tui_wait live 'PID USER'
+	tmux -L "memtop-live-$$" send-keys /
+	tui_wait live 'Filter (PCRE2'
+	# one key at a time, the prompt showing each before the next: a slow pattern is
+	# matched over the hostile command lines once a frame, within the filter's budget
+	t0=$(date +%s%N)
+	for ((i = 0; i < ${#pat}; i++)); do
+		tmux -L "memtop-live-$$" send-keys -l -- "${pat:i:1}"
+	done
+	tui_wait live "Filter (PCRE2, empty shows all): $pat"
+	t1=$(date +%s%N)
+	echo "${#pat} keys shown after $(((t1 - t0) / 1000000)) ms" >&2
+	[ $(((t1 - t0) / 1000000000)) -lt 5 ]
+	# a name the hostile processes have: the rows follow before Enter
+	tmux -L "memtop-live-$$" send-keys C-u
+	tmux -L "memtop-live-$$" send-keys -l -- "^hostile1-$$"
+	tui_wait live " 1 shown "
+	t0=$(date +%s%N)
+	tmux -L "memtop-live-$$" send-keys Escape
+	[ "$(tui_quit live)" = 0 ]
+	t1=$(date +%s%N)
+	echo "Escape and q took $(((t1 - t0) / 1000000)) ms" >&2
+	[ $(((t1 - t0) / 1000000000)) -lt 5 ]
+}

@@ -55,6 +55,7 @@ int main(void)
 	ok(g && g->unknown[FLD_PSS] == 0, "user: a kernel thread's PSS does not apply, it is not unknown");
 	g = find(&gs, "alice");
 	ok(g && g->f[FLD_PSS].u == 20 * MIB && g->unknown[FLD_PSS] == 1, "user: an unreadable PSS is left out and counted");
+	ok(g && g->known[FLD_PSS] == 1 && g->known[FLD_RSS] == 2, "user: the members in each sum are counted");
 	ok(g && g->f[FLD_MAJFLT_RATE].d == 3.0, "user: rates add up");
 	ok(g && g->f[FLD_PID].st == V_NA, "user: ids are not summed");
 	group_sort(&gs, FLD_PSS);
@@ -69,6 +70,12 @@ int main(void)
 	ok(find(&gs, "?") && find(&gs, "?")->count == 2, "cgroup: none known is '?'");
 	group_total(&t, (const struct proc *const *)p, 5);
 	ok(t.count == 5 && t.f[FLD_PSS].u == 35 * MIB && t.unknown[FLD_PSS] == 1, "total: every process");
+	ok(t.known[FLD_PSS] == 3 && t.pss_age == 0, "total: three PSS known, none reused");
+	p[1]->have |= SRC_PSS;
+	p[1]->pss_age = 7;
+	p[2]->pss_age = 9;	/* not read at all: no age */
+	group_total(&t, (const struct proc *const *)p, 5);
+	ok(group_age(&t, FLD_PSS) == 7 && group_age(&t, FLD_RSS) == 0, "total: the oldest reused PSS is the sum's age");
 	is_str(group_by_name(GROUP_CGROUP), "cgroup", "names");
 	is_int(group_by_parse("comm"), GROUP_COMM, "parse");
 	is_int(group_by_parse("pid"), -1, "parse: not a grouping");

@@ -50,6 +50,11 @@ static void test_good(void)
 	is_str(c.filter, "mem.*hog", "unquoted filter is literal");
 	is_int(parse(&c, "kernel_threads = show\n"), 0, "kernel_threads = show");
 	ok((c.has & MEMTOPRC_HAS_KTHREADS) && !c.view.hide_kthreads, "shows them");
+	is_int(parse(&c, "tree = on\ngroup = cgroup\nmouse = off\n"), 0, "tree, group, mouse");
+	ok(c.view.tree && c.view.grouped && c.view.group_by == GROUP_CGROUP && c.view.no_mouse &&
+	   c.has == (MEMTOPRC_HAS_TREE | MEMTOPRC_HAS_GROUP | MEMTOPRC_HAS_MOUSE), "the tree, by cgroup, no mouse");
+	is_int(parse(&c, "tree = off\ngroup = none\nmouse = on\n"), 0, "and their opposites");
+	ok(!c.view.tree && !c.view.grouped && !c.view.no_mouse, "no tree, no groups, the mouse");
 
 	is_int(parse(&c, "delay = 2"), 0, "last line without newline");
 	ok((c.has & MEMTOPRC_HAS_DELAY) && c.view.delay == 2, "and it counts");
@@ -77,6 +82,10 @@ static void test_bad(void)
 	is_int(parse(&c, "sort = nope\n"), 1, "unknown sort");
 	is_int(parse(&c, "order = sideways\n"), 1, "bad order");
 	is_int(parse(&c, "units = parsecs\n"), 1, "bad units");
+	is_int(parse(&c, "group = pid\n"), 1, "group: a grouping or none");
+	ok(strstr(last_warning, "none, user, comm or cgroup") && !(c.has & MEMTOPRC_HAS_GROUP), "says so: %s", last_warning);
+	is_int(parse(&c, "mouse = yes\ntree = 1\n"), 2, "mouse and tree: on or off");
+	ok(!(c.has & (MEMTOPRC_HAS_MOUSE | MEMTOPRC_HAS_TREE)), "neither is set");
 	is_int(parse(&c, "kernel_threads = yes\n"), 1, "kernel_threads: only show or hide");
 	ok(strstr(last_warning, "show or hide") && !(c.has & MEMTOPRC_HAS_KTHREADS), "says so: %s", last_warning);
 	is_int(parse(&c, "filter = (unclosed\n"), 1, "bad pattern");
@@ -134,7 +143,9 @@ static void same(const struct memtoprc *a, const struct memtoprc *b, const char 
 	   memcmp(a->view.cols, b->view.cols, a->view.ncols * sizeof *a->view.cols) == 0 &&
 	   a->view.sort == b->view.sort && a->view.ascending == b->view.ascending &&
 	   a->view.delay == b->view.delay && a->view.unit == b->view.unit &&
-	   a->view.hide_kthreads == b->view.hide_kthreads &&
+	   a->view.hide_kthreads == b->view.hide_kthreads && a->view.tree == b->view.tree &&
+	   a->view.grouped == b->view.grouped && (!a->view.grouped || a->view.group_by == b->view.group_by) &&
+	   a->view.no_mouse == b->view.no_mouse &&
 	   strcmp(a->filter, b->filter) == 0, "round trip: %s", what);
 }
 
@@ -149,7 +160,8 @@ static void test_round_trip(void)
 	int n;
 
 	a.has = MEMTOPRC_HAS_FIELDS | MEMTOPRC_HAS_SORT | MEMTOPRC_HAS_ORDER | MEMTOPRC_HAS_DELAY |
-		MEMTOPRC_HAS_UNITS | MEMTOPRC_HAS_FILTER | MEMTOPRC_HAS_KTHREADS;
+		MEMTOPRC_HAS_UNITS | MEMTOPRC_HAS_FILTER | MEMTOPRC_HAS_KTHREADS | MEMTOPRC_HAS_TREE |
+		MEMTOPRC_HAS_GROUP | MEMTOPRC_HAS_MOUSE;
 	for (int i = 0; i < FLD_COUNT; i++)
 		a.view.cols[i] = FLD_COUNT - 1 - i;
 	a.view.ncols = FLD_COUNT;
@@ -160,6 +172,10 @@ static void test_round_trip(void)
 		a.view.delay = delays[i % 5];
 		a.view.ascending = i & 1;
 		a.view.hide_kthreads = i % 3 == 1;
+		a.view.tree = i % 2 == 0;
+		a.view.grouped = i % 4 != 3;
+		a.view.group_by = (enum group_by)(i % GROUP_BY_COUNT);
+		a.view.no_mouse = i % 3 == 2;
 		n = memtoprc_format(&a, text, sizeof text);
 		ok(n > 0, "formats (%d bytes)", n);
 		is_int(parse(&b, text), 0, "reads back without warning");

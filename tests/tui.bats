@@ -117,9 +117,22 @@ rows() {
 	screen | rows_in
 }
 
-# rows_in: the process rows of the screen text on standard input
+# rows_in: the process rows of the screen text on standard input (not the totals line)
 rows_in() {
-	awk '/^ +PID /{t=1; next} t' | sed '$d' | grep -v '^ *$' || true
+	awk '/^ +PID /{t=1; next} t' | sed '$d' | grep -v '^ *$' | grep -Ev ' total: [0-9]+ (process|group)' || true
+}
+
+# help_find ERE: opens the help and pages down until it shows a match
+help_find() {
+	local i
+	keys '?'
+	tui_wait '^Everywhere'
+	for ((i = 0; i < 8; i++)); do
+		screen | grep -Eq -- "$1" && return 0
+		keys NPage
+		sleep 0.2
+	done
+	tui_wait "$1" 1
 }
 
 @test "starts: header, memory bar and column titles, sort column marked" {
@@ -511,8 +524,7 @@ oom_adj_ask() {
 	tui_wait "oom_score_adj 500 -> 0"
 	[ "$(cat "/proc/$HOG_PID/oom_score_adj")" -eq 0 ]
 	# the help lists the key, from the key table
-	keys '?'
-	tui_wait '^OOM \(O\)'
+	help_find '^OOM \(O\)'
 	screen | grep -E '^  a +set oom_score_adj of the selected process, after asking'
 }
 
@@ -776,7 +788,7 @@ gone() {
 		case $state in
 		filter-prompt) keys / abc ;;
 		help) keys '?'; tui_wait '^Everywhere' ;;
-		detail) keys Enter; tui_wait '^SEG|has exited' ;;
+		detail) keys Enter; tui_wait '^SEG|has exited|^Segments and mappings: ' ;;
 		question) keys k Enter; tui_wait '\(y/N\)' ;;
 		oom) keys O; tui_wait '^OOM' ;;
 		fields) keys f; tui_wait '^Columns' ;;

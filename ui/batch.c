@@ -19,6 +19,7 @@ struct batch {
 	struct report_opts ro;
 	bool jsonf[FLD_COUNT];
 	struct jsonw *w;
+	const struct proc *const *rows;	/* this sample's, in the report's order */
 };
 
 /* A rate needs two samples: a one-sample report's default columns leave the rates out (they
@@ -35,6 +36,26 @@ static int batch_columns(const struct run_config *rc, enum field_id *cols)
 	return n;
 }
 
+static void batch_groups(struct batch *b, const struct snapshot *snap, const struct proc *const *rows)
+{
+	struct group_set gs = { 0 };
+	struct group total = { 0 };
+
+	group_compute(&gs, b->rc->group_by, rows, snap->nprocs, snap->cgroups);
+	group_sort(&gs, b->rc->sort);
+	group_total(&total, rows, snap->nprocs);
+	report_groups(stdout, snap, &gs, &total, &b->ro);
+	group_free(&total);
+	group_set_free(&gs);
+}
+
+static void batch_json_groups(struct jsonw *w, const struct snapshot *snap, void *ctx)
+{
+	const struct batch *b = ctx;
+
+	jsonout_groups(w, snap, b->rows, snap->nprocs, b->jsonf, b->rc->group_by, b->rc->sort);
+}
+
 static int batch_emit(const struct snapshot *snap, long i, void *ctx)
 {
 	struct batch *b = ctx;
@@ -47,11 +68,16 @@ static int batch_emit(const struct snapshot *snap, long i, void *ctx)
 	}
 	rows = run_rows(snap, rc->sort, false);
 	if (rc->json) {
-		jsonout_snapshot(b->w, snap, rows, snap->nprocs, &(struct jsonout_opts){ b->jsonf, false, -1 }, NULL);
+		b->rows = rows;
+		jsonout_snapshot(b->w, snap, rows, snap->nprocs, &(struct jsonout_opts){ b->jsonf, false, -1 },
+				 rc->grouped ? &(struct jsonout_extra){ NULL, batch_json_groups, b } : NULL);
 	} else {
 		if (i)
 			fputc('\n', stdout);
-		report_write(stdout, snap, rows, snap->nprocs, &b->ro);
+		if (rc->grouped)
+			batch_groups(b, snap, rows);
+		else
+			report_write(stdout, snap, rows, snap->nprocs, &b->ro);
 	}
 	free(rows);
 	return 0;
@@ -66,6 +92,8 @@ int batch_run(const struct run_config *rc)
 	jsonout_fields(rc, b.jsonf);
 	req.need = batch_needs(rc, b.jsonf);
 	req.sel = run_selection(rc);
+	if (rc->grouped && rc->group_by == GROUP_CGROUP)
+		req.parts = SNAP_CGROUPS;
 	/* the default columns give way to the command line; -o's are all kept */
 	b.ro = (struct report_opts){ b.cols, batch_columns(rc, b.cols), rc->sort, rc->unit, report_width(),
 				     !rc->cols_set };

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "field.h"
+#include "group.h"
 #include "model.h"
 #include "units.h"
 
@@ -27,6 +28,42 @@ void cells_set_utf8(bool utf8);
 
 /* The mark before an upper bound: "\u2264" or "<=". */
 const char *cells_bound_mark(void);
+
+/* A figure summed over processes: a group's, a subtree's, the totals' (lib/group.h). */
+struct cell_sum {
+	const struct fval *v;
+	unsigned known, unknown;	/* members in the sum, members left out (unreadable) */
+	double age;			/* its oldest figure read at an earlier refresh, or 0 */
+};
+
+/* A sum as text: "-" when no member has the figure (it applies to none, or none could be
+ * read); a sum that leaves out members whose figure could not be read is a lower bound,
+ * marked "\u2265" (">=" outside UTF-8): "\u226512.3M"; "~" after a sum holding a figure read
+ * at an earlier refresh. */
+const char *cell_sum_text(char *buf, size_t n, enum field_id id, const struct cell_sum *s, enum unit u);
+
+/* The mark before a lower bound: "\u2265" or ">=". */
+const char *cells_lower_mark(void);
+
+/* A group's (or the totals') sum of id. */
+struct cell_sum cell_group_sum(const struct group *g, enum field_id id);
+
+/* A table of groups is laid out as a table of processes: the member count in the pid's
+ * column, the summed columns of cols, the key in the command line's (the open column, last).
+ * Writes those ids to out (room for FLD_COUNT) and returns how many. */
+int cells_group_columns(const enum field_id *cols, int ncols, enum field_id *out);
+
+/* A group table's column title: "PROCS" over the count, "USER", "COMM" or "CGROUP" over the
+ * key, the registry's header elsewhere. */
+const char *cells_group_header(enum field_id id, enum group_by by);
+
+/* A group row's cell: the count, the key (raw bytes: sanitize for display; *len set), or a
+ * sum as cell_sum_text() writes it. */
+const char *cell_group_text(char *buf, size_t n, const struct group *g, enum field_id id, enum unit u, size_t *len);
+
+/* Says which shown sums of t are lower bounds, and why: "PSS, USS: 3 processes could not
+ * be read"; "" when none is. */
+void cells_lower_note(char *buf, size_t n, const struct group *t, const enum field_id *cols, int ncols);
 
 /* Whether a column is right-aligned (numbers) or left-aligned (text). */
 int cell_right_aligned(enum field_id id);
@@ -54,5 +91,13 @@ struct cells_table {
  * column's width is 0 (as long as its text) when last, else CELLS_OPEN_NOT_LAST. Returns
  * how many columns gave way. */
 int cells_layout(const struct cells_table *t, int *w);
+
+/* The text of row r's cell (as cell_text() writes it). */
+typedef const char *(*cells_text_fn)(const void *ctx, size_t r, enum field_id id, char *buf, size_t n,
+				     size_t *len);
+
+/* The same for rows that are not t->rows' processes (groups, the tree's sums, a totals line):
+ * t->nrows rows whose cells text() gives; t->rows is not read. */
+int cells_layout_by(const struct cells_table *t, cells_text_fn text, const void *ctx, int *w);
 
 #endif

@@ -2,6 +2,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "group.h"
 #include "jsonout.h"
 #include "maptable.h"
 #include "segment.h"
@@ -267,6 +268,82 @@ static void jsonout_process(struct jsonw *w, const struct proc *p, const struct 
 	jsonw_obj_end(w);
 }
 
+/* A sum: null when no member has the figure (it applies to none, or none could be read). */
+static void jsonout_kv_sum(struct jsonw *w, const struct group *g, enum field_id id)
+{
+	if (g->f[id].st == V_KNOWN && !g->known[id] && g->unknown[id])
+		jsonw_kv_null(w, fields[id].json_key);
+	else
+		jsonout_kv_fval(w, fields[id].json_key, &g->f[id], fields[id].type);
+}
+
+static bool jsonout_summed(const bool *jsonf, int id, const char *group)
+{
+	return jsonf[id] && group_summed(id) && fields[id].json_group && strcmp(fields[id].json_group, group) == 0;
+}
+
+static void jsonout_sum_group(struct jsonw *w, const struct group *g, const bool *jsonf, const char *group)
+{
+	jsonw_key(w, group);
+	jsonw_obj_begin(w);
+	for (int i = 0; i < FLD_COUNT; i++) {
+		if (jsonout_summed(jsonf, i, group))
+			jsonout_kv_sum(w, g, i);
+	}
+	jsonw_obj_end(w);
+}
+
+/* count, the sums (mem, faults), how many members each sum leaves out (unknown: only the
+ * sums that leave some out; such a sum is a lower bound), and the age of the oldest
+ * reused figure in them. */
+static void jsonout_sums(struct jsonw *w, const struct group *g, const bool *jsonf)
+{
+	jsonw_kv_u64(w, "count", g->count);
+	jsonout_sum_group(w, g, jsonf, "mem");
+	jsonout_sum_group(w, g, jsonf, "faults");
+	jsonw_key(w, "unknown");
+	jsonw_obj_begin(w);
+	for (int i = 0; i < FLD_COUNT; i++) {
+		if ((jsonout_summed(jsonf, i, "mem") || jsonout_summed(jsonf, i, "faults")) && g->unknown[i])
+			jsonw_kv_u64(w, fields[i].json_key, g->unknown[i]);
+	}
+	jsonw_obj_end(w);
+	jsonw_kv_double(w, "age", g->pss_age, 1);
+}
+
+static void jsonout_totals(struct jsonw *w, const struct proc *const *rows, size_t n, const struct jsonout_opts *o)
+{
+	struct group t = { 0 };
+
+	group_total(&t, rows, n);
+	jsonw_key(w, "totals");
+	jsonw_obj_begin(w);
+	jsonout_sums(w, &t, o->fields);
+	jsonw_obj_end(w);
+	group_free(&t);
+}
+
+void jsonout_groups(struct jsonw *w, const struct snapshot *snap, const struct proc *const *rows, size_t n,
+		    const bool *jsonf, enum group_by by, enum field_id sort)
+{
+	struct group_set gs = { 0 };
+
+	group_compute(&gs, by, rows, n, snap->cgroups);
+	group_sort(&gs, sort);
+	jsonw_key(w, "groups");
+	jsonw_arr_begin(w);
+	for (size_t i = 0; i < gs.n; i++) {
+		jsonw_obj_begin(w);
+		jsonw_kv_str(w, "by", group_by_name(gs.by));
+		jsonw_key(w, "key");
+		jsonw_strn(w, gs.g[i].key, strlen(gs.g[i].key));
+		jsonout_sums(w, &gs.g[i], jsonf);
+		jsonw_obj_end(w);
+	}
+	jsonw_arr_end(w);
+	group_set_free(&gs);
+}
+
 void jsonout_fields(const struct run_config *rc, bool *jsonf)
 {
 	for (int i = 0; i < FLD_COUNT; i++)
@@ -310,6 +387,7 @@ void jsonout_snapshot(struct jsonw *w, const struct snapshot *snap, const struct
 	for (size_t i = 0; i < n; i++)
 		jsonout_process(w, rows[i], o);
 	jsonw_arr_end(w);
+	jsonout_totals(w, rows, n, o);
 	if (x->top)
 		x->top(w, snap, x->ctx);
 	jsonw_obj_end(w);

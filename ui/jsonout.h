@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "field.h"
+#include "group.h"
 #include "jsonw.h"
 #include "model.h"
 #include "run.h"
@@ -28,10 +29,16 @@ struct jsonout_extra {
  * decimals), or null when it is not known. */
 void jsonout_kv_fval(struct jsonw *w, const char *key, const struct fval *v, enum field_type t);
 
-/* One document: the snapshot's system figures and the processes given (rows, n of them),
- * in that order. */
+/* One document: the snapshot's system figures, the processes given (rows, n of them) in
+ * that order, and their totals (sums of the fields o writes). */
 void jsonout_snapshot(struct jsonw *w, const struct snapshot *snap, const struct proc *const *rows,
 		      size_t n, const struct jsonout_opts *o, const struct jsonout_extra *x);
+
+/* "groups": the processes given grouped by `by` (-g; with GROUP_CGROUP the snapshot holds
+ * SNAP_CGROUPS), sorted on sort; each {by, key, count, mem, faults, unknown, age} as the
+ * totals are. For a jsonout_extra's top. */
+void jsonout_groups(struct jsonw *w, const struct snapshot *snap, const struct proc *const *rows, size_t n,
+		    const bool *jsonf, enum group_by by, enum field_id sort);
 
 /* Which fields -bJ writes: every figure but the costly segments, or the -o fields; the pid
  * always. */

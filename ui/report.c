@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cells.h"
+#include "group.h"
 #include "report.h"
 #include "sanitize.h"
 #include "sysmem.h"
@@ -137,56 +138,135 @@ static void report_cell(FILE *out, const char *s, size_t len, int width, int rig
 		fputs(buf, out);
 }
 
-static void report_header(FILE *out, const struct report_opts *o, const int *w)
+/* One table to print: process rows, or group rows (-g), and the totals line under them. */
+struct report_table {
+	const struct report_opts *o;
+	const enum field_id *cols;	/* the columns laid out (a group table's: cells.h) */
+	int ncols;
+	const struct proc *const *rows;	/* process rows, or */
+	const struct group_set *gs;	/* group rows */
+	size_t n;
+	const struct group *total;	/* the line after the last row */
+	char label[64];			/* the totals line's text in the open column */
+};
+
+/* Cell text of row r (r == n: the totals line). */
+static const char *report_text(const void *ctx, size_t r, enum field_id id, char *buf, size_t n, size_t *len)
+{
+	const struct report_table *t = ctx;
+
+	if (r < t->n && t->gs)
+		return cell_group_text(buf, n, &t->gs->g[r], id, t->o->unit, len);
+	if (r < t->n)
+		return cell_text(buf, n, t->rows[r], id, t->o->unit, len);
+	if (id == FLD_CMD) {
+		*len = strlen(t->label);
+		return t->label;
+	}
+	buf[0] = '\0';
+	if (group_summed(id) && !(t->gs && id == FLD_PID)) {
+		struct cell_sum sum = cell_group_sum(t->total, id);
+
+		cell_sum_text(buf, n, id, &sum, t->o->unit);
+	} else if (t->gs && id == FLD_PID) {
+		snprintf(buf, n, "%zu", t->total->count);
+	}
+	*len = strlen(buf);
+	return buf;
+}
+
+static const char *report_title(const struct report_table *t, enum field_id id)
+{
+	return t->gs ? cells_group_header(id, t->gs->by) : fields[id].header;
+}
+
+static void report_header(FILE *out, const struct report_table *t, const int *w)
 {
 	bool first = true;
 
-	for (int i = 0; i < o->ncols; i++) {
-		const char *h = fields[o->cols[i]].header;
+	for (int i = 0; i < t->ncols; i++) {
+		const char *h = report_title(t, t->cols[i]);
 
 		if (w[i] == CELLS_HIDDEN)
 			continue;
 		if (!first)
 			fputc(' ', out);
 		first = false;
-		report_cell(out, h, strlen(h), w[i], cell_right_aligned(o->cols[i]) && w[i]);
+		report_cell(out, h, strlen(h), w[i], cell_right_aligned(t->cols[i]) && w[i]);
 	}
 	fputc('\n', out);
 }
 
-static void report_row(FILE *out, const struct proc *p, const struct report_opts *o, const int *w)
+/* Row r, or the totals line (r == n): it has no open column to hold its label when the
+ * columns have none, so the label then ends the line. */
+static void report_row(FILE *out, const struct report_table *t, size_t r, const int *w)
 {
-	bool first = true;
+	bool first = true, labelled = false;
 	char buf[64];
 
-	for (int i = 0; i < o->ncols; i++) {
+	for (int i = 0; i < t->ncols; i++) {
 		size_t len;
 		const char *s;
 
 		if (w[i] == CELLS_HIDDEN)
 			continue;
-		s = cell_text(buf, sizeof buf, p, o->cols[i], o->unit, &len);
+		s = report_text(t, r, t->cols[i], buf, sizeof buf, &len);
+		labelled = labelled || s == t->label;
 		if (!first)
 			fputc(' ', out);
 		first = false;
-		report_cell(out, s, len, w[i], cell_right_aligned(o->cols[i]));
+		report_cell(out, s, len, w[i], cell_right_aligned(t->cols[i]));
 	}
+	if (r == t->n && !labelled)
+		fprintf(out, "%s%s", first ? "" : " ", t->label);
 	fputc('\n', out);
+}
+
+static void report_table(FILE *out, const struct snapshot *snap, struct report_table *t)
+{
+	const struct cells_table ct = { t->cols, t->ncols, t->o->sort, t->o->unit, NULL, t->n + 1,
+				       t->o->width, t->o->give_way };
+	char note[256];
+	int w[FLD_COUNT];
+
+	cells_layout_by(&ct, report_text, t, w);
+	report_system(out, snap, t->o->width);
+	fputc('\n', out);
+	report_header(out, t, w);
+	for (size_t i = 0; i <= t->n; i++)
+		report_row(out, t, i, w);
+	cells_lower_note(note, sizeof note, t->total, t->cols, t->ncols);
+	if (note[0]) {
+		struct report_line l = { .len = 0 };
+
+		report_add(&l, "Note:   %s", note);
+		report_fold(out, &l, t->o->width);
+	}
 }
 
 void report_write(FILE *out, const struct snapshot *snap, const struct proc *const *rows, size_t n,
 		  const struct report_opts *o)
 {
-	const struct cells_table t = { o->cols, o->ncols, o->sort, o->unit, rows, n,
-				       o->width, o->give_way };
-	int w[FLD_COUNT];
+	struct report_table t = { .o = o, .cols = o->cols, .ncols = o->ncols, .rows = rows, .n = n };
+	struct group total = { 0 };
 
-	cells_layout(&t, w);
-	report_system(out, snap, o->width);
-	fputc('\n', out);
-	report_header(out, o, w);
-	for (size_t i = 0; i < n; i++)
-		report_row(out, rows[i], o, w);
+	group_total(&total, rows, n);
+	t.total = &total;
+	snprintf(t.label, sizeof t.label, "total: %zu process%s", n, n == 1 ? "" : "es");
+	report_table(out, snap, &t);
+	group_free(&total);
+}
+
+void report_groups(FILE *out, const struct snapshot *snap, const struct group_set *gs, const struct group *total,
+		   const struct report_opts *o)
+{
+	struct report_table t = { .o = o, .gs = gs, .n = gs->n, .total = total };
+	enum field_id cols[FLD_COUNT];
+
+	t.ncols = cells_group_columns(o->cols, o->ncols, cols);
+	t.cols = cols;
+	snprintf(t.label, sizeof t.label, "total: %zu group%s", gs->n, gs->n == 1 ? "" : "s");
+	report_table(out, snap, &t);
 }
 
 size_t report_width(void)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "field.h"
+#include "group.h"
 #include "model.h"
 #include "units.h"
 
@@ -22,10 +23,16 @@ struct report_opts {
  * else the terminal's when standard output is one, else 0 (no limit). */
 size_t report_width(void);
 
-/* Writes one snapshot: the machine, then the processes given (rows, n), in that order. The
- * caller checks ferror(out). */
+/* Writes one snapshot: the machine, then the processes given (rows, n), in that order, and
+ * their totals on the last line (sums of what is known: a sum missing processes that could
+ * not be read is a lower bound, marked, and a note says so). The caller checks ferror(out). */
 void report_write(FILE *out, const struct snapshot *snap, const struct proc *const *rows, size_t n,
 		  const struct report_opts *o);
+
+/* The same with one row per group (-g): the member count, the summed columns of o, the key
+ * last; the totals of every member on the last line. */
+void report_groups(FILE *out, const struct snapshot *snap, const struct group_set *gs, const struct group *total,
+		   const struct report_opts *o);
 
 /* The machine summary lines alone, folded at width (0: not folded). */
 void report_system(FILE *out, const struct snapshot *snap, size_t width);

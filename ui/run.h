@@ -10,6 +10,7 @@
 
 #include "field.h"
 #include "filter.h"
+#include "group.h"
 #include "sample.h"
 #include "units.h"
 
@@ -38,6 +39,9 @@ struct run_config {
 	enum color_when color;
 	bool no_config;
 	int oom_adj;			/* --set-oom-adj */
+	bool grouped;			/* -g: one row per group */
+	enum group_by group_by;
+	bool no_mouse;			/* --no-mouse */
 };
 
 /* Prints "memtop: MESSAGE" on stderr. */

@@ -1,12 +1,16 @@
 /* Drawing helpers. Every string reaches the screen through sanitize_term(), memtop's own
  * included, so no output site can forget it; every write is clipped to the screen. */
 #include <curses.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "sanitize.h"
 #include "tui.h"
+#include "xalloc.h"
 
 #define DRAW_BUF 8192		/* bytes for one line: about 2,000 columns */
 
@@ -78,6 +82,58 @@ int tui_put_raw(int y, int x, int maxx, const char *s, size_t len, enum tui_styl
 	mvaddstr(y, x, buf);	/* ERR in the bottom-right corner only means "cursor stayed" */
 	attrset(A_NORMAL);
 	return x + (int)cols;
+}
+
+/* Display columns of the first char of s (sanitized text: printable, valid UTF-8), and its
+ * length in *len. */
+static int draw_char_width(const char *s, size_t *len)
+{
+	mbstate_t ps;
+	wchar_t wc;
+	size_t n;
+	int w;
+
+	memset(&ps, 0, sizeof ps);
+	n = mbrtowc(&wc, s, MB_LEN_MAX, &ps);
+	if (n == 0 || n > MB_LEN_MAX) {
+		*len = 1;
+		return 1;
+	}
+	*len = n;
+	w = wcwidth(wc);
+	return w < 0 ? 1 : w;
+}
+
+int tui_put_skip(int y, int x, int maxx, const char *s, size_t len, int skip, enum tui_style st)
+{
+	size_t cols, bytes, at = 0;
+	char *buf;
+	int done = 0;
+
+	if (skip <= 0)
+		return tui_put_raw(y, x, maxx, s, len, st);
+	if (maxx > COLS)
+		maxx = COLS;
+	if (y < 0 || y >= LINES || x < 0 || x >= maxx)
+		return x;
+	/* a column of sanitized text is 4 bytes at most ("\xHH", a 4-byte character) */
+	bytes = 4 * ((size_t)skip + (size_t)(maxx - x)) + 8;
+	buf = xmalloc(bytes);
+	cols = sanitize_term(buf, bytes, s, len, (size_t)skip + (size_t)(maxx - x));
+	while (buf[at] && done < skip) {
+		size_t n;
+
+		done += draw_char_width(buf + at, &n);
+		at += n;
+	}
+	attrset(draw_attr(st));
+	if (done > skip && x < maxx)	/* a wide character cut in two */
+		mvaddstr(y, x++, " ");
+	if (buf[at])
+		mvaddstr(y, x, buf + at);
+	attrset(A_NORMAL);
+	free(buf);
+	return cols > (size_t)done ? x + (int)(cols - (size_t)done) : x;
 }
 
 int tui_put(int y, int x, int maxx, const char *s, enum tui_style st)

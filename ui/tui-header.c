@@ -63,10 +63,26 @@ static void header_bar(int y, int x, int width, const struct fval *total, const 
 	}
 }
 
+/* The list's modes: said early on the title line, where 80 columns still show them. */
+static void header_modes(const struct tui *t, char *buf, size_t n)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	if (t->view.grouped)
+		o += (size_t)snprintf(buf + o, n - o, "  by %s", group_by_name(t->view.group_by));
+	else if (t->view.tree)
+		o += (size_t)snprintf(buf + o, n - o, "  tree");
+	if (t->procs.hscroll && o < n)
+		o += (size_t)snprintf(buf + o, n - o, "  command +%d", t->procs.hscroll);
+	if (t->search.f && o < n)
+		snprintf(buf + o, n - o, "  search: %s", filter_pattern(t->search.f));
+}
+
 static void header_title(struct tui *t, int y)
 {
 	const struct snapshot *snap = t->snap;
-	char when[16], extra[600] = "", units[32] = "";
+	char when[16], extra[600] = "", units[600] = "";
 	struct tm tm;
 	int x;
 
@@ -78,18 +94,22 @@ static void header_title(struct tui *t, int y)
 		snprintf(extra + strlen(extra), sizeof extra - strlen(extra), "  user: %s", t->user_name);
 	if (t->view.hide_kthreads)
 		snprintf(extra + strlen(extra), sizeof extra - strlen(extra), "  kernel threads hidden");
+
 	x = tui_put(y, 0, COLS, "memtop", STY_TITLE);
+	if (t->paused)
+		x = tui_put(y, x, COLS, "  PAUSED", STY_ERROR);
 	x = tui_put(y, x, COLS, "  ", STY_NORMAL);
 	x = tui_put(y, x, COLS, snap->host, STY_NORMAL);	/* a hostname is not ours either */
 	/* a fixed unit is said early: on 80 columns the end of the line is cut */
 	if (t->view.unit != UNIT_AUTO)
 		snprintf(units, sizeof units, "  sizes in %s", unit_name(t->view.unit));
+	header_modes(t, units + strlen(units), sizeof units - strlen(units));
 	if (snap->nunreadable && proc_sort_stand_in(t->view.sort) != t->view.sort)
 		snprintf(extra + strlen(extra), sizeof extra - strlen(extra),
 			 "  %s of %zu unreadable: ranked by RSS, shown as %sRSS", fields[t->view.sort].header,
 			 snap->nunreadable, t->utf8 ? "\xe2\x89\xa4" : "<=");
 	tui_printf(y, x, COLS, STY_NORMAL, "  %s  %zu process%s, %zu shown%s  collected in %.1f ms  every %gs%s",
-		   when, snap->ntotal, snap->ntotal == 1 ? "" : "es", snap->nprocs, units,
+		   when, snap->ntotal, snap->ntotal == 1 ? "" : "es", t->procs.nrows, units,
 		   (snap->collect_seconds + t->fill_seconds) * 1000, t->view.delay, extra);
 }
 

@@ -52,6 +52,10 @@ static unsigned keys_maps_sort(struct tui *t, int key)
 
 static unsigned keys_detail(struct tui *t, int key)
 {
+	if (t->view.grouped) {
+		tui_message(t, false, "a group's processes: g until groups are off, then / or u");
+		return TR_REDRAW;
+	}
 	if (!tui_procs_selected(t))
 		return TR_NONE;
 	tui_push(t, &tui_detail_screen);
@@ -94,9 +98,31 @@ static unsigned keys_system(struct tui *t, int key)
 	return keys_analysis(t, &tui_system_analysis, &tui_system_screen);
 }
 
+/* Every figure read afresh: nothing reused from an earlier refresh, not even to sort on. */
 static unsigned keys_sample(struct tui *t, int key)
 {
+	t->fresh = true;
 	return TR_SAMPLE;
+}
+
+/* Esc on the list ends a search; elsewhere it goes back. */
+static unsigned keys_end_search(struct tui *t, int key)
+{
+	if (!t->search.f)
+		return TR_NONE;
+	tui_search_free_pattern(t);
+	tui_message(t, false, "search ended");
+	return TR_REDRAW;
+}
+
+static unsigned keys_pause(struct tui *t, int key)
+{
+	t->paused = !t->paused;
+	tui_message(t, false, "%s", t->paused ? "paused: the figures stay as they are (Z resumes, Space refreshes once)" :
+		    "refreshing again");
+	if (!t->paused)
+		t->next_sample = 0;
+	return TR_REDRAW;
 }
 
 /* As htop's K: kernel threads hold no memory of their own, only rows of '-'. */
@@ -147,6 +173,18 @@ static const struct tui_key tui_keys[] = {
 	  "filter: a PCRE2 pattern over command names and lines (empty: all)" },
 	{ { 'u' }, "u", ON(LIST), tui_prompt_user, "show one user's processes (name or uid; empty: all)" },
 	{ { 'K' }, "K", ON(LIST), keys_kthreads, "hide or show kernel threads (they hold no memory of their own)" },
+	{ { FK(KEY_F(3)) }, "F3", ON(LIST), tui_search_open,
+	  "search: select the next row whose name or command line matches (a PCRE2 pattern)" },
+	{ { 'n', 'N' }, "n N", ON(LIST), tui_search_next, "the next, the previous row the search matches" },
+	{ { TUI_KEY_ESC }, "Esc", ON(LIST), keys_end_search, "end the search" },
+	{ { 't', FK(KEY_F(5)) }, "t F5", ON(LIST), tui_procs_tree,
+	  "tree: parents above children; sizes are each process's with its descendants'" },
+	{ { '-', '+' }, "- +", ON(LIST), tui_procs_fold, "tree: fold the selected subtree into its row, unfold it" },
+	{ { 'g' }, "g", ON(LIST), tui_procs_group, "groups: one row per user, command name, memory cgroup, or none" },
+	{ { FK(KEY_F(6)) }, "F6", ON(LIST), tui_sort_menu_open, "sort menu: choose the sort field from a list" },
+	{ { FK(KEY_LEFT), FK(KEY_RIGHT) }, "Left Right", ON(LIST), tui_procs_scroll,
+	  "scroll the command line (a group's name) sideways" },
+	{ { 'Z' }, "Z", ON(LIST), keys_pause, "pause: keep the figures shown, sample no more until Z again" },
 	{ { 'f', FK(KEY_F(2)) }, "f F2", ON(LIST), keys_fields, "choose, order and sort the columns" },
 	{ { TUI_KEY_ENTER, '\r', FK(KEY_ENTER) }, "Enter", ON(LIST), keys_detail,
 	  "detail of the selected process: figures, segments, mappings" },
@@ -154,6 +192,8 @@ static const struct tui_key tui_keys[] = {
 	{ { ' ', TUI_KEY_ENTER, '\r', FK(KEY_ENTER) }, "Space Enter", ON(FIELDS), keys_field_key, "show or hide the column" },
 	{ { '[', ']' }, "[ ]", ON(FIELDS), keys_field_key, "move the column left, right" },
 	{ { 's' }, "s", ON(FIELDS), keys_field_key, "sort the list by this column" },
+	{ { TUI_KEY_ENTER, '\r', FK(KEY_ENTER) }, "Enter", ON(SORT), tui_sort_menu_key,
+	  "sort by the field selected (the sort field again: invert the order)" },
 	{ { 'k', FK(KEY_F(9)) }, "k F9", ON(LIST) | ON(DETAIL), tui_prompt_kill,
 	  "send a signal to the process, after asking (never to a reused pid)" },
 	{ { 'a' }, "a", ON(OOM), tui_prompt_oom_adj,
@@ -162,10 +202,12 @@ static const struct tui_key tui_keys[] = {
 	{ { 'S' }, "S", ON(LIST), keys_system, "system screen: where the machine's memory is" },
 	{ { 'q', FK(KEY_F(10)) }, "q F10", ON(LIST), keys_quit, "quit" },
 	{ { TUI_KEY_ESC, 'q', FK(KEY_F(10)) }, "Esc q", TS_SUB, keys_back, "back to the previous screen" },
-	{ { ' ' }, "Space", TS_ALL, keys_sample, "refresh now" },
+	{ { ' ' }, "Space", TS_ALL, keys_sample, "refresh now, every figure read afresh (also while paused)" },
+	{ { FK(KEY_MOUSE) }, "mouse", TS_ALL, tui_mouse_key,
+	  "click a row: select it; a column title: sort by it (again: invert); wheel: scroll" },
 	{ { 'd' }, "d", TS_ALL, tui_prompt_delay, "set the refresh delay in seconds" },
 	{ { 'e' }, "e", TS_ALL, keys_units, "cycle the size units: automatic, KiB, MiB, GiB" },
-	{ { 'W' }, "W", TS_ALL, keys_save, "write the settings (columns, sort, delay, units, filter, K) to memtoprc" },
+	{ { 'W' }, "W", TS_ALL, keys_save, "write the settings (columns, sort, delay, units, filter, K, tree, groups, mouse) to memtoprc" },
 	{ { '?', 'h', FK(KEY_F(1)) }, "? h F1", TS_ALL, keys_help, "this help" },
 	{ { TUI_CTRL('l') }, "Ctrl-L", TS_ALL, keys_redraw, "redraw the screen" },
 };
@@ -237,7 +279,7 @@ static void keys_section(struct tui_page *pg, const char *title, unsigned screen
 void tui_keys_help(struct tui *t, struct tui_page *pg)
 {
 	static const struct tui_screen *const screens[] = { &tui_procs_screen, &tui_detail_screen, &tui_fields_screen,
-							    &tui_oom_screen };
+							    &tui_sort_screen, &tui_oom_screen };
 
 	tui_page_clear(pg);
 	tui_page_add(pg, STY_TITLE, "memtop %s: where does the memory go, and who pays for it?", PACKAGE_VERSION);
@@ -252,6 +294,15 @@ void tui_keys_help(struct tui *t, struct tui_page *pg)
 	tui_page_add(pg, STY_NORMAL, "  Sizes: K M G are KiB MiB GiB.  '-' means unknown: not permitted or not read.");
 	tui_page_add(pg, STY_NORMAL, "  Detail segments: anon = anonymous maps (large mallocs, arenas, thread stacks),");
 	tui_page_add(pg, STY_NORMAL, "  file = other mapped files, kern = [vdso] [vvar] [vsyscall].");
+	tui_page_add(pg, STY_NORMAL, "%s", "");
+	tui_page_add(pg, STY_LABEL, "Marks");
+	tui_page_add(pg, STY_NORMAL, "  %sRSS  a PSS or USS that could not be read: its upper bound, the RSS",
+		     t->utf8 ? "\xe2\x89\xa4" : "<=");
+	tui_page_add(pg, STY_NORMAL, "  %s12M  a sum leaving out processes not read (off screen) or unreadable: a lower bound",
+		     t->utf8 ? "\xe2\x89\xa5" : ">=");
+	tui_page_add(pg, STY_NORMAL, "  12M~  read at an earlier refresh (an idle process, up to 60 s; Space reads all)");
+	tui_page_add(pg, STY_NORMAL, "  %sPSS  tree: each process's with its descendants'; the last line sums every row",
+		     t->utf8 ? "\xce\xa3" : "+");
 	tui_page_add(pg, STY_NORMAL, "%s", "");
 	tui_page_add(pg, STY_LABEL, "Columns");
 	for (int i = 0; i < FLD_COUNT; i++)

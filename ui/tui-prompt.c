@@ -31,6 +31,8 @@ static void prompt_open(struct tui *t, const char *label, const char *initial,
 	snprintf(p->text, sizeof p->text, "%s", initial ? initial : "");
 	p->len = strlen(p->text);
 	p->done = done;
+	p->changed = NULL;
+	p->cancel = NULL;
 }
 
 static void prompt_ask(struct tui *t, const char *label, unsigned (*done)(struct tui *t, const char *text))
@@ -78,7 +80,7 @@ unsigned tui_prompt_key(struct tui *t, int key)
 	switch (key) {
 	case TUI_KEY_ESC:
 		p->active = false;
-		return TR_REDRAW;
+		return p->cancel ? p->cancel(t) : TR_REDRAW;
 	case TUI_KEY_ENTER:
 	case '\r':
 	case KEY_ENTER | TUI_FKEY:
@@ -88,16 +90,19 @@ unsigned tui_prompt_key(struct tui *t, int key)
 	case 127:
 	case 8:
 		prompt_backspace(p);
-		return TR_REDRAW;
+		break;
 	case TUI_CTRL('u'):
 		p->len = 0;
 		p->text[0] = '\0';
-		return TR_REDRAW;
+		break;
 	default:
 		if (key >= ' ' && key != 127 && !(key & TUI_FKEY) && !(key >= 0x80 && key < 0xa0))
 			prompt_insert(p, key);
-		return TR_REDRAW;
+		else
+			return TR_REDRAW;
+		break;
 	}
+	return p->changed ? p->changed(t, p->text) : TR_REDRAW;
 }
 
 /* The label, then as much of the end of the text as fits, then the cursor. */
@@ -123,16 +128,43 @@ void tui_prompt_draw(struct tui *t, int y)
 
 static unsigned prompt_filter_done(struct tui *t, const char *text)
 {
+	tui_preview_end(t);
 	if (!tui_settings_filter(t, text))
-		return TR_REDRAW;	/* the old filter stays */
+		return TR_RESORT;	/* the old filter stays */
 	return TR_SAMPLE;
 }
 
+/* The rows are made again once before the next frame, however many keys came: matching
+ * each key's pattern would cost a filter's burst per key. */
+static unsigned prompt_filter_changed(struct tui *t, const char *text)
+{
+	tui_preview_update(t);
+	t->procs.stale = true;
+	return TR_REDRAW;
+}
+
+static unsigned prompt_filter_cancel(struct tui *t)
+{
+	tui_preview_end(t);
+	return TR_RESORT;
+}
+
+/* The rows follow the pattern as it is typed (tui-search.c); Enter keeps it, Esc goes back. */
 unsigned tui_prompt_filter(struct tui *t, int key)
 {
 	prompt_open(t, "Filter (PCRE2, empty shows all): ", t->filter ? filter_pattern(t->filter) : "",
 			prompt_filter_done);
-	return TR_REDRAW;
+	t->prompt.changed = prompt_filter_changed;
+	t->prompt.cancel = prompt_filter_cancel;
+	t->previewing = true;
+	tui_preview_update(t);
+	return TR_RESORT;
+}
+
+void tui_prompt_open(struct tui *t, const char *label, const char *initial,
+		     unsigned (*done)(struct tui *t, const char *text))
+{
+	prompt_open(t, label, initial, done);
 }
 
 static unsigned prompt_user_done(struct tui *t, const char *text)

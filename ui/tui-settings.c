@@ -90,6 +90,14 @@ void tui_settings_load(struct tui *t)
 	t->view.delay = !rc->delay_set && (c.has & MEMTOPRC_HAS_DELAY) ? c.view.delay : rc->delay;
 	t->view.unit = c.has & MEMTOPRC_HAS_UNITS ? c.view.unit : rc->unit;
 	t->view.hide_kthreads = (c.has & MEMTOPRC_HAS_KTHREADS) && c.view.hide_kthreads;
+	t->view.tree = (c.has & MEMTOPRC_HAS_TREE) && c.view.tree;
+	t->view.grouped = (c.has & MEMTOPRC_HAS_GROUP) && c.view.grouped;
+	t->view.group_by = c.view.group_by;
+	if (rc->grouped) {
+		t->view.grouped = true;
+		t->view.group_by = rc->group_by;
+	}
+	t->view.no_mouse = rc->no_mouse || ((c.has & MEMTOPRC_HAS_MOUSE) && c.view.no_mouse);
 	t->by_uid = rc->by_uid;
 	t->uid = rc->uid;
 	if (t->by_uid)
@@ -105,7 +113,8 @@ unsigned tui_settings_save(struct tui *t)
 	int r;
 
 	c.has = MEMTOPRC_HAS_FIELDS | MEMTOPRC_HAS_SORT | MEMTOPRC_HAS_ORDER | MEMTOPRC_HAS_DELAY |
-		MEMTOPRC_HAS_UNITS | MEMTOPRC_HAS_FILTER | MEMTOPRC_HAS_KTHREADS;
+		MEMTOPRC_HAS_UNITS | MEMTOPRC_HAS_FILTER | MEMTOPRC_HAS_KTHREADS | MEMTOPRC_HAS_TREE |
+		MEMTOPRC_HAS_GROUP | MEMTOPRC_HAS_MOUSE;
 	c.view = t->view;
 	if (t->filter && strlen(filter_pattern(t->filter)) > MEMTOPRC_PATTERN_MAX) {
 		tui_message(t, true, "settings not written: the filter is longer than %d bytes", MEMTOPRC_PATTERN_MAX);

@@ -114,6 +114,16 @@ static void term_add_restore(const char *cap)
 	}
 }
 
+void tui_term_restore_add(const char *seq)
+{
+	size_t n = strlen(seq);
+
+	if (term_restore_len + n < sizeof term_restore) {
+		memcpy(term_restore + term_restore_len, seq, n);
+		term_restore_len += n;
+	}
+}
+
 static void term_signals(void)
 {
 	struct sigaction sa;

@@ -92,11 +92,13 @@ static int tui_sample(struct tui *t, char *err, size_t errsz)
 {
 	struct sample_request req = {
 		.need = tui_need(t),
+		.need_all = tui_procs_need_all(t),
 		.parts = tui_parts(t),
 		.sel = run_selection(t->rc),
-		/* to sort on only: the rows on screen are read afresh when drawn (sampler_fill);
-		 * an analysis screen shows every process it covers, so nothing is reused */
-		.reuse_max_age = tui_parts(t) ? 0 : TUI_SORT_REUSE_MAX_AGE,
+		/* to sort on (and in the list's sums, marked): the rows on screen are read afresh
+		 * when drawn (sampler_fill); an analysis screen shows every process it covers, and
+		 * Space asks for every figure afresh, so nothing is reused then */
+		.reuse_max_age = t->fresh || (tui_parts(t) && tui_top(t)->id != TS_LIST) ? 0 : TUI_SORT_REUSE_MAX_AGE,
 	};
 	double start = tui_now();
 	int rc;
@@ -116,7 +118,9 @@ static int tui_sample(struct tui *t, char *err, size_t errsz)
 		t->filter_skipped = filter_skipped(t->filter);
 	}
 	t->snap_need = req.need;
+	t->snap_need_all = req.need_all;
 	t->snap_parts = req.parts;
+	t->sample_asked = t->fresh = false;
 	t->samples++;
 	t->last_sample = start;
 	t->next_sample = start + t->view.delay;
@@ -144,7 +148,7 @@ static void tui_draw(struct tui *t)
 /* Seconds until something is due: a sample, or a message to take down. */
 static double tui_wait_time(const struct tui *t, double now)
 {
-	double w = t->next_sample - now;
+	double w = t->paused ? 86400 : t->next_sample - now;
 
 	if (t->message[0] && t->message_until > now && t->message_until - now < w)
 		w = t->message_until - now;
@@ -165,10 +169,12 @@ static bool tui_react(struct tui *t, int key, bool *dirty)
 
 	if (r & TR_QUIT)
 		return false;
-	if ((r & TR_SAMPLE) == TR_SAMPLE)
+	if ((r & TR_SAMPLE) == TR_SAMPLE) {
 		t->next_sample = 0;
-	else if ((r & TR_RESORT) == TR_RESORT)
+		t->sample_asked = true;
+	} else if ((r & TR_RESORT) == TR_RESORT) {
 		tui_rebuild(t);
+	}
 	*dirty = *dirty || r != TR_NONE;
 	return true;
 }
@@ -185,7 +191,8 @@ static int tui_loop(struct tui *t, char *err, size_t errsz)
 			tui_term_resized();
 			dirty = true;
 		}
-		if (now >= t->next_sample || (tui_need(t) & ~t->snap_need) || (tui_parts(t) & ~t->snap_parts)) {
+		if ((now >= t->next_sample && !t->paused) || t->sample_asked || (tui_need(t) & ~t->snap_need) ||
+		    (tui_parts(t) & ~t->snap_parts) || (tui_procs_need_all(t) & ~t->snap_need_all)) {
 			if (t->rc->iterations && t->samples >= t->rc->iterations)
 				return 0;
 			if (tui_sample(t, err, errsz) < 0)
@@ -216,6 +223,12 @@ static void tui_free(struct tui *t)
 	tui_page_free(&t->help);
 	tui_page_free(&t->analysis);
 	free(t->procs.rows);
+	free(t->procs.shown);
+	free(t->procs.folded);
+	tree_free(&t->procs.forest);
+	group_set_free(&t->procs.groups);
+	group_free(&t->procs.total);
+	tui_search_free(t);
 	filter_free(t->filter);
 	sampler_free(t->sampler);
 }
@@ -236,6 +249,7 @@ int tui_run(const struct run_config *rc)
 		tui_free(&t);
 		return status;
 	}
+	tui_mouse_enable(&t, !t.view.no_mouse);
 	tui_push(&t, &tui_procs_screen);
 	status = tui_loop(&t, err, sizeof err);
 	tui_term_close();

@@ -11,12 +11,14 @@
 
 #include "field.h"
 #include "filter.h"
+#include "group.h"
 #include "maptable.h"
 #include "memtoprc.h"
 #include "model.h"
 #include "reports.h"
 #include "run.h"
 #include "sample.h"
+#include "tree.h"
 #include "units.h"
 
 #define TUI_MIN_COLS 40		/* below this the view shows a "too small" notice */
@@ -40,7 +42,7 @@ enum tui_reaction {
 	TR_QUIT = 1u << 3,
 };
 
-enum tui_screen_id { TS_LIST, TS_DETAIL, TS_HELP, TS_FIELDS, TS_OOM, TS_SYSTEM, TS_COUNT };
+enum tui_screen_id { TS_LIST, TS_DETAIL, TS_HELP, TS_FIELDS, TS_OOM, TS_SYSTEM, TS_SORT, TS_COUNT };
 
 #define TS_BIT(id) (1u << (id))
 #define TS_ALL ((1u << TS_COUNT) - 1)
@@ -60,6 +62,9 @@ struct tui_screen {
 	void (*draw)(struct tui *t);
 	struct tui_list *(*list)(struct tui *t);	/* what the movement keys move */
 	void (*moved)(struct tui *t, int key);	/* after a movement key moved the list */
+	/* A mouse click or wheel at screen line y, column x (tui-mouse.c does the rest:
+	 * the wheel scrolls, a click on a list row selects it). */
+	unsigned (*click)(struct tui *t, int y, int x);
 };
 
 /* A window onto rows 0..count-1: the selected row and the first one shown. */
@@ -116,6 +121,8 @@ struct tui_prompt {
 	char text[TUI_PROMPT_MAX];
 	size_t len;
 	unsigned (*done)(struct tui *t, const char *text);	/* Enter; yes/no: "y" or "" */
+	unsigned (*changed)(struct tui *t, const char *text);	/* the text changed, or NULL */
+	unsigned (*cancel)(struct tui *t);			/* Esc, or NULL */
 };
 
 struct tui_detail {
@@ -131,12 +138,41 @@ struct tui_detail {
 	struct tui_list list;
 };
 
+/* A subtree the tree view folds into its top row. */
+struct tui_fold {
+	int pid;
+	uint64_t start_ticks;
+};
+
 struct tui_procs {
-	struct tui_list list;
+	struct tui_list list;	/* over the rows shown: processes, tree nodes or groups */
 	const struct proc **rows;	/* the snapshot's selected processes, in the view's order */
 	size_t caprows;
 	int sel_pid;		/* the selected process, followed across refreshes */
 	uint64_t sel_start;
+	size_t nrows;		/* processes in rows */
+	struct tree forest;	/* with view.tree (t): parents above children */
+	size_t *shown;		/* tree: the nodes listed (a folded subtree shows its top) */
+	size_t nshown, capshown;
+	struct tui_fold *folded;
+	size_t nfolded;
+	struct group_set groups;	/* with view.grouped (g) */
+	struct group total;	/* of every row: the line under the list */
+	char sel_key[256];	/* the selected group, followed across refreshes */
+	int hscroll;		/* columns of the command line scrolled off (Left, Right) */
+	bool stale;		/* the live filter changed: the rows are made again before drawing */
+	int table_y;		/* screen line of the first row at the last draw */
+	int col_x[FLD_COUNT + 1];	/* where each column title starts (a click sorts) */
+	enum field_id col_id[FLD_COUNT];
+	int ncol_x;
+};
+
+/* F3: the pattern searched for among the rows (not a filter: every row stays). */
+struct tui_search {
+	struct filter *f;	/* owned; NULL when there is no search */
+	size_t from;		/* the row the search started from, while typing */
+	bool typing;
+	bool pending;		/* the pattern changed: looked for before the next frame */
 };
 
 struct tui_fields {
@@ -150,6 +186,8 @@ struct tui {
 	const struct snapshot *snap;	/* the sampler's, valid until the next refresh */
 	unsigned snap_need;		/* SRC_* the last refresh read for every process */
 	unsigned snap_parts;		/* SNAP_* it computed */
+	unsigned snap_need_all;		/* SRC_* it read for every process, selected or not */
+	bool sample_asked;		/* a key asked for a sample: taken even while paused */
 	double next_sample, last_sample;	/* monotonic seconds */
 	double fill_seconds;		/* reading done for the rows on screen since the refresh */
 	long samples;
@@ -187,6 +225,17 @@ struct tui {
 	bool message_error;
 	double message_until;
 	bool utf8;			/* the locale can show ▼ and box characters */
+
+	bool paused;			/* Z: no sampling until Z again (or a key that needs one) */
+	bool fresh;			/* the next sample reads every figure, reusing none */
+	struct tui_search search;
+	struct filter *preview;		/* the filter being typed, applied to the rows live (owned) */
+	bool previewing;		/* the filter prompt is open: rows come from every process */
+	bool mouse;			/* mouse reporting is on */
+	struct tui_sort_menu {
+		enum field_id order[FLD_COUNT];
+		struct tui_list list;
+	} sort_menu;
 };
 
 /* tui.c: the loop's services. */
@@ -204,6 +253,8 @@ int tui_term_wait(double seconds);		/* waits for a key or a signal; returns a ke
 int tui_term_quit_signal(void);			/* the signal that asked to quit, or 0 */
 const volatile sig_atomic_t *tui_term_quit_flag(void);	/* set by that signal's handler */
 void tui_term_resized(void);			/* brings curses to the terminal's size */
+void tui_term_restore_add(const char *seq);	/* written too when the terminal is restored in
+						   an emergency (a signal): mouse reports off */
 bool tui_term_take_resize(void);		/* a SIGWINCH/SIGCONT came since the last call */
 
 /* tui-draw.c: drawing, clipped to the screen whatever its size. */
@@ -211,6 +262,8 @@ void tui_styles_init(bool color);
 /* Text, sanitized whoever wrote it, cut at maxx (and the screen); return the x after it. */
 int tui_put(int y, int x, int maxx, const char *s, enum tui_style st);
 int tui_put_raw(int y, int x, int maxx, const char *s, size_t len, enum tui_style st);
+/* The same with the first skip display columns of the sanitized text left out. */
+int tui_put_skip(int y, int x, int maxx, const char *s, size_t len, int skip, enum tui_style st);
 int tui_cell(int y, int x, int width, const char *s, size_t len, bool right, enum tui_style st);
 void tui_fill(int y, int x, int maxx, enum tui_style st);
 int tui_printf(int y, int x, int maxx, enum tui_style st, const char *fmt, ...)
@@ -232,7 +285,7 @@ void tui_header_draw(struct tui *t);
 
 /* The screens. */
 extern const struct tui_screen tui_procs_screen, tui_detail_screen, tui_help_screen,
-	tui_fields_screen, tui_oom_screen, tui_system_screen;
+	tui_fields_screen, tui_oom_screen, tui_system_screen, tui_sort_screen;
 void tui_detail_close(struct tui *t);
 unsigned tui_detail_sort_key(struct tui *t, int key);
 unsigned tui_procs_move_sort(struct tui *t, int step);
@@ -240,6 +293,40 @@ const struct proc *tui_procs_selected(struct tui *t);	/* the list's, or the deta
 bool tui_filtered(const struct tui *t);	/* a filter, u, K or -p chooses the rows */
 void tui_procs_restart(struct tui *t);	/* the rows changed (filter, user, K): back to the top */
 unsigned tui_fields_key(struct tui *t, int key);
+
+/* tui-procs.c: the list's modes and the keys that act on its rows. */
+unsigned tui_procs_need_all(const struct tui *t);	/* SRC_* every process needs (live filter) */
+unsigned tui_procs_tree(struct tui *t, int key);	/* t F5 */
+unsigned tui_procs_fold(struct tui *t, int key);	/* - + */
+unsigned tui_procs_group(struct tui *t, int key);	/* g */
+unsigned tui_procs_scroll(struct tui *t, int key);	/* Left Right */
+unsigned tui_procs_sort_by(struct tui *t, enum field_id id);
+size_t tui_procs_count(const struct tui *t);		/* rows listed */
+const struct proc *tui_procs_row(const struct tui *t, size_t k);	/* NULL for a group */
+const struct group *tui_procs_group_row(const struct tui *t, size_t k);
+void tui_procs_rebuild(struct tui *t);	/* the rows again, from the snapshot (or the preview) */
+
+/* tui-table.c: the process list drawn: column titles, rows, the totals line. */
+void tui_table_draw(struct tui *t, int y, int height);
+int tui_table_title_height(void);
+
+/* tui-search.c: F3 search, n N, and the filter applied as it is typed. */
+unsigned tui_search_open(struct tui *t, int key);
+unsigned tui_search_next(struct tui *t, int key);
+void tui_search_free_pattern(struct tui *t);	/* the search ends */
+void tui_search_free(struct tui *t);
+void tui_search_pending(struct tui *t);		/* before drawing: what typing asked for */
+void tui_preview_update(struct tui *t);			/* the filter prompt's text changed */
+void tui_preview_end(struct tui *t);
+bool tui_preview_selects(struct tui *t, const struct proc *p);
+
+/* tui-mouse.c: mouse reporting and what a click or the wheel does. */
+void tui_mouse_enable(struct tui *t, bool on);
+unsigned tui_mouse_key(struct tui *t, int key);
+
+/* tui-menu.c: F6, the sort menu. */
+unsigned tui_sort_menu_open(struct tui *t, int key);
+unsigned tui_sort_menu_key(struct tui *t, int key);	/* Enter: sort by the field selected */
 
 /* tui-keys.c: the one key table; help is generated from it. */
 unsigned tui_keys_dispatch(struct tui *t, int key);
@@ -249,6 +336,8 @@ void tui_keys_help(struct tui *t, struct tui_page *pg);
 unsigned tui_prompt_key(struct tui *t, int key);
 void tui_prompt_draw(struct tui *t, int y);
 unsigned tui_prompt_filter(struct tui *t, int key);
+void tui_prompt_open(struct tui *t, const char *label, const char *initial,
+		     unsigned (*done)(struct tui *t, const char *text));
 unsigned tui_prompt_user(struct tui *t, int key);
 unsigned tui_prompt_delay(struct tui *t, int key);
 unsigned tui_prompt_kill(struct tui *t, int key);
