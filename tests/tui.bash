@@ -73,20 +73,27 @@ tui_launch() {
 	shift
 	cmd="env XDG_CONFIG_HOME=$(printf %q "$CONF") LC_ALL=C.UTF-8"
 	[ ${#envs[@]} -eq 0 ] || cmd+=" $(printf '%q ' "${envs[@]}")"
-	cmd+=" $(printf '%q ' "$MEMTOP" "$@")"
+	# shellcheck disable=SC2086
+	cmd+=" ${TUI_WRAP:-} $(printf '%q ' "$MEMTOP" "$@")"
+	# the shell ignores SIGINT so that Ctrl-C reaches memtop alone and the pane stays
 	tx -f /dev/null new-session -d -x "${TUI_COLS:-120}" -y "${TUI_LINES:-40}" "trap '' INT; ulimit -c 0; $cmd; echo memtop-exit=\$?; sleep 600"
 }
 
 # tui_start [memtop options]: launches and waits for the list's column titles.
 tui_start() {
 	tui_launch -- "$@"
-	tui_wait '^ +[▼▲]?(PID|PROCS) '
+	tui_wait '^ +[▼▲]?(PID|PROCS) |PID +USER|PID +COMM|PID '
 }
 
 # The process rows: the lines after the column titles, without the totals line and the
 # bottom line.
 rows() {
-	screen | awk '/^ +(▼|▲)?(PID|PROCS) /{t=1; next} t' | sed '$d' | grep -v '^ *$' |
+	screen | rows_in
+}
+
+# rows_in: the same of screen text on standard input (a frame captured earlier)
+rows_in() {
+	awk '/^ +(▼|▲)?(PID|PROCS) /{t=1; next} t' | sed '$d' | grep -v '^ *$' |
 		grep -Ev ' total: [0-9]+ (process|group)' || true
 }
 

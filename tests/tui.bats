@@ -4,122 +4,24 @@
 # after it exits and shows its exit status.
 
 load lib
+load tui
 
 setup() {
-	command -v tmux >/dev/null 2>&1 || skip "tmux not installed"
-	SOCKS=()
-	tui_next
-	CONF="$BATS_TEST_TMPDIR/xdg"
-	mkdir -p "$CONF"
+	tui_setup
 }
 
 teardown() {
-	local s
-	for s in "${SOCKS[@]}"; do
-		tmux -L "$s" kill-server 2>/dev/null || true
-	done
-	stop_hogs
-}
-
-# tui_next: ends this test's tmux server and takes a fresh socket for the next one (a
-# server still exiting would refuse a new session on the old socket).
-tui_next() {
-	[ -z "${SOCK:-}" ] || tmux -L "$SOCK" kill-server 2>/dev/null || true
-	SOCK="memtop-test-$$-${BATS_TEST_NUMBER}-${#SOCKS[@]}"
-	SOCKS+=("$SOCK")
-}
-
-tx() {
-	tmux -L "$SOCK" "$@"
-}
-
-screen() {
-	tx capture-pane -p "$@"
-}
-
-keys() {
-	tx send-keys "$@"
-}
-
-# tui_wait ERE [SECONDS]: waits until the screen shows a match; prints the screen if never.
-tui_wait() {
-	local i
-	for ((i = 0; i < ${2:-10} * 10; i++)); do
-		screen | grep -Eq -- "$1" && return 0
-		sleep 0.1
-	done
-	echo "the screen never showed '$1':" >&2
-	screen >&2
-	return 1
-}
-
-# tui_gone ERE: waits until the screen no longer shows a match.
-tui_gone() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		screen | grep -Eq -- "$1" || return 0
-		sleep 0.1
-	done
-	echo "the screen still shows '$1':" >&2
-	screen >&2
-	return 1
-}
-
-# tui_launch [ENV=VALUE...] -- [memtop options]: runs memtop in a fresh 120x40 pane
-# ($TUI_COLS columns, $TUI_LINES lines when set; under the command words of $TUI_WRAP).
-tui_launch() {
-	local envs=() cmd
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		envs+=("$1")
-		shift
-	done
-	shift
-	cmd="env XDG_CONFIG_HOME=$(printf %q "$CONF") LC_ALL=C.UTF-8"
-	[ ${#envs[@]} -eq 0 ] || cmd+=" $(printf '%q ' "${envs[@]}")"
-	# shellcheck disable=SC2086
-	cmd+=" ${TUI_WRAP:-} $(printf '%q ' "$MEMTOP" "$@")"
-	# the shell ignores SIGINT so that Ctrl-C reaches memtop alone and the pane stays
-	tx -f /dev/null new-session -d -x "${TUI_COLS:-120}" -y "${TUI_LINES:-40}" "trap '' INT; ulimit -c 0; $cmd; echo memtop-exit=\$?; sleep 600"
-}
-
-# tui_start [memtop options]: launches and waits for the process list.
-tui_start() {
-	tui_launch -- "$@"
-	tui_wait 'PID +USER|PID +COMM|PID '
-}
-
-memtop_pid() {
-	pgrep -P "$(tx display -p '#{pane_pid}')" -x memtop
+	tui_teardown
 }
 
 alt_screen() {
 	tx display -p '#{alternate_on}'
 }
 
-# A size as the view shows it ("0", "912K", "21.1M", "1.50G") in KiB, rounded down.
-to_kib() {
-	awk -v s="$1" 'BEGIN {
-		m = 1 / 1024
-		if (s ~ /K$/) m = 1; else if (s ~ /M$/) m = 1024; else if (s ~ /G$/) m = 1048576
-		sub(/[KMG]$/, "", s)
-		printf "%d\n", s * m
-	}'
-}
-
 # The Rss of a process's [heap] mapping in KiB, from /proc directly; 0 when it has none.
 heap_rss_kib() {
 	awk '/^[0-9a-f]+-[0-9a-f]+ / { heap = ($NF == "[heap]") } heap && $1 == "Rss:" { print $2; found = 1 }
 		END { if (!found) print 0 }' "/proc/$1/smaps"
-}
-
-# The process rows: the lines after the column titles, without the bottom line.
-rows() {
-	screen | rows_in
-}
-
-# rows_in: the process rows of the screen text on standard input (not the totals line)
-rows_in() {
-	awk '/^ +PID /{t=1; next} t' | sed '$d' | grep -v '^ *$' | grep -Ev ' total: [0-9]+ (process|group)' || true
 }
 
 # help_find ERE: opens the help and pages down until it shows a match
