@@ -1,0 +1,226 @@
+/* Trends: the Theil-Sen slope, its confidence, steady rises and falls told from steps,
+ * sawtooths and idle figures, the bounded history and its thinning. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "tap.h"
+#include "trend.h"
+
+#define MIB (1024.0 * 1024)
+
+static const struct trend_params defaults = { TREND_WINDOW_DEFAULT, TREND_MIN_SPAN_DEFAULT };
+
+static int near(double got, double want, double tol)
+{
+	if (fabs(got - want) <= tol)
+		return 1;
+	printf("#   got %.6g, want %.6g (+-%.3g)\n", got, want, tol);
+	return 0;
+}
+
+/* A leak of rate bytes/s, n samples dt apart, on top of base. */
+static void line(double *t, double *v, size_t n, double dt, double base, double rate)
+{
+	for (size_t i = 0; i < n; i++) {
+		t[i] = i * dt;
+		v[i] = base + rate * t[i];
+	}
+}
+
+static void test_theil_sen(void)
+{
+	double t[TREND_CAP], v[TREND_CAP], slope, icept;
+
+	line(t, v, 20, 1, 5 * MIB, MIB);
+	ok(trend_theil_sen(t, v, 20, &slope, &icept), "a line has a slope");
+	ok(near(slope, MIB, 1e-6) && near(icept, 5 * MIB, 1e-3), "exact on a line");
+	v[7] = 900 * MIB;	/* one wild sample */
+	v[13] = 0;
+	trend_theil_sen(t, v, 20, &slope, &icept);
+	ok(near(slope, MIB, 0.01 * MIB), "two wild samples of 20 move the slope under 1 %%");
+	t[1] = t[0];
+	ok(trend_theil_sen(t, v, 2, &slope, &icept) == false, "no two distinct times: no slope");
+}
+
+static void test_fit(void)
+{
+	double t[TREND_CAP], v[TREND_CAP];
+	struct trend_fit f;
+
+	line(t, v, 3, 1, MIB, MIB);
+	trend_fit_points(t, v, 3, &defaults, &f);
+	ok(!f.known, "3 samples: unknown");
+	line(t, v, 21, 1, 10 * MIB, MIB);
+	trend_fit_points(t, v, 21, &defaults, &f);
+	ok(f.known && near(f.growth, MIB, 1) && near(f.r2, 1, 1e-9), "1 MiB/s over 20 s: growth, r2 1");
+	ok(f.rising && !f.falling && near(f.span, 20, 0) && f.n == 21, "a steady rise over the minimum span");
+	trend_fit_points(t, v, 20, &defaults, &f);
+	ok(f.known && !f.rising, "19 s: under the minimum span, not yet");
+	for (size_t i = 0; i < 21; i++)	/* a page up or down at random */
+		v[i] = 10 * MIB + MIB * t[i] + ((rand() % 3) - 1) * 4096.0;
+	trend_fit_points(t, v, 21, &defaults, &f);
+	ok(f.rising && near(f.growth, MIB, 0.01 * MIB), "with a page of noise: still a leak");
+	line(t, v, 31, 1, 10 * MIB, 30000);	/* 0.9 MiB in 30 s */
+	trend_fit_points(t, v, 31, &defaults, &f);
+	ok(f.known && f.growth > 0 && !f.rising, "a rise under 1 MiB over the span is no leak");
+	line(t, v, 31, 1, 10 * MIB, 0);
+	trend_fit_points(t, v, 31, &defaults, &f);
+	ok(f.known && f.growth == 0 && f.r2 == 1 && !f.rising && !f.falling, "idle: growth 0, r2 1, no leak");
+	v[15] = 500 * MIB;
+	trend_fit_points(t, v, 31, &defaults, &f);
+	ok(f.growth == 0 && !f.rising, "idle with one wild sample: growth 0, no leak");
+	line(t, v, 31, 1, 900 * MIB, -2 * MIB);
+	trend_fit_points(t, v, 31, &defaults, &f);
+	ok(f.falling && !f.rising && near(f.growth, -2 * MIB, 1), "a steady fall");
+}
+
+static void test_not_leaks(void)
+{
+	double t[TREND_CAP], v[TREND_CAP];
+	struct trend_fit f;
+	int steps = 0, saws = 0;
+
+	/* a step of 200 MiB at any place in 30 s, with a page of noise after */
+	for (size_t at = 1; at < 31; at++) {
+		for (size_t i = 0; i < 31; i++) {
+			t[i] = i;
+			v[i] = 20 * MIB + (i >= at ? 200 * MIB + (i % 2) * 4096.0 * i : 0);
+		}
+		trend_fit_points(t, v, 31, &defaults, &f);
+		steps += f.rising;
+	}
+	is_int(steps, 0, "a step is never a leak, wherever it falls");
+	/* a sawtooth: 50 MiB in 5 s, freed, again; whatever its phase */
+	for (int phase = 0; phase < 6; phase++) {
+		for (size_t i = 0; i < 31; i++) {
+			t[i] = i;
+			v[i] = 20 * MIB + 10 * MIB * ((i + phase) % 6);
+		}
+		trend_fit_points(t, v, 31, &defaults, &f);
+		saws += f.rising;
+	}
+	is_int(saws, 0, "a sawtooth is never a leak");
+	/* a sawtooth whose troughs climb: a leak a collector hides */
+	for (size_t i = 0; i < 31; i++) {
+		t[i] = i;
+		v[i] = 20 * MIB + 2 * MIB * i + 0.5 * MIB * (i % 3);
+	}
+	trend_fit_points(t, v, 31, &defaults, &f);
+	ok(f.rising, "a rise with small teeth is still a leak");
+}
+
+static void test_history(void)
+{
+	struct trend_params p = { 300, 20 };
+	struct trend_hist h;
+	double t[TREND_CAP], v[TREND_CAP], maxgap = 0;
+	struct trend_figs fig = { .known = 1u << TREND_RSS };
+	struct trend_fit f;
+	size_t n;
+
+	is_int(sizeof h, 528, "a history takes 528 bytes");
+	trend_hist_init(&h);
+	for (int i = 0; i < 1000; i++) {
+		fig.v[TREND_RSS] = (uint64_t)(100 * MIB + i * 4096.0);
+		trend_observe(&h, 5000 + i, &fig, &p);
+	}
+	n = trend_series(&h, TREND_RSS, t, v);
+	is_int(n, TREND_CAP, "1000 samples: the history holds its cap");
+	ok(near(t[n - 1], 5999, 0.001) && near(v[n - 1], 100 * MIB + 999 * 4096.0, 512), "the newest is kept");
+	ok(t[0] >= 5999 - 300 && t[0] <= 5999 - 270, "the oldest within the window, near its start");
+	for (size_t i = 1; i < n; i++)
+		maxgap = t[i] - t[i - 1] > maxgap ? t[i] - t[i - 1] : maxgap;
+	ok(maxgap <= 3 * 300.0 / TREND_CAP, "gaps stay near window / cap (largest %.0f s)", maxgap);
+	trend_fit(&h, TREND_RSS, &p, &f);
+	ok(f.known && near(f.growth, 4096, 41), "the thinned history keeps the slope");
+
+	/* figures read after the refresh join its sample */
+	fig = (struct trend_figs){ { 7 * MIB }, 1u << TREND_ANON_SWAP };
+	trend_observe(&h, 5999, &fig, &p);
+	is_int(trend_series(&h, TREND_ANON_SWAP, t, v), 1, "same time: merged into the newest sample");
+	ok(near(v[0], 7 * MIB, 0) && near(t[0], 5999, 0.001), "with its own value");
+	trend_observe(&h, 5990, &fig, &p);
+	is_int(h.n, TREND_CAP, "a time before the newest is ignored");
+	fig.v[0] = (uint64_t)5 << 40;
+	trend_observe(&h, 6000, &fig, &p);
+	is_int(trend_series(&h, TREND_ANON_SWAP, t, v), 1, "5 TiB is not kept");
+}
+
+/* Samples holding figure 0 outlast those without it. */
+static void test_weight(void)
+{
+	struct trend_params p = { 300, 20 };
+	struct trend_hist h;
+	double t[TREND_CAP], v[TREND_CAP];
+	size_t n;
+
+	trend_hist_init(&h);
+	for (int i = 0; i < 600; i++) {
+		struct trend_figs fig = { { (uint64_t)i << 20, 0, 1 << 20 }, 1u << TREND_RSS };
+
+		if (i % 10 == 0)
+			fig.known |= 1u << TREND_ANON_SWAP;
+		trend_observe(&h, i, &fig, &p);
+	}
+	n = trend_series(&h, TREND_ANON_SWAP, t, v);
+	ok(n >= 20, "anon + swap every 10th sample: %zu of the %d samples hold it", n, TREND_CAP);
+}
+
+static void test_observe_leak(void)
+{
+	struct trend_params p = { 300, 20 };
+	struct trend_hist h;
+	struct trend_fit f;
+	int first = -1;
+
+	trend_hist_init(&h);
+	for (int i = 0; i <= 40; i++) {
+		struct trend_figs fig = { { (uint64_t)(30 * MIB + i * MIB) }, 1u << TREND_ANON_SWAP };
+
+		trend_observe(&h, 1e6 + i * 1.001, &fig, &p);
+		trend_fit(&h, TREND_ANON_SWAP, &p, &f);
+		if (f.rising && first < 0)
+			first = i;
+	}
+	is_int(first, 20, "1 MiB/s sampled each second: a leak from the sample 20 s in");
+	ok(near(f.growth, MIB / 1.001, MIB * 0.001), "its growth");
+}
+
+static void test_rebase(void)
+{
+	struct trend_params p = { 86400, 20 };
+	struct trend_hist h;
+	double t[TREND_CAP], v[TREND_CAP];
+	size_t n;
+
+	trend_hist_init(&h);
+	for (int i = 0; i < 24 * 60; i++) {	/* 60 days, hourly */
+		struct trend_figs fig = { { (uint64_t)i << 20 }, 1u };
+
+		trend_observe(&h, 1e5 + i * 3600.0, &fig, &p);
+	}
+	n = trend_series(&h, 0, t, v);
+	ok(near(t[n - 1], 1e5 + (24 * 60 - 1) * 3600.0, 0.01), "60 days on: times still exact");
+	ok(t[n - 1] - t[0] <= 86400 && n == 25, "a day of hourly samples");
+}
+
+static void test_eta(void)
+{
+	ok(trend_eta(0, 100) < 0 && trend_eta(-5, 100) < 0 && trend_eta(NAN, 100) < 0, "not growing: never");
+	ok(near(trend_eta(MIB, 60 * MIB), 60, 1e-9), "60 MiB left at 1 MiB/s: 60 s");
+	ok(trend_eta(MIB, -5) == 0, "nothing left: now");
+}
+
+int main(void)
+{
+	test_theil_sen();
+	test_fit();
+	test_not_leaks();
+	test_history();
+	test_weight();
+	test_observe_leak();
+	test_rebase();
+	test_eta();
+	return tap_done();
+}
