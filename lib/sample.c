@@ -154,6 +154,7 @@ static struct sampler *sampler_new(int procfd, bool fake)
 		return NULL;
 	}
 	sampler_resolve(s);
+	s->trend = trend_params_default();
 	return s;
 }
 
@@ -226,6 +227,7 @@ static void sampler_forget(struct sampler *s, struct sproc *sp)
 	free(p->comm);
 	free(p->cmdline);
 	free(sp->cgroup_path);
+	free(sp->hist);
 	free(sp);
 }
 
@@ -365,6 +367,7 @@ static void proc_hide(struct sproc *sp)
 		p->has_segments = false;
 	}
 	p->have = SRC_STAT;
+	p->trend = (struct proc_trend){ 0 };
 	sp->reused = 0;
 	p->pss_age = p->smaps_age = 0;
 	p->cgroup = -1;
@@ -1266,6 +1269,87 @@ static void sampler_fill_pss(struct sampler *s, struct sproc *sp, unsigned need,
 		p->f[FLD_AGE].st = V_UNKNOWN;
 }
 
+/* ---- trends ---- */
+
+/* Adds to the process's history what this refresh read of it: RSS from stat (every
+ * process, every refresh), anon + swap when status was read, PSS when it was; never a
+ * figure reused from an earlier read. */
+static void sampler_observe(struct sampler *s, struct sproc *sp)
+{
+	const struct proc *p = &sp->p;
+	struct trend_figs f = { .v = { [TREND_RSS] = sp->prev_rss }, .known = 1u << TREND_RSS };
+
+	if (!proc_has_mm(p))
+		return;
+	if (sp->read_at[SI_STATUS] == s->now && p->f[FLD_ANON].st == V_KNOWN && p->f[FLD_SWAP].st == V_KNOWN) {
+		f.v[TREND_ANON_SWAP] = p->f[FLD_ANON].u + p->f[FLD_SWAP].u;
+		f.known |= 1u << TREND_ANON_SWAP;
+	}
+	if (sp->read_at[SI_PSS] == s->now && p->f[FLD_PSS].st == V_KNOWN) {
+		f.v[TREND_PSS] = p->f[FLD_PSS].u;
+		f.known |= 1u << TREND_PSS;
+	}
+	if (!sp->hist) {
+		sp->hist = xmalloc(sizeof *sp->hist);
+		trend_hist_init(sp->hist);
+		sp->p.history = sp->hist;
+	}
+	trend_observe(sp->hist, s->now, &f, &s->trend);
+}
+
+/* Seconds until the process's growth uses up the room left: the machine's (MemAvailable +
+ * SwapFree) or its memory cgroup's (cgroup.h), whichever is less. Its cgroup is read for
+ * this, growing processes only. */
+static void sampler_oom_eta(struct sampler *s, struct sproc *sp, double growth)
+{
+	struct proc *p = &sp->p;
+	const struct fval *avail = &s->snap.sys.mem[SYS_MEM_AVAILABLE], *swap = &s->snap.sys.mem[SYS_SWAP_FREE];
+	uint64_t swap_free = swap->st == V_KNOWN ? swap->u : 0, cg;
+	double room = -1;
+
+	if (avail->st == V_KNOWN) {
+		room = (double)avail->u + swap_free;
+		p->trend.limit = TREND_LIMIT_MACHINE;
+	}
+	if (!(p->have & SRC_CGROUP))
+		sampler_read_cgroup(s, sp);
+	if (p->cgroup >= 0 && sampler_cgroup_headroom(s, p->cgroup, swap_free, &cg) && (room < 0 || cg < room)) {
+		room = (double)cg;
+		p->trend.limit = TREND_LIMIT_CGROUP;
+	}
+	if (room >= 0)
+		fval_set_d(&p->f[FLD_OOM_ETA], trend_eta(growth, room));
+}
+
+/* Growth, leak and time to OOM from the history (lib/trend.h). */
+static void sampler_trend(struct sampler *s, struct sproc *sp)
+{
+	struct proc *p = &sp->p;
+	struct trend_fit a, pss;
+
+	p->have |= SRC_TREND;
+	p->trend = (struct proc_trend){ 0 };
+	for (int i = 0; i < FLD_COUNT; i++) {
+		if (fields[i].src == SRC_TREND)
+			p->f[i].st = V_UNKNOWN;
+	}
+	if (!sp->hist)
+		return;
+	trend_fit(sp->hist, TREND_ANON_SWAP, &s->trend, &a);
+	p->trend.samples = a.n;
+	if (a.known) {
+		fval_set_d(&p->f[FLD_GROWTH], a.growth);
+		fval_set_u(&p->f[FLD_LEAK], a.rising);
+		fval_set_d(&p->trend.window, a.span);
+		fval_set_d(&p->trend.r2, a.r2);
+		if (a.growth > 0)
+			sampler_oom_eta(s, sp, a.growth);
+	}
+	trend_fit(sp->hist, TREND_PSS, &s->trend, &pss);
+	if (pss.known)
+		fval_set_d(&p->trend.pss_growth, pss.growth);
+}
+
 static void sampler_fill_at(struct sampler *s, struct sproc *sp, unsigned need, double max_age)
 {
 	struct proc *p = &sp->p;
@@ -1274,6 +1358,8 @@ static void sampler_fill_at(struct sampler *s, struct sproc *sp, unsigned need, 
 		need |= SRC_PSS;	/* the rollup holds them */
 	if (need & SRC_MAPS_LIST)
 		need |= SRC_SMAPS;
+	if (need & SRC_TREND)
+		need |= SRC_STATUS;	/* anon + swap, read for every sample */
 	need &= ~p->have;
 	if (!need || sp->gone)
 		return;
@@ -1285,11 +1371,12 @@ static void sampler_fill_at(struct sampler *s, struct sproc *sp, unsigned need, 
 		sampler_read_cgroup(s, sp);
 	if (!proc_has_mm(p)) {
 		proc_mark_na(sp, need & (SRC_STATUS | SRC_ROLLUP | SRC_PSS | SRC_SMAPS | SRC_MAPS_LIST |
-					 SRC_KSM | SRC_SHMEM));
+					 SRC_KSM | SRC_SHMEM | SRC_TREND));
 		return;
 	}
 	if (need & SRC_STATUS) {
-		if (sampler_reusable(s, sp, SRC_STATUS, max_age))
+		/* a trend records only what was read for its sample, never a figure reused */
+		if (!(need & SRC_TREND) && sampler_reusable(s, sp, SRC_STATUS, max_age))
 			proc_present(s, sp, SRC_STATUS);
 		else
 			sampler_read_status(s, sp);
@@ -1300,13 +1387,20 @@ static void sampler_fill_at(struct sampler *s, struct sproc *sp, unsigned need, 
 		sampler_fill_smaps(s, sp, need, max_age);
 	if (need & SRC_PSS)
 		sampler_fill_pss(s, sp, need, max_age);
+	if (need & SRC_TREND) {
+		sampler_observe(s, sp);
+		sampler_trend(s, sp);
+	}
 }
 
 void sampler_fill(struct sampler *s, const struct proc *p, unsigned need)
 {
 	struct sproc *sp = sproc_of(p);
-	unsigned redo = need & sp->reused;	/* reused to sort on: read for showing */
+	unsigned redo;
 
+	if (need & SRC_TREND)
+		need |= SRC_STATUS;
+	redo = need & sp->reused;	/* reused to sort on: read for showing */
 	if (redo & (SRC_ROLLUP | SRC_PSS))
 		redo |= SRC_ROLLUP | SRC_PSS;
 	if (redo & (SRC_SMAPS | SRC_SHMEM))
@@ -1314,6 +1408,12 @@ void sampler_fill(struct sampler *s, const struct proc *p, unsigned need)
 	sp->p.have &= ~redo;
 	sp->reused &= ~redo;
 	sampler_fill_at(s, sp, need, 0);
+	if (sp->gone)
+		return;
+	/* what was read for the rows shown joins this sample; a trend fitted before it, again */
+	sampler_observe(s, sp);
+	if ((sp->p.have & SRC_TREND) && sp->hist)
+		sampler_trend(s, sp);
 }
 
 /* ---- the snapshot ---- */
@@ -1380,6 +1480,7 @@ static void sampler_collect(struct sampler *s, const struct sample_request *req)
 		sampler_fill_at(s, sp, all | (sp->p.selected ? req->need : 0), req->reuse_max_age);
 		if (sp->gone)
 			continue;
+		sampler_observe(s, sp);
 		s->pub[snap->ntotal++] = &sp->p;
 		if (sp->p.selected)
 			s->sel[snap->nprocs++] = &sp->p;
@@ -1413,6 +1514,20 @@ static void sampler_parts(struct sampler *s, unsigned parts)
 	snap->mem = &s->mem;
 }
 
+/* The request's, where it sets them. */
+static struct trend_params sampler_trend_params(const struct trend_params *asked)
+{
+	struct trend_params p = trend_params_default();
+
+	if (asked->window > 0)
+		p.window = asked->window;
+	if (asked->min_span > 0)
+		p.min_span = asked->min_span;
+	if (p.min_span > p.window)
+		p.min_span = p.window;
+	return p;
+}
+
 int sampler_refresh(struct sampler *s, const struct sample_request *req, const struct snapshot **out)
 {
 	struct snapshot *snap = &s->snap;
@@ -1425,6 +1540,7 @@ int sampler_refresh(struct sampler *s, const struct sample_request *req, const s
 		return rc;
 	s->gen++;
 	s->now = start;
+	s->trend = sampler_trend_params(&req->trend);
 	s->nall = 0;
 	s->fatal = 0;
 	snap->interval = snap->seq ? start - s->prev_sys_time : 0;

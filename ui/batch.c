@@ -10,6 +10,10 @@ static unsigned batch_needs(const struct run_config *rc, const bool *jsonf)
 {
 	unsigned need = field_sources(rc->cols, rc->ncols) | fields[rc->sort].src;
 
+	/* several samples of the default columns (status read anyway): leaks are named */
+	if (!rc->json && !rc->cols_set && rc->iterations > 1)
+		need |= SRC_TREND;
+
 	return rc->json ? need | jsonout_needs(jsonf) : need;
 }
 
@@ -66,6 +70,7 @@ int batch_run(const struct run_config *rc)
 	jsonout_fields(rc, b.jsonf);
 	req.need = batch_needs(rc, b.jsonf);
 	req.sel = run_selection(rc);
+	req.trend = rc->trend;
 	/* the default columns give way to the command line; -o's are all kept */
 	b.ro = (struct report_opts){ b.cols, batch_columns(rc, b.cols), rc->sort, rc->unit, report_width(),
 				     !rc->cols_set };

@@ -26,6 +26,57 @@ static void report_rate(FILE *out, const char *label, const struct fval *v)
 	fprintf(out, "%s %s/s", label, v->st == V_KNOWN ? units_count(b, sizeof b, v->d) : "-");
 }
 
+/* "+1.00 MiB/s", "-512 KiB/s" */
+static const char *report_growth(char *buf, size_t n, double rate)
+{
+	double a = rate < 0 ? -rate : rate;
+
+	if (a < 0.5) {
+		snprintf(buf, n, "0 B/s");
+		return buf;
+	}
+	buf[0] = rate < 0 ? '-' : '+';
+	units_long(buf + 1, n - 1, (uint64_t)(a + 0.5));
+	strncat(buf, "/s", n - strlen(buf) - 1);
+	return buf;
+}
+
+/* The machine's headroom trend, once there are enough samples. */
+static void report_sys_trend(FILE *out, const struct sys_trend *t)
+{
+	char a[48], b[16], c[16];
+
+	if (t->rate.st != V_KNOWN)
+		return;
+	fprintf(out, "Trend:  MemAvailable + SwapFree %s over %s (r2 %.2f)", report_growth(a, sizeof a, t->rate.d),
+		cell_duration(b, sizeof b, t->window.d), t->r2.d);
+	if (t->falling.st == V_KNOWN && t->falling.u && t->oom_eta.st == V_KNOWN)
+		fprintf(out, ", falling steadily: none left in %s", cell_duration(c, sizeof c, t->oom_eta.d));
+	fputc('\n', out);
+}
+
+/* The processes whose anon + swap rises steadily, among those shown. */
+static void report_leaks(FILE *out, const struct proc *const *rows, size_t n)
+{
+	const char *const limit[] = { "", "machine", "cgroup" };
+	size_t shown = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct proc *p = rows[i];
+		char a[48], b[16], comm[128];
+
+		if (p->f[FLD_LEAK].st != V_KNOWN || !p->f[FLD_LEAK].u)
+			continue;
+		sanitize_term(comm, sizeof comm, p->comm, strlen(p->comm), 16);
+		fprintf(out, "%s %d %s %s", shown++ ? ";" : "Leaks: ", p->pid, comm,
+			report_growth(a, sizeof a, p->f[FLD_GROWTH].d));
+		if (p->f[FLD_OOM_ETA].st == V_KNOWN)
+			fprintf(out, ", %s limit in %s", limit[p->trend.limit], cell_duration(b, sizeof b, p->f[FLD_OOM_ETA].d));
+	}
+	if (shown)
+		fputc('\n', out);
+}
+
 void report_system(FILE *out, const struct snapshot *snap)
 {
 	const struct fval *m = snap->sys.mem;
@@ -64,6 +115,7 @@ void report_system(FILE *out, const struct snapshot *snap)
 		fprintf(out, "; pressure some %.2f%% full %.2f%% (avg10)", snap->sys.pressure.some.avg10,
 			snap->sys.pressure.full.avg10);
 	fputc('\n', out);
+	report_sys_trend(out, &snap->sys.trend);
 	if (snap->nunreadable)
 		fprintf(out, "Note:   PSS/USS of %zu process%s could not be read (permission): shown as %sRSS, "
 			"their upper bound, and ranked by it\n",
@@ -130,6 +182,7 @@ void report_write(FILE *out, const struct snapshot *snap, const struct proc *con
 
 	cells_layout(&t, w);
 	report_system(out, snap);
+	report_leaks(out, rows, n);
 	fputc('\n', out);
 	report_header(out, o, w);
 	for (size_t i = 0; i < n; i++)

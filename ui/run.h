@@ -38,6 +38,7 @@ struct run_config {
 	enum color_when color;
 	bool no_config;
 	int oom_adj;			/* --set-oom-adj */
+	struct trend_params trend;	/* --trend-window, --trend-min-span (0: the defaults) */
 };
 
 /* Prints "memtop: MESSAGE" on stderr. */

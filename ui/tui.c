@@ -97,6 +97,7 @@ static int tui_sample(struct tui *t, char *err, size_t errsz)
 		/* to sort on only: the rows on screen are read afresh when drawn (sampler_fill);
 		 * an analysis screen shows every process it covers, so nothing is reused */
 		.reuse_max_age = tui_parts(t) ? 0 : TUI_SORT_REUSE_MAX_AGE,
+		.trend = t->rc->trend,
 	};
 	double start = tui_now();
 	int rc;
