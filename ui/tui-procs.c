@@ -59,7 +59,8 @@ static void procs_sampled(struct tui *t)
 static void procs_prepare(struct tui *t)
 {
 	struct tui_procs *ps = &t->procs;
-	unsigned need = field_sources(t->view.cols, t->view.ncols);
+	/* the trend of the rows shown, to mark leakers: their status is read for the columns */
+	unsigned need = field_sources(t->view.cols, t->view.ncols) | SRC_TREND;
 	double start = tui_now();
 
 	tui_list_set_height(&ps->list, procs_rows());
@@ -113,7 +114,8 @@ static void procs_title(struct tui *t, int y, const int *w)
 
 static void procs_row(struct tui *t, int y, const struct proc *p, bool selected, const int *w)
 {
-	enum tui_style st = selected ? STY_SELECTED : STY_NORMAL;
+	bool leak = p->f[FLD_LEAK].st == V_KNOWN && p->f[FLD_LEAK].u;
+	enum tui_style st = selected ? STY_SELECTED : leak ? STY_LEAK : STY_NORMAL;
 	char buf[64];
 	int x = 0;
 
