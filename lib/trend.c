@@ -69,22 +69,24 @@ static void trend_merge(struct trend_sample *s, const struct trend_figs *f)
 	}
 }
 
-static double trend_newest(const struct trend_hist *h)
-{
-	return h->base + h->s[h->n - 1].ms / 1000.0;
-}
-
 void trend_observe(struct trend_hist *h, double t, const struct trend_figs *f, const struct trend_params *p)
 {
 	struct trend_sample s;
-	uint32_t ms;
 	double at;
+	uint32_t ms;
 
-	if (h->n && !(t >= trend_newest(h)))
-		return;
 	if (h->n == 0)
 		h->base = t;
 	at = (t - h->base) * 1000;
+	if (!(at >= 0))
+		return;	/* before the history began */
+	at = (double)(uint64_t)(at + 0.5);	/* whole ms, compared as the samples hold them */
+	if (h->n && at < h->s[h->n - 1].ms)
+		return;
+	if (h->n && at == h->s[h->n - 1].ms) {
+		trend_merge(&h->s[h->n - 1], f);
+		return;
+	}
 	while (h->n && at - h->s[0].ms > p->window * 1000)
 		trend_remove(h, 0);
 	if (h->n == 0) {
@@ -94,11 +96,7 @@ void trend_observe(struct trend_hist *h, double t, const struct trend_figs *f, c
 		at -= h->s[0].ms;
 		trend_rebase(h);
 	}
-	ms = (uint32_t)(at + 0.5);
-	if (h->n && ms == h->s[h->n - 1].ms) {
-		trend_merge(&h->s[h->n - 1], f);
-		return;
-	}
+	ms = (uint32_t)at;
 	if (h->n == TREND_CAP)
 		trend_remove(h, trend_victim(h, ms));
 	s.ms = ms;

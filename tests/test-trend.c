@@ -140,8 +140,15 @@ static void test_history(void)
 	trend_observe(&h, 5999, &fig, &p);
 	is_int(trend_series(&h, TREND_ANON_SWAP, t, v), 1, "same time: merged into the newest sample");
 	ok(near(v[0], 7 * MIB, 0) && near(t[0], 5999, 0.001), "with its own value");
+	trend_hist_init(&h);
+	trend_observe(&h, 100, &fig, &p);
+	trend_observe(&h, 100.0196, &(struct trend_figs){ { 0, 0, MIB }, 1u << TREND_RSS }, &p);
+	trend_observe(&h, 100.0196, &fig, &p);	/* its time rounds up to the ms: still the same */
+	ok(h.n == 2 && h.s[1].kib[TREND_RSS] == 1024 && h.s[1].kib[TREND_ANON_SWAP] == 7 * 1024,
+	   "a time held rounded up is still the same sample");
+	trend_observe(&h, 5999, &fig, &p);
 	trend_observe(&h, 5990, &fig, &p);
-	is_int(h.n, TREND_CAP, "a time before the newest is ignored");
+	is_int(h.n, 1, "a time before the newest is ignored");
 	fig.v[0] = (uint64_t)5 << 40;
 	trend_observe(&h, 6000, &fig, &p);
 	is_int(trend_series(&h, TREND_ANON_SWAP, t, v), 1, "5 TiB is not kept");
