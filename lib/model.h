@@ -48,9 +48,11 @@ enum source {
 	SRC_KSM = 1u << 8,	/* ksm_stat */
 	SRC_CGROUP = 1u << 9,	/* which memory cgroup (/proc/PID/cgroup) */
 	SRC_SHMEM = 1u << 10,	/* the shared memory it maps: maps, and smaps where it maps some */
-	SRC_TREND = 1u << 11,	/* growth, leak, oom_eta: fitted over the process's history
-				   (lib/trend.h), which needs status read for every sample; its
-				   memory cgroup's limit when it grows */
+	SRC_TREND = 1u << 11,	/* growth, leak: fitted over the process's history
+				   (lib/trend.h), which needs status read for every sample */
+	SRC_TREND_ETA = 1u << 12,	/* oom_eta too (implies SRC_TREND): the memory cgroup of
+					   a growing process and that cgroup's limit, usage,
+					   file pages and swap */
 };
 
 /* One mapping of shared memory (a tmpfs file, a SysV segment, a memfd, shared anonymous
@@ -72,7 +74,8 @@ struct trend_hist;	/* lib/trend.h */
 /* The limit a growing process reaches first. */
 enum trend_limit { TREND_LIMIT_NONE, TREND_LIMIT_MACHINE, TREND_LIMIT_CGROUP };
 
-/* A process's trend beyond its registry figures (growth, leak, oom_eta), with SRC_TREND. */
+/* A process's trend beyond its registry figures (growth, leak, oom_eta), with SRC_TREND;
+ * limit with SRC_TREND_ETA. */
 struct proc_trend {
 	struct fval window;	/* seconds from the first to the last sample of anon + swap fitted */
 	struct fval r2;		/* the confidence of growth, 0..1 */

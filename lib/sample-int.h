@@ -23,7 +23,7 @@
 /* Each source's bit number, to index per-source times. */
 enum sampler_src_index {
 	SI_STAT, SI_CMDLINE, SI_STATUS, SI_ROLLUP, SI_SMAPS, SI_MAPS_LIST, SI_OOM, SI_PSS, SI_KSM,
-	SI_CGROUP, SI_SHMEM, SI_TREND, SI_COUNT
+	SI_CGROUP, SI_SHMEM, SI_TREND, SI_TREND_ETA, SI_COUNT
 };
 
 /* A process as the sampler keeps it between refreshes. Faces see only p. */

@@ -1321,16 +1321,16 @@ static void sampler_oom_eta(struct sampler *s, struct sproc *sp, double growth)
 		fval_set_d(&p->f[FLD_OOM_ETA], trend_eta(growth, room));
 }
 
-/* Growth, leak and time to OOM from the history (lib/trend.h). */
-static void sampler_trend(struct sampler *s, struct sproc *sp)
+/* Growth, leak and, with eta, the time to OOM from the history (lib/trend.h). */
+static void sampler_trend(struct sampler *s, struct sproc *sp, bool eta)
 {
 	struct proc *p = &sp->p;
 	struct trend_fit a, pss;
 
-	p->have |= SRC_TREND;
+	p->have |= SRC_TREND | (eta ? SRC_TREND_ETA : 0);
 	p->trend = (struct proc_trend){ 0 };
 	for (int i = 0; i < FLD_COUNT; i++) {
-		if (fields[i].src == SRC_TREND)
+		if (fields[i].src & (SRC_TREND | SRC_TREND_ETA))
 			p->f[i].st = V_UNKNOWN;
 	}
 	if (!sp->hist)
@@ -1342,7 +1342,7 @@ static void sampler_trend(struct sampler *s, struct sproc *sp)
 		fval_set_u(&p->f[FLD_LEAK], a.rising);
 		fval_set_d(&p->trend.window, a.span);
 		fval_set_d(&p->trend.r2, a.r2);
-		if (a.growth > 0)
+		if (a.growth > 0 && eta)
 			sampler_oom_eta(s, sp, a.growth);
 	}
 	trend_fit(sp->hist, TREND_PSS, &s->trend, &pss);
@@ -1358,6 +1358,8 @@ static void sampler_fill_at(struct sampler *s, struct sproc *sp, unsigned need, 
 		need |= SRC_PSS;	/* the rollup holds them */
 	if (need & SRC_MAPS_LIST)
 		need |= SRC_SMAPS;
+	if (need & SRC_TREND_ETA)
+		need |= SRC_TREND;
 	if (need & SRC_TREND)
 		need |= SRC_STATUS;	/* anon + swap, read for every sample */
 	need &= ~p->have;
@@ -1371,7 +1373,7 @@ static void sampler_fill_at(struct sampler *s, struct sproc *sp, unsigned need, 
 		sampler_read_cgroup(s, sp);
 	if (!proc_has_mm(p)) {
 		proc_mark_na(sp, need & (SRC_STATUS | SRC_ROLLUP | SRC_PSS | SRC_SMAPS | SRC_MAPS_LIST |
-					 SRC_KSM | SRC_SHMEM | SRC_TREND));
+					 SRC_KSM | SRC_SHMEM | SRC_TREND | SRC_TREND_ETA));
 		return;
 	}
 	if (need & SRC_STATUS) {
@@ -1387,9 +1389,9 @@ static void sampler_fill_at(struct sampler *s, struct sproc *sp, unsigned need, 
 		sampler_fill_smaps(s, sp, need, max_age);
 	if (need & SRC_PSS)
 		sampler_fill_pss(s, sp, need, max_age);
-	if (need & SRC_TREND) {
+	if (need & (SRC_TREND | SRC_TREND_ETA)) {	/* the time to OOM may come after the rest */
 		sampler_observe(s, sp);
-		sampler_trend(s, sp);
+		sampler_trend(s, sp, need & SRC_TREND_ETA);
 	}
 }
 
@@ -1398,7 +1400,7 @@ void sampler_fill(struct sampler *s, const struct proc *p, unsigned need)
 	struct sproc *sp = sproc_of(p);
 	unsigned redo;
 
-	if (need & SRC_TREND)
+	if (need & (SRC_TREND | SRC_TREND_ETA))
 		need |= SRC_STATUS;
 	redo = need & sp->reused;	/* reused to sort on: read for showing */
 	if (redo & (SRC_ROLLUP | SRC_PSS))
@@ -1413,7 +1415,7 @@ void sampler_fill(struct sampler *s, const struct proc *p, unsigned need)
 	/* what was read for the rows shown joins this sample; a trend fitted before it, again */
 	sampler_observe(s, sp);
 	if ((sp->p.have & SRC_TREND) && sp->hist)
-		sampler_trend(s, sp);
+		sampler_trend(s, sp, sp->p.have & SRC_TREND_ETA);
 }
 
 /* ---- the snapshot ---- */

@@ -544,8 +544,11 @@ static void test_trend_history(void)
 	p = find(snap, 10);
 	ok(p && p->f[FLD_GROWTH].st == V_KNOWN && p->f[FLD_GROWTH].d > 0 && p->f[FLD_LEAK].st == V_KNOWN &&
 	   !p->f[FLD_LEAK].u && p->trend.samples == 4, "trend: growth known from the 4th, no leak yet");
-	ok(p && p->f[FLD_OOM_ETA].st == V_KNOWN && p->trend.limit == TREND_LIMIT_MACHINE,
-	   "trend: growing, outside a limited cgroup: the machine's limit");
+	ok(p && p->f[FLD_OOM_ETA].st == V_UNKNOWN && !(p->have & SRC_CGROUP),
+	   "trend: oom_eta not asked: not computed, no cgroup read");
+	sampler_fill(s, p, SRC_TREND_ETA);
+	ok(p && p->f[FLD_OOM_ETA].st == V_KNOWN && p->trend.limit == TREND_LIMIT_MACHINE && (p->have & SRC_TREND_ETA),
+	   "trend: asked for a row: growing, outside a limited cgroup: the machine's limit");
 	p = find(snap, 11);
 	ok(p && p->f[FLD_GROWTH].st == V_NA && !p->history, "trend: a kernel thread has none");
 
@@ -609,7 +612,7 @@ static void test_trend_limits(void)
 		fake_stat(&f, 10, 100, 10 + i, 0);
 		fake_stat(&f, 11, 110, 10 + i, 0);
 		fake_avail(&f, 9000000 - 100000 * i);
-		snap = refresh_later(s, SRC_TREND, 0);
+		snap = refresh_later(s, SRC_TREND_ETA, 0);
 	}
 	p = find(snap, 10);
 	q = find(snap, 11);

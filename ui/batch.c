@@ -12,7 +12,7 @@ static unsigned batch_needs(const struct run_config *rc, const bool *jsonf)
 
 	/* several samples of the default columns (status read anyway): leaks are named */
 	if (!rc->json && !rc->cols_set && rc->iterations > 1)
-		need |= SRC_TREND;
+		need |= SRC_TREND | SRC_TREND_ETA;
 
 	return rc->json ? need | jsonout_needs(jsonf) : need;
 }
