@@ -130,8 +130,11 @@ docs() {
 	pids="$a,$HOG_PID"
 	cols=$(memtop -o help | sed -n 's/^Default columns: //p')
 	# the default columns (the report then fits trends) against the same columns named (it does not)
-	strace -f -e trace=openat -o "$BATS_TEST_TMPDIR/with" "$MEMTOP" -b -n 4 -d 0.2 -p "$pids" >/dev/null
-	strace -f -e trace=openat -o "$BATS_TEST_TMPDIR/without" "$MEMTOP" -b -n 4 -d 0.2 -p "$pids" -o "$cols" >/dev/null
+	# (LeakSanitizer cannot run under ptrace)
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -f -e trace=openat -o "$BATS_TEST_TMPDIR/with" \
+		"$MEMTOP" -b -n 4 -d 0.2 -p "$pids" >/dev/null
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -f -e trace=openat -o "$BATS_TEST_TMPDIR/without" \
+		"$MEMTOP" -b -n 4 -d 0.2 -p "$pids" -o "$cols" >/dev/null
 	for f in with without; do
 		grep -oE 'openat\([^"]*"[^"]*"' "$BATS_TEST_TMPDIR/$f" | sed -E 's/.*"([^"]*)"$/\1/; s/.*\///' |
 			grep -xE 'status|stat|smaps_rollup|cgroup|memory\..*' | sort | uniq -c >"$BATS_TEST_TMPDIR/$f.n"
