@@ -160,10 +160,12 @@ elif [[ $phases == *" steady "* ]]; then
 		steady_once top-steady top -d 1
 		command -v htop >/dev/null && steady_once htop-steady env HOME="$work/htop" htop -d 10
 		steady_once memtop-steady "$memtop" -d 1
+		steady_once growth-steady "$memtop" -d 1 -s growth
 	done
 	steady_note top-steady
 	command -v htop >/dev/null && steady_note htop-steady
 	steady_note memtop-steady
+	steady_note growth-steady
 	# not the target: every row refreshed each second (the interactive view fills only the
 	# visible ones), so it shows what reuse of idle processes' figures saves
 	note memtop-b-steady "$("$work/cpurun" -r 1 -w 0 x "$memtop -b -n $((steady_secs + 1)) -d 1" |
@@ -249,6 +251,7 @@ row "memtop -bJ (all but segments) CPU ms vs procfloor (rollup)" memtop-bJ floor
 row "memtop -b CPU ms vs top -b -n 1 (which reads no PSS)" memtop-b top -
 row "memtop -b -n $((steady_secs + 1)) -d 1 (every row) cpu-s vs top -d 1" memtop-b-steady top-steady -
 row "interactive memtop vs htop with PSS columns, cpu-s" memtop-steady htop-steady 0.2
+row "interactive memtop sorted on growth (status of every process each second) vs default, cpu-s" growth-steady memtop-steady -
 row "memtop -bJ -p BIG -o seg_* CPU ms vs cat /proc/BIG/smaps" memtop-segs-big cat-smaps -
 row "memtop -m -J -p BIG CPU ms vs cat /proc/BIG/smaps" memtop-m-json cat-smaps -
 row "memtop -b -p RESIDENT CPU ms vs cat smaps_rollup ($big_mib MiB)" memtop-b-big cat-rollup-big -

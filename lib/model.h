@@ -80,7 +80,7 @@ struct proc_trend {
 	struct fval window;	/* seconds from the first to the last sample of anon + swap fitted */
 	struct fval r2;		/* the confidence of growth, 0..1 */
 	struct fval pss_growth;	/* bytes per second of PSS, where PSS was read at enough samples */
-	unsigned samples;	/* samples of anon + swap in the history */
+	uint8_t samples;	/* samples of anon + swap in the history (TREND_CAP at most) */
 	uint8_t limit;		/* enum trend_limit: what oom_eta is about */
 };
 

@@ -113,7 +113,7 @@ struct sampler {
 
 	/* trends: their parameters, the machine's history, and the cgroups read for them */
 	struct trend_params trend;
-	struct trend_hist sys_hist;
+	struct trend_hist *sys_hist;
 	struct cgroup_room *rooms;	/* per node of cgroups, read at refresh rooms_gen[i] */
 	uint64_t *rooms_gen;
 	size_t caprooms;

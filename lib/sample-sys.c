@@ -41,8 +41,8 @@ static void sampler_sys_trend(struct sampler *s, struct system *sys)
 		f.v[TREND_HEADROOM] = avail->u + swap_free->u;
 		f.known = 1u << TREND_HEADROOM;
 	}
-	trend_observe(&s->sys_hist, s->now, &f, &s->trend);
-	trend_fit(&s->sys_hist, TREND_HEADROOM, &s->trend, &fit);
+	trend_observe(s->sys_hist, s->now, &f, &s->trend);
+	trend_fit(s->sys_hist, TREND_HEADROOM, &s->trend, &fit);
 	if (!fit.known)
 		return;
 	tr->window = (struct fval){ .d = fit.span, .st = V_KNOWN };
@@ -392,6 +392,7 @@ void sampler_sys_free(struct sampler *s)
 	cgroup_set_free(&s->cgroups);
 	free(s->rooms);
 	free(s->rooms_gen);
+	free(s->sys_hist);
 	if (s->mountfd >= 0)
 		close(s->mountfd);
 	if (s->cgroup_mountfd >= 0)

@@ -155,6 +155,7 @@ static struct sampler *sampler_new(int procfd, bool fake)
 	}
 	sampler_resolve(s);
 	s->trend = trend_params_default();
+	s->sys_hist = trend_hist_create(TREND_CAP);
 	return s;
 }
 
@@ -1273,13 +1274,14 @@ static void sampler_fill_pss(struct sampler *s, struct sproc *sp, unsigned need,
 
 /* Adds to the process's history what this refresh read of it: RSS from stat (every
  * process, every refresh), anon + swap when status was read, PSS when it was; never a
- * figure reused from an earlier read. */
-static void sampler_observe(struct sampler *s, struct sproc *sp)
+ * figure reused from an earlier read. Unless a trend is wanted of it now, a history
+ * begins at the second refresh: a one-shot report keeps none. */
+static void sampler_observe(struct sampler *s, struct sproc *sp, bool wanted)
 {
 	const struct proc *p = &sp->p;
 	struct trend_figs f = { .v = { [TREND_RSS] = sp->prev_rss }, .known = 1u << TREND_RSS };
 
-	if (!proc_has_mm(p))
+	if (!proc_has_mm(p) || (!sp->hist && !wanted && s->snap.seq < 2))
 		return;
 	if (sp->read_at[SI_STATUS] == s->now && p->f[FLD_ANON].st == V_KNOWN && p->f[FLD_SWAP].st == V_KNOWN) {
 		f.v[TREND_ANON_SWAP] = p->f[FLD_ANON].u + p->f[FLD_SWAP].u;
@@ -1289,11 +1291,10 @@ static void sampler_observe(struct sampler *s, struct sproc *sp)
 		f.v[TREND_PSS] = p->f[FLD_PSS].u;
 		f.known |= 1u << TREND_PSS;
 	}
-	if (!sp->hist) {
-		sp->hist = xmalloc(sizeof *sp->hist);
-		trend_hist_init(sp->hist);
-		sp->p.history = sp->hist;
-	}
+	if (!sp->hist)
+		sp->hist = trend_hist_create(2);
+	trend_hist_reserve(&sp->hist);
+	sp->p.history = sp->hist;
 	trend_observe(sp->hist, s->now, &f, &s->trend);
 }
 
@@ -1390,7 +1391,7 @@ static void sampler_fill_at(struct sampler *s, struct sproc *sp, unsigned need, 
 	if (need & SRC_PSS)
 		sampler_fill_pss(s, sp, need, max_age);
 	if (need & (SRC_TREND | SRC_TREND_ETA)) {	/* the time to OOM may come after the rest */
-		sampler_observe(s, sp);
+		sampler_observe(s, sp, true);
 		sampler_trend(s, sp, need & SRC_TREND_ETA);
 	}
 }
@@ -1413,7 +1414,7 @@ void sampler_fill(struct sampler *s, const struct proc *p, unsigned need)
 	if (sp->gone)
 		return;
 	/* what was read for the rows shown joins this sample; a trend fitted before it, again */
-	sampler_observe(s, sp);
+	sampler_observe(s, sp, sp->p.have & SRC_TREND);
 	if ((sp->p.have & SRC_TREND) && sp->hist)
 		sampler_trend(s, sp, sp->p.have & SRC_TREND_ETA);
 }
@@ -1482,7 +1483,7 @@ static void sampler_collect(struct sampler *s, const struct sample_request *req)
 		sampler_fill_at(s, sp, all | (sp->p.selected ? req->need : 0), req->reuse_max_age);
 		if (sp->gone)
 			continue;
-		sampler_observe(s, sp);
+		sampler_observe(s, sp, false);
 		s->pub[snap->ntotal++] = &sp->p;
 		if (sp->p.selected)
 			s->sel[snap->nprocs++] = &sp->p;

@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "trend.h"
+#include "xalloc.h"
 
 #define TREND_REBASE_MS (UINT32_MAX / 2)	/* times are rebased on the oldest sample past this */
 
@@ -9,9 +10,27 @@ struct trend_params trend_params_default(void)
 	return (struct trend_params){ TREND_WINDOW_DEFAULT, TREND_MIN_SPAN_DEFAULT };
 }
 
-void trend_hist_init(struct trend_hist *h)
+struct trend_hist *trend_hist_create(uint32_t cap)
 {
-	memset(h, 0, sizeof *h);
+	struct trend_hist *h;
+
+	cap = cap < 2 ? 2 : cap > TREND_CAP ? TREND_CAP : cap;
+	h = xmalloc(TREND_HIST_SIZE(cap));
+	h->base = 0;
+	h->n = 0;
+	h->cap = cap;
+	return h;
+}
+
+void trend_hist_reserve(struct trend_hist **h)
+{
+	uint32_t cap = (*h)->cap * 2;
+
+	if ((*h)->n < (*h)->cap || (*h)->cap >= TREND_CAP)
+		return;
+	cap = cap > TREND_CAP ? TREND_CAP : cap;
+	*h = xrealloc(*h, TREND_HIST_SIZE(cap));
+	(*h)->cap = cap;
 }
 
 static void trend_remove(struct trend_hist *h, uint32_t i)
@@ -97,7 +116,7 @@ void trend_observe(struct trend_hist *h, double t, const struct trend_figs *f, c
 		trend_rebase(h);
 	}
 	ms = (uint32_t)at;
-	if (h->n == TREND_CAP)
+	if (h->n >= h->cap)
 		trend_remove(h, trend_victim(h, ms));
 	s.ms = ms;
 	for (int i = 0; i < TREND_NFIG; i++)

@@ -8,7 +8,8 @@
  * (samples holding figure 0 weigh more, so they stay longer): the history then covers the
  * whole window at about window / TREND_CAP seconds apart, densest at the start of a
  * process's life. A sample takes 16 bytes (times in ms, sizes in KiB on 32 bits: a figure
- * of 4 TiB or more is not kept); a history sizeof(struct trend_hist), 528 bytes.
+ * of 4 TiB or more is not kept); a full history 16 + 32 x 16 = 528 bytes. A history grows
+ * as it fills (2, 4, ... TREND_CAP samples), so that a one-shot run pays 48 bytes a process.
  *
  * The fit over the samples that hold a figure (TREND_MIN_SAMPLES at least):
  *  - growth: the Theil-Sen slope, the median of the slopes between every two samples, in
@@ -62,9 +63,11 @@ struct trend_sample {
 
 struct trend_hist {
 	double base;			/* seconds (the caller's clock) ms counts from */
-	uint32_t n;
-	struct trend_sample s[TREND_CAP];	/* oldest first */
+	uint32_t n, cap;
+	struct trend_sample s[];	/* cap of them, oldest first */
 };
+
+#define TREND_HIST_SIZE(cap) (sizeof(struct trend_hist) + (cap) * sizeof(struct trend_sample))
 
 /* What one sample read: figures in bytes, a bit per figure known. */
 struct trend_figs {
@@ -72,7 +75,11 @@ struct trend_figs {
 	unsigned known;
 };
 
-void trend_hist_init(struct trend_hist *h);
+/* An empty history with room for cap samples (2..TREND_CAP); free() frees it. */
+struct trend_hist *trend_hist_create(uint32_t cap);
+
+/* Room for one more sample: a full history below TREND_CAP doubles (it may move). */
+void trend_hist_reserve(struct trend_hist **h);
 
 /* Adds what was read at time t (seconds, any clock that only goes forward). A second
  * observation at the same time adds the figures it knows to that sample (the live view

@@ -113,103 +113,126 @@ static void test_not_leaks(void)
 static void test_history(void)
 {
 	struct trend_params p = { 300, 20 };
-	struct trend_hist h;
+	struct trend_hist *h = trend_hist_create(TREND_CAP);
 	double t[TREND_CAP], v[TREND_CAP], maxgap = 0;
 	struct trend_figs fig = { .known = 1u << TREND_RSS };
 	struct trend_fit f;
 	size_t n;
 
-	is_int(sizeof h, 528, "a history takes 528 bytes");
-	trend_hist_init(&h);
+	is_int(TREND_HIST_SIZE(TREND_CAP), 528, "a full history takes 528 bytes");
 	for (int i = 0; i < 1000; i++) {
 		fig.v[TREND_RSS] = (uint64_t)(100 * MIB + i * 4096.0);
-		trend_observe(&h, 5000 + i, &fig, &p);
+		trend_observe(h, 5000 + i, &fig, &p);
 	}
-	n = trend_series(&h, TREND_RSS, t, v);
+	n = trend_series(h, TREND_RSS, t, v);
 	is_int(n, TREND_CAP, "1000 samples: the history holds its cap");
 	ok(near(t[n - 1], 5999, 0.001) && near(v[n - 1], 100 * MIB + 999 * 4096.0, 512), "the newest is kept");
 	ok(t[0] >= 5999 - 300 && t[0] <= 5999 - 270, "the oldest within the window, near its start");
 	for (size_t i = 1; i < n; i++)
 		maxgap = t[i] - t[i - 1] > maxgap ? t[i] - t[i - 1] : maxgap;
 	ok(maxgap <= 3 * 300.0 / TREND_CAP, "gaps stay near window / cap (largest %.0f s)", maxgap);
-	trend_fit(&h, TREND_RSS, &p, &f);
+	trend_fit(h, TREND_RSS, &p, &f);
 	ok(f.known && near(f.growth, 4096, 41), "the thinned history keeps the slope");
 
 	/* figures read after the refresh join its sample */
 	fig = (struct trend_figs){ { 7 * MIB }, 1u << TREND_ANON_SWAP };
-	trend_observe(&h, 5999, &fig, &p);
-	is_int(trend_series(&h, TREND_ANON_SWAP, t, v), 1, "same time: merged into the newest sample");
+	trend_observe(h, 5999, &fig, &p);
+	is_int(trend_series(h, TREND_ANON_SWAP, t, v), 1, "same time: merged into the newest sample");
 	ok(near(v[0], 7 * MIB, 0) && near(t[0], 5999, 0.001), "with its own value");
-	trend_hist_init(&h);
-	trend_observe(&h, 100, &fig, &p);
-	trend_observe(&h, 100.0196, &(struct trend_figs){ { 0, 0, MIB }, 1u << TREND_RSS }, &p);
-	trend_observe(&h, 100.0196, &fig, &p);	/* its time rounds up to the ms: still the same */
-	ok(h.n == 2 && h.s[1].kib[TREND_RSS] == 1024 && h.s[1].kib[TREND_ANON_SWAP] == 7 * 1024,
+	free(h);
+	h = trend_hist_create(TREND_CAP);
+	trend_observe(h, 100, &fig, &p);
+	trend_observe(h, 100.0196, &(struct trend_figs){ { 0, 0, MIB }, 1u << TREND_RSS }, &p);
+	trend_observe(h, 100.0196, &fig, &p);	/* its time rounds up to the ms: still the same */
+	ok(h->n == 2 && h->s[1].kib[TREND_RSS] == 1024 && h->s[1].kib[TREND_ANON_SWAP] == 7 * 1024,
 	   "a time held rounded up is still the same sample");
-	trend_observe(&h, 5999, &fig, &p);
-	trend_observe(&h, 5990, &fig, &p);
-	is_int(h.n, 1, "a time before the newest is ignored");
+	trend_observe(h, 5999, &fig, &p);
+	trend_observe(h, 5990, &fig, &p);
+	is_int(h->n, 1, "a time before the newest is ignored");
 	fig.v[0] = (uint64_t)5 << 40;
-	trend_observe(&h, 6000, &fig, &p);
-	is_int(trend_series(&h, TREND_ANON_SWAP, t, v), 1, "5 TiB is not kept");
+	trend_observe(h, 6000, &fig, &p);
+	is_int(trend_series(h, TREND_ANON_SWAP, t, v), 1, "5 TiB is not kept");
+	free(h);
+}
+
+/* A history starts small and doubles as it fills, up to its cap. */
+static void test_growing(void)
+{
+	struct trend_params p = { 300, 20 };
+	struct trend_hist *h = trend_hist_create(2);
+	uint32_t caps[8], ncaps = 0;
+	double t[TREND_CAP], v[TREND_CAP];
+
+	is_int(TREND_HIST_SIZE(h->cap), 48, "a new history takes 48 bytes");
+	for (int i = 0; i < 100; i++) {
+		struct trend_figs fig = { { (uint64_t)i << 20 }, 1u };
+
+		trend_hist_reserve(&h);
+		if (!ncaps || caps[ncaps - 1] != h->cap)
+			caps[ncaps++] = h->cap;
+		trend_observe(h, i, &fig, &p);
+	}
+	ok(ncaps == 5 && caps[0] == 2 && caps[1] == 4 && caps[4] == TREND_CAP, "2, 4, 8, 16, 32 samples");
+	ok(trend_series(h, 0, t, v) == TREND_CAP && t[0] == 0 && t[TREND_CAP - 1] == 99, "then thinned as ever");
+	free(h);
 }
 
 /* Samples holding figure 0 outlast those without it. */
 static void test_weight(void)
 {
 	struct trend_params p = { 300, 20 };
-	struct trend_hist h;
+	struct trend_hist *h = trend_hist_create(TREND_CAP);
 	double t[TREND_CAP], v[TREND_CAP];
 	size_t n;
 
-	trend_hist_init(&h);
 	for (int i = 0; i < 600; i++) {
 		struct trend_figs fig = { { (uint64_t)i << 20, 0, 1 << 20 }, 1u << TREND_RSS };
 
 		if (i % 10 == 0)
 			fig.known |= 1u << TREND_ANON_SWAP;
-		trend_observe(&h, i, &fig, &p);
+		trend_observe(h, i, &fig, &p);
 	}
-	n = trend_series(&h, TREND_ANON_SWAP, t, v);
+	n = trend_series(h, TREND_ANON_SWAP, t, v);
 	ok(n >= 20, "anon + swap every 10th sample: %zu of the %d samples hold it", n, TREND_CAP);
+	free(h);
 }
 
 static void test_observe_leak(void)
 {
 	struct trend_params p = { 300, 20 };
-	struct trend_hist h;
+	struct trend_hist *h = trend_hist_create(TREND_CAP);
 	struct trend_fit f;
 	int first = -1;
 
-	trend_hist_init(&h);
 	for (int i = 0; i <= 40; i++) {
 		struct trend_figs fig = { { (uint64_t)(30 * MIB + i * MIB) }, 1u << TREND_ANON_SWAP };
 
-		trend_observe(&h, 1e6 + i * 1.001, &fig, &p);
-		trend_fit(&h, TREND_ANON_SWAP, &p, &f);
+		trend_observe(h, 1e6 + i * 1.001, &fig, &p);
+		trend_fit(h, TREND_ANON_SWAP, &p, &f);
 		if (f.rising && first < 0)
 			first = i;
 	}
 	is_int(first, 20, "1 MiB/s sampled each second: a leak from the sample 20 s in");
 	ok(near(f.growth, MIB / 1.001, MIB * 0.001), "its growth");
+	free(h);
 }
 
 static void test_rebase(void)
 {
 	struct trend_params p = { 86400, 20 };
-	struct trend_hist h;
+	struct trend_hist *h = trend_hist_create(TREND_CAP);
 	double t[TREND_CAP], v[TREND_CAP];
 	size_t n;
 
-	trend_hist_init(&h);
 	for (int i = 0; i < 24 * 60; i++) {	/* 60 days, hourly */
 		struct trend_figs fig = { { (uint64_t)i << 20 }, 1u };
 
-		trend_observe(&h, 1e5 + i * 3600.0, &fig, &p);
+		trend_observe(h, 1e5 + i * 3600.0, &fig, &p);
 	}
-	n = trend_series(&h, 0, t, v);
+	n = trend_series(h, 0, t, v);
 	ok(near(t[n - 1], 1e5 + (24 * 60 - 1) * 3600.0, 0.01), "60 days on: times still exact");
 	ok(t[n - 1] - t[0] <= 86400 && n == 25, "a day of hourly samples");
+	free(h);
 }
 
 static void test_eta(void)
@@ -225,6 +248,7 @@ int main(void)
 	test_fit();
 	test_not_leaks();
 	test_history();
+	test_growing();
 	test_weight();
 	test_observe_leak();
 	test_rebase();
