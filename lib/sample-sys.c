@@ -32,25 +32,14 @@ void sampler_note_errno(struct sampler *s, int err)
 static void sampler_sys_trend(struct sampler *s, struct system *sys)
 {
 	const struct fval *avail = &sys->mem[SYS_MEM_AVAILABLE], *swap_free = &sys->mem[SYS_SWAP_FREE];
-	struct sys_trend *tr = &sys->trend;
 	struct trend_figs f = { .known = 0 };
-	struct trend_fit fit;
 
-	memset(tr, 0, sizeof *tr);
 	if (avail->st == V_KNOWN && swap_free->st == V_KNOWN) {
 		f.v[TREND_HEADROOM] = avail->u + swap_free->u;
 		f.known = 1u << TREND_HEADROOM;
 	}
 	trend_observe(s->sys_hist, s->now, &f, &s->trend);
-	trend_fit(s->sys_hist, TREND_HEADROOM, &s->trend, &fit);
-	if (!fit.known)
-		return;
-	tr->window = (struct fval){ .d = fit.span, .st = V_KNOWN };
-	tr->rate = (struct fval){ .d = fit.growth, .st = V_KNOWN };
-	tr->r2 = (struct fval){ .d = fit.r2, .st = V_KNOWN };
-	tr->falling = (struct fval){ .u = fit.falling, .st = V_KNOWN };
-	if (fit.growth < 0 && f.known)
-		tr->oom_eta = (struct fval){ .d = trend_eta(-fit.growth, (double)f.v[TREND_HEADROOM]), .st = V_KNOWN };
+	trend_system(&sys->trend, s->sys_hist, &s->trend, f.known ? (double)f.v[TREND_HEADROOM] : -1);
 }
 
 void sampler_system(struct sampler *s, struct system *sys)

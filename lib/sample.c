@@ -1298,57 +1298,29 @@ static void sampler_observe(struct sampler *s, struct sproc *sp, bool wanted)
 	trend_observe(sp->hist, s->now, &f, &s->trend);
 }
 
-/* Seconds until the process's growth uses up the room left: the machine's (MemAvailable +
- * SwapFree) or its memory cgroup's (cgroup.h), whichever is less. Its cgroup is read for
- * this, growing processes only. */
-static void sampler_oom_eta(struct sampler *s, struct sproc *sp, double growth)
+/* The room left before the process's memory cgroup (or a parent) OOMs, negative without a
+ * limit: its cgroup is read for this (growing processes only). */
+static double sampler_cgroup_room(struct sampler *s, struct sproc *sp, uint64_t swap_free)
 {
-	struct proc *p = &sp->p;
-	const struct fval *avail = &s->snap.sys.mem[SYS_MEM_AVAILABLE], *swap = &s->snap.sys.mem[SYS_SWAP_FREE];
-	uint64_t swap_free = swap->st == V_KNOWN ? swap->u : 0, cg;
-	double room = -1;
+	uint64_t room;
 
-	if (avail->st == V_KNOWN) {
-		room = (double)avail->u + swap_free;
-		p->trend.limit = TREND_LIMIT_MACHINE;
-	}
-	if (!(p->have & SRC_CGROUP))
+	if (!(sp->p.have & SRC_CGROUP))
 		sampler_read_cgroup(s, sp);
-	if (p->cgroup >= 0 && sampler_cgroup_headroom(s, p->cgroup, swap_free, &cg) && (room < 0 || cg < room)) {
-		room = (double)cg;
-		p->trend.limit = TREND_LIMIT_CGROUP;
-	}
-	if (room >= 0)
-		fval_set_d(&p->f[FLD_OOM_ETA], trend_eta(growth, room));
+	return sp->p.cgroup >= 0 && sampler_cgroup_headroom(s, sp->p.cgroup, swap_free, &room) ? (double)room : -1;
 }
 
 /* Growth, leak and, with eta, the time to OOM from the history (lib/trend.h). */
 static void sampler_trend(struct sampler *s, struct sproc *sp, bool eta)
 {
 	struct proc *p = &sp->p;
-	struct trend_fit a, pss;
+	const struct fval *avail = &s->snap.sys.mem[SYS_MEM_AVAILABLE], *swap = &s->snap.sys.mem[SYS_SWAP_FREE];
+	uint64_t swap_free = swap->st == V_KNOWN ? swap->u : 0;
 
 	p->have |= SRC_TREND | (eta ? SRC_TREND_ETA : 0);
-	p->trend = (struct proc_trend){ 0 };
-	for (int i = 0; i < FLD_COUNT; i++) {
-		if (fields[i].src & (SRC_TREND | SRC_TREND_ETA))
-			p->f[i].st = V_UNKNOWN;
-	}
-	if (!sp->hist)
-		return;
-	trend_fit(sp->hist, TREND_ANON_SWAP, &s->trend, &a);
-	p->trend.samples = a.n;
-	if (a.known) {
-		fval_set_d(&p->f[FLD_GROWTH], a.growth);
-		fval_set_u(&p->f[FLD_LEAK], a.rising);
-		fval_set_d(&p->trend.window, a.span);
-		fval_set_d(&p->trend.r2, a.r2);
-		if (a.growth > 0 && eta)
-			sampler_oom_eta(s, sp, a.growth);
-	}
-	trend_fit(sp->hist, TREND_PSS, &s->trend, &pss);
-	if (pss.known)
-		fval_set_d(&p->trend.pss_growth, pss.growth);
+	trend_proc(p, sp->hist, &s->trend);
+	if (eta && p->f[FLD_GROWTH].st == V_KNOWN && p->f[FLD_GROWTH].d > 0)
+		trend_proc_eta(p, avail->st == V_KNOWN ? (double)avail->u + swap_free : -1,
+			       sampler_cgroup_room(s, sp, swap_free));
 }
 
 static void sampler_fill_at(struct sampler *s, struct sproc *sp, unsigned need, double max_age)

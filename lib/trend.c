@@ -281,3 +281,67 @@ double trend_eta(double growth, double headroom)
 		return -1;
 	return headroom > 0 ? headroom / growth : 0;
 }
+
+/* ---- what a snapshot holds ---- */
+
+static void trend_set(struct fval *v, double d)
+{
+	v->d = d;
+	v->st = V_KNOWN;
+}
+
+void trend_proc(struct proc *p, const struct trend_hist *h, const struct trend_params *par)
+{
+	struct trend_fit a, pss;
+
+	p->trend = (struct proc_trend){ 0 };
+	for (int i = 0; i < FLD_COUNT; i++) {
+		if (fields[i].src & (SRC_TREND | SRC_TREND_ETA))
+			p->f[i].st = V_UNKNOWN;
+	}
+	if (!h)
+		return;
+	trend_fit(h, TREND_ANON_SWAP, par, &a);
+	p->trend.samples = (uint8_t)a.n;
+	if (a.known) {
+		trend_set(&p->f[FLD_GROWTH], a.growth);
+		p->f[FLD_LEAK] = (struct fval){ .u = a.rising, .st = V_KNOWN };
+		trend_set(&p->trend.window, a.span);
+		trend_set(&p->trend.r2, a.r2);
+	}
+	trend_fit(h, TREND_PSS, par, &pss);
+	if (pss.known)
+		trend_set(&p->trend.pss_growth, pss.growth);
+}
+
+void trend_proc_eta(struct proc *p, double machine_room, double cgroup_room)
+{
+	const struct fval *g = &p->f[FLD_GROWTH];
+	double room = machine_room;
+
+	if (g->st != V_KNOWN || !(g->d > 0) || (machine_room < 0 && cgroup_room < 0))
+		return;
+	p->trend.limit = TREND_LIMIT_MACHINE;
+	if (cgroup_room >= 0 && (machine_room < 0 || cgroup_room < machine_room)) {
+		room = cgroup_room;
+		p->trend.limit = TREND_LIMIT_CGROUP;
+	}
+	trend_set(&p->f[FLD_OOM_ETA], trend_eta(g->d, room));
+}
+
+void trend_system(struct sys_trend *tr, const struct trend_hist *h, const struct trend_params *par,
+		  double headroom)
+{
+	struct trend_fit fit;
+
+	memset(tr, 0, sizeof *tr);
+	trend_fit(h, TREND_HEADROOM, par, &fit);
+	if (!fit.known)
+		return;
+	trend_set(&tr->window, fit.span);
+	trend_set(&tr->rate, fit.growth);
+	trend_set(&tr->r2, fit.r2);
+	tr->falling = (struct fval){ .u = fit.falling, .st = V_KNOWN };
+	if (fit.growth < 0 && headroom >= 0)
+		trend_set(&tr->oom_eta, trend_eta(-fit.growth, headroom));
+}

@@ -1,7 +1,9 @@
 /* Trends: a bounded history of recent samples (one per process, one for the machine), the
  * robust slope of a figure over it with its confidence, whether the figure rises (or falls)
  * steadily, and the time until a limit at that slope. Pure: no I/O, no clock. The sampler
- * feeds it live; a replayed recording feeds it the same way, one trend_observe() a sample.
+ * feeds it live; a replayed recording feeds it the same way: per process a history
+ * (trend_hist_create), per sample trend_hist_reserve() and one trend_observe(), then
+ * trend_proc() (and trend_proc_eta() with the room left) fill the snapshot as live.
  *
  * The history: at most TREND_CAP samples of TREND_NFIG figures, none older than the window
  * before the newest. Once full, the sample whose removal leaves the smallest gap goes
@@ -31,6 +33,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "model.h"
 
 #define TREND_CAP 32			/* samples in a history */
 #define TREND_NFIG 3			/* figures a sample holds */
@@ -118,5 +122,21 @@ double trend_eta(double growth, double headroom);
 
 /* The default parameters. */
 struct trend_params trend_params_default(void);
+
+/* ---- what a snapshot holds (model.h), for the sampler and a replay alike ---- */
+
+/* p's growth, leak (registry figures), window, r2, samples and PSS growth (p->trend) from
+ * its history h (NULL: none, all unknown); its oom_eta and limit unknown. */
+void trend_proc(struct proc *p, const struct trend_hist *h, const struct trend_params *par);
+
+/* p's oom_eta and limit, once trend_proc() found it growing: the room left in bytes on the
+ * machine (MemAvailable + SwapFree) and in its memory cgroup (cgroup_headroom()), negative
+ * when unknown or without a limit; the lesser binds. */
+void trend_proc_eta(struct proc *p, double machine_room, double cgroup_room);
+
+/* The machine's trend from its history of TREND_HEADROOM, and headroom, its latest value in
+ * bytes (negative: unknown). */
+void trend_system(struct sys_trend *tr, const struct trend_hist *h, const struct trend_params *par,
+		  double headroom);
 
 #endif

@@ -242,6 +242,45 @@ static void test_eta(void)
 	ok(trend_eta(MIB, -5) == 0, "nothing left: now");
 }
 
+/* What a snapshot shows, as a replay would fill it: the same calls as the sampler's. */
+static void test_model(void)
+{
+	struct trend_params p = { 300, 20 };
+	struct trend_hist *h = trend_hist_create(TREND_CAP), *m = trend_hist_create(TREND_CAP);
+	struct proc pr = { 0 };
+	struct sys_trend st;
+
+	trend_proc(&pr, NULL, &p);
+	ok(pr.f[FLD_GROWTH].st == V_UNKNOWN && pr.f[FLD_LEAK].st == V_UNKNOWN && pr.f[FLD_OOM_ETA].st == V_UNKNOWN &&
+	   pr.trend.samples == 0 && pr.trend.r2.st == V_UNKNOWN, "model: no history, all unknown");
+	for (int i = 0; i <= 25; i++) {
+		struct trend_figs f = { { (uint64_t)(50 * MIB + i * MIB), (uint64_t)(40 * MIB + i * MIB / 2) },
+					(1u << TREND_ANON_SWAP) | (1u << TREND_PSS) };
+		struct trend_figs sys = { { (uint64_t)(8000 * MIB - i * 2 * MIB) }, 1u << TREND_HEADROOM };
+
+		trend_observe(h, 10 + i, &f, &p);
+		trend_observe(m, 10 + i, &sys, &p);
+	}
+	trend_proc(&pr, h, &p);
+	ok(pr.f[FLD_GROWTH].st == V_KNOWN && near(pr.f[FLD_GROWTH].d, MIB, 1) && pr.f[FLD_LEAK].u == 1 &&
+	   pr.trend.samples == 26 && near(pr.trend.window.d, 25, 1e-9) && near(pr.trend.pss_growth.d, MIB / 2, 1),
+	   "model: growth, leak, window, samples, PSS growth");
+	ok(pr.f[FLD_OOM_ETA].st == V_UNKNOWN, "model: oom_eta only when asked");
+	trend_proc_eta(&pr, 100 * MIB, 10 * MIB);
+	ok(pr.trend.limit == TREND_LIMIT_CGROUP && near(pr.f[FLD_OOM_ETA].d, 10, 1e-6), "model: the cgroup binds first");
+	trend_proc_eta(&pr, 5 * MIB, -1);
+	ok(pr.trend.limit == TREND_LIMIT_MACHINE && near(pr.f[FLD_OOM_ETA].d, 5, 1e-6), "model: no cgroup limit: the machine");
+	pr.f[FLD_GROWTH].d = 0;
+	pr.f[FLD_OOM_ETA].st = V_UNKNOWN;
+	trend_proc_eta(&pr, 5 * MIB, -1);
+	ok(pr.f[FLD_OOM_ETA].st == V_UNKNOWN, "model: not growing, no oom_eta");
+	trend_system(&st, m, &p, 7950.0 * MIB);
+	ok(st.rate.st == V_KNOWN && near(st.rate.d, -2 * MIB, 1) && st.falling.u == 1 &&
+	   near(st.oom_eta.d, 7950.0 / 2, 1e-3), "model: the machine falling, none left in headroom / rate");
+	free(h);
+	free(m);
+}
+
 int main(void)
 {
 	test_theil_sen();
@@ -253,5 +292,6 @@ int main(void)
 	test_observe_leak();
 	test_rebase();
 	test_eta();
+	test_model();
 	return tap_done();
 }
