@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "cgroup.h"
 #include "tap.h"
 #include "trend.h"
 
@@ -281,6 +282,31 @@ static void test_model(void)
 	free(m);
 }
 
+static struct fval known(uint64_t u)
+{
+	return (struct fval){ .u = u, .st = V_KNOWN };
+}
+
+/* The room a cgroup leaves: limit - usage, its file pages, the swap it may still fill. */
+static void test_cgroup_room(void)
+{
+	struct cgroup_mem m = { .limit = known(100 * MIB), .usage = known(60 * MIB), .swap_limit = { .st = V_NA } };
+	struct cgroup_room r = { .file = known(10 * MIB), .swap_used = known(0) };
+	uint64_t room = 0;
+
+	ok(cgroup_headroom(&m, &r, 0, &room) && room == 50 * MIB, "room: limit - usage + file pages");
+	ok(cgroup_headroom(&m, &r, 30 * MIB, &room) && room == 80 * MIB, "room: no swap limit: the machine's free swap");
+	m.swap_limit = known(20 * MIB);
+	r.swap_used = known(15 * MIB);
+	ok(cgroup_headroom(&m, &r, 30 * MIB, &room) && room == 55 * MIB, "room: its swap limit less what it uses");
+	m.swappiness = known(0);
+	ok(cgroup_headroom(&m, &r, 30 * MIB, &room) && room == 50 * MIB, "room: v1 swappiness 0: no swap");
+	m.usage = known(120 * MIB);
+	ok(cgroup_headroom(&m, &r, 0, &room) && room == 10 * MIB, "room: over its limit: its file pages only");
+	m.limit.st = V_NA;
+	ok(!cgroup_headroom(&m, &r, 0, &room), "room: no limit, none to tell");
+}
+
 int main(void)
 {
 	test_theil_sen();
@@ -293,5 +319,6 @@ int main(void)
 	test_rebase();
 	test_eta();
 	test_model();
+	test_cgroup_room();
 	return tap_done();
 }
