@@ -145,14 +145,15 @@ docs() {
 	awk '$2 == "status" && $1 >= 8 { found = 1 } END { exit !found }' "$BATS_TEST_TMPDIR/with.n"	# 2 processes, 4 samples
 }
 
-# The view: a leaker's row marked and first when sorted on growth; its history drawn.
+# The view, on 80 columns: a leaker's row marked and first when sorted on growth; its history
+# drawn, with the leak and its time to OOM.
 @test "the view sorts on growth, marks the leak and draws its history in the detail screen" {
 	command -v tmux >/dev/null 2>&1 || skip "tmux not installed"
 	start_hog leak 4096 4096
 	leak=$HOG_PID
 	start_hog touched 16
 	SOCK="memtop-trend-$$-$BATS_TEST_NUMBER"
-	tmux -L "$SOCK" new-session -d -x 120 -y 40 "env XDG_CONFIG_HOME=$BATS_TEST_TMPDIR LC_ALL=C.UTF-8 \
+	tmux -L "$SOCK" new-session -d -x 80 -y 30 "env XDG_CONFIG_HOME=$BATS_TEST_TMPDIR LC_ALL=C.UTF-8 \
 		$(printf %q "$MEMTOP") -d 0.5 --trend-min-span=4 -s growth -o pid,anon,growth,leak,oom_eta,cmd -p $leak,$HOG_PID; sleep 60"
 	for ((i = 0; i < 200; i++)); do
 		tmux -L "$SOCK" capture-pane -p | grep -Eq "^ *$leak +[0-9.]+M +\+[34]\.[0-9]+M +yes " && break
@@ -165,13 +166,13 @@ docs() {
 	tmux -L "$SOCK" send-keys Enter
 	blocks='(▁|▂|▃|▄|▅|▆|▇|█)'
 	for ((i = 0; i < 100; i++)); do
-		tmux -L "$SOCK" capture-pane -p | grep -Eq "^ +PSS +$blocks+ " && break
+		tmux -L "$SOCK" capture-pane -p | grep -Eq "^PSS +$blocks+ " && break
 		sleep 0.1
 	done
 	tmux -L "$SOCK" capture-pane -p >"$BATS_TEST_TMPDIR/detail"
 	cat "$BATS_TEST_TMPDIR/detail"
 	grep -Eq "^PID $leak " "$BATS_TEST_TMPDIR/detail"
 	# a sparkline that rises from the lowest block to the highest, the growth, the mark
-	grep -E "^Trend anon\+swap +▁$blocks*█ .*\+[34]\.[0-9]+M/s over .* LEAK" "$BATS_TEST_TMPDIR/detail"
-	grep -Eq "^ +PSS +$blocks+ " "$BATS_TEST_TMPDIR/detail"
+	grep -E "^anon\+swap ▁$blocks*█ \+[34]\.[0-9]+M/s over [0-9.]+s  LEAK  OOM in [0-9.]+[smhd] \(machine\)" "$BATS_TEST_TMPDIR/detail"
+	grep -Eq "^PSS +$blocks+ " "$BATS_TEST_TMPDIR/detail"
 }

@@ -12,7 +12,8 @@
 #include "xalloc.h"
 
 #define DETAIL_TREND_Y 5	/* anon + swap and PSS over the trend history */
-#define DETAIL_SPARK_WIDTH 32	/* columns of a sparkline: one per sample of a full history */
+#define DETAIL_SPARK_X 10	/* after "anon+swap " */
+#define DETAIL_SPARK_WIDTH 24	/* columns of a sparkline: what 80 columns leave for it */
 #define DETAIL_SEG_Y 8		/* the segment table's title row */
 #define DETAIL_MAPS_Y 16	/* the mapping table's title row */
 #define DETAIL_HINTS "Esc back  Up/Down scroll mappings  < > sort mappings  k signal  e units  F1 help"
@@ -166,41 +167,44 @@ static void detail_spark(const struct tui *t, int y, int x, const double *tv, co
 	}
 }
 
-/* One figure's line: its sparkline, where it is now and how fast it grows. */
+/* One figure's line: its sparkline, how fast it grows and over how long. Returns the x
+ * after it, or 0 with too few samples to draw. */
 static int detail_trend_line(struct tui *t, int y, const struct proc *p, int fig, const char *label,
 			     const struct fval *growth)
 {
 	double tv[TREND_CAP], v[TREND_CAP];
 	size_t n = p->history ? trend_series(p->history, fig, tv, v) : 0;
-	char now[32], g[32], span[16];
+	char g[32], span[16];
 
 	tui_put(y, 0, COLS, label, STY_LABEL);
-	if (n < 2)
-		return tui_put(y, 17, COLS, n ? "one sample so far" : "no samples yet", STY_DIM);
-	detail_spark(t, y, 17, tv, v, n);
-	units_compact(now, sizeof now, (uint64_t)v[n - 1], t->view.unit);
+	if (n < 2) {
+		tui_put(y, DETAIL_SPARK_X, COLS, n ? "one sample so far" : "no samples yet", STY_DIM);
+		return 0;
+	}
+	detail_spark(t, y, DETAIL_SPARK_X, tv, v, n);
 	if (growth->st == V_KNOWN)
 		cell_growth(g, sizeof g, growth->d, t->view.unit);
-	return tui_printf(y, 17 + DETAIL_SPARK_WIDTH + 1, COLS, STY_NORMAL, "%s now, %s%s over %s", now,
+	return tui_printf(y, DETAIL_SPARK_X + DETAIL_SPARK_WIDTH + 1, COLS, STY_NORMAL, "%s%s over %s",
 			  growth->st == V_KNOWN ? g : "-", growth->st == V_KNOWN ? "/s" : "",
 			  cell_duration(span, sizeof span, tv[n - 1] - tv[0]));
 }
 
-/* The trend rows: anon + swap (what growth, leak and oom_eta are about), then PSS. */
+/* The trend rows: anon + swap (what growth, leak and oom_eta are about: on 80 columns the
+ * leak mark and the time to OOM come before the fit's r2), then PSS. */
 static void detail_trend(struct tui *t, const struct proc *p, int y)
 {
 	char a[16];
 	int x;
 
-	x = detail_trend_line(t, y, p, TREND_ANON_SWAP, "Trend anon+swap", &p->f[FLD_GROWTH]);
-	if (p->trend.r2.st == V_KNOWN)
-		x = tui_printf(y, x, COLS, STY_NORMAL, " r2 %.2f", p->trend.r2.d);
-	if (p->f[FLD_LEAK].st == V_KNOWN && p->f[FLD_LEAK].u)
+	x = detail_trend_line(t, y, p, TREND_ANON_SWAP, "anon+swap", &p->f[FLD_GROWTH]);
+	if (x && p->f[FLD_LEAK].st == V_KNOWN && p->f[FLD_LEAK].u)
 		x = tui_put(y, x, COLS, "  LEAK", STY_LEAK);
-	if (p->f[FLD_OOM_ETA].st == V_KNOWN)
-		tui_printf(y, x, COLS, STY_NORMAL, "  %s limit in %s", p->trend.limit == TREND_LIMIT_CGROUP ? "cgroup" : "machine",
-			   cell_duration(a, sizeof a, p->f[FLD_OOM_ETA].d));
-	detail_trend_line(t, y + 1, p, TREND_PSS, "      PSS", &p->trend.pss_growth);
+	if (x && p->f[FLD_OOM_ETA].st == V_KNOWN)
+		x = tui_printf(y, x, COLS, STY_NORMAL, "  OOM in %s (%s)", cell_duration(a, sizeof a, p->f[FLD_OOM_ETA].d),
+			       p->trend.limit == TREND_LIMIT_CGROUP ? "cgroup" : "machine");
+	if (x && p->trend.r2.st == V_KNOWN)
+		tui_printf(y, x, COLS, STY_DIM, "  r2 %.2f", p->trend.r2.d);
+	detail_trend_line(t, y + 1, p, TREND_PSS, "PSS", &p->trend.pss_growth);
 }
 
 /* Segments across, figures down: ten columns fit in 80. */
