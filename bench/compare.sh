@@ -166,12 +166,14 @@ elif [[ $phases == *" steady "* ]]; then
 		steady_once memtop-steady "$memtop" -d 1
 		steady_once memtop-tree env XDG_CONFIG_HOME="$work/xdg-tree" "$memtop" -d 1
 		steady_once memtop-groups "$memtop" -d 1 -g comm
+		steady_once growth-steady "$memtop" -d 1 -s growth
 	done
 	steady_note top-steady
 	command -v htop >/dev/null && steady_note htop-steady
 	steady_note memtop-steady
 	steady_note memtop-tree
 	steady_note memtop-groups
+	steady_note growth-steady
 	# not the target: every row refreshed each second (the interactive view fills only the
 	# visible ones), so it shows what reuse of idle processes' figures saves
 	note memtop-b-steady "$("$work/cpurun" -r 1 -w 0 x "$memtop -b -n $((steady_secs + 1)) -d 1" |
@@ -260,6 +262,7 @@ row "interactive memtop vs htop with PSS columns, cpu-s" memtop-steady htop-stea
 row "interactive tree (t) vs the flat list, cpu-s" memtop-tree memtop-steady -
 row "interactive groups by comm (g) vs the flat list, cpu-s" memtop-groups memtop-steady -
 row "memtop -b -g comm CPU ms vs memtop -b" memtop-b-groups memtop-b -
+row "interactive memtop sorted on growth (status of every process each second) vs default, cpu-s" growth-steady memtop-steady -
 row "memtop -bJ -p BIG -o seg_* CPU ms vs cat /proc/BIG/smaps" memtop-segs-big cat-smaps -
 row "memtop -m -J -p BIG CPU ms vs cat /proc/BIG/smaps" memtop-m-json cat-smaps -
 row "memtop -b -p RESIDENT CPU ms vs cat smaps_rollup ($big_mib MiB)" memtop-b-big cat-rollup-big -

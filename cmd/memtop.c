@@ -79,6 +79,12 @@ static void usage(void)
 	       "  -S, --system             system memory report\n"
 	       "  -O, --oom                OOM report: badness breakdown, kill order, headroom\n"
 	       "  -J, --json               JSON instead of text; JSON Lines when -n > 1\n"
+	       "      --trend-window=SECONDS\n"
+	       "                           history growth, leak and oom_eta are fitted over\n"
+	       "                           (default 300, 10 to 86400)\n"
+	       "      --trend-min-span=SECONDS\n"
+	       "                           how long anon + swap must rise steadily to be a leak\n"
+	       "                           (default 20, 1 to the window)\n"
 	       "      --set-oom-adj=VALUE  write oom_score_adj (-1000..1000) of the -p processes\n"
 	       "      --color=WHEN         colour the interactive view: auto, always, never\n"
 	       "      --no-config          ignore the saved settings (memtoprc)\n"
@@ -136,7 +142,7 @@ static long parse_long(const char *opt, const char *s, long lo, long hi)
 
 /* "0.5" whatever LC_NUMERIC says: in a comma locale plain strtod() stops at the '.', and
  * scripts write the same command line everywhere. */
-static double parse_delay(const char *s)
+static double parse_seconds(const char *opt, const char *s, double lo, double hi)
 {
 	locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
 	char *end;
@@ -146,9 +152,14 @@ static double parse_delay(const char *s)
 	v = c ? strtod_l(s, &end, c) : strtod(s, &end);
 	if (c)
 		freelocale(c);
-	if (errno || end == s || *end || !isfinite(v) || v < 0.01 || v > 86400)
-		usage_error("--delay wants seconds from 0.01 to 86400, not '%s'", s);
+	if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi)
+		usage_error("%s wants seconds from %g to %g, not '%s'", opt, lo, hi, s);
 	return v;
+}
+
+static double parse_delay(const char *s)
+{
+	return parse_seconds("--delay", s, 0.01, 86400);
 }
 
 static void parse_pids(struct options *o, const char *s)
@@ -258,7 +269,7 @@ static void parse_oom_adj(struct options *o, const char *s)
 	o->set_oom_adj = true;
 }
 
-enum { OPT_SET_OOM_ADJ = 256, OPT_COLOR, OPT_NO_CONFIG, OPT_NO_MOUSE };
+enum { OPT_SET_OOM_ADJ = 256, OPT_COLOR, OPT_NO_CONFIG, OPT_NO_MOUSE, OPT_TREND_WINDOW, OPT_TREND_MIN_SPAN };
 
 static const struct option long_options[] = {
 	{ "batch", no_argument, NULL, 'b' },
@@ -275,6 +286,8 @@ static const struct option long_options[] = {
 	{ "oom", no_argument, NULL, 'O' },
 	{ "json", no_argument, NULL, 'J' },
 	{ "set-oom-adj", required_argument, NULL, OPT_SET_OOM_ADJ },
+	{ "trend-window", required_argument, NULL, OPT_TREND_WINDOW },
+	{ "trend-min-span", required_argument, NULL, OPT_TREND_MIN_SPAN },
 	{ "color", optional_argument, NULL, OPT_COLOR },
 	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
@@ -282,6 +295,18 @@ static const struct option long_options[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* A leak must be able to span its minimum within the history. */
+static void check_trend(struct trend_params *t)
+{
+	double window = t->window > 0 ? t->window : TREND_WINDOW_DEFAULT;
+	double span = t->min_span > 0 ? t->min_span : TREND_MIN_SPAN_DEFAULT;
+
+	if (span > window)
+		usage_error("--trend-min-span (%g s) is longer than the trend window (%g s)", span, window);
+	t->window = window;
+	t->min_span = span;
+}
 
 static void parse_options(struct options *o, int argc, char **argv)
 {
@@ -304,6 +329,12 @@ static void parse_options(struct options *o, int argc, char **argv)
 		case 'O': o->oom = true; break;
 		case 'J': o->rc.json = true; break;
 		case OPT_SET_OOM_ADJ: parse_oom_adj(o, optarg); break;
+		case OPT_TREND_WINDOW:
+			o->rc.trend.window = parse_seconds("--trend-window", optarg, TREND_WINDOW_MIN, TREND_WINDOW_MAX);
+			break;
+		case OPT_TREND_MIN_SPAN:
+			o->rc.trend.min_span = parse_seconds("--trend-min-span", optarg, TREND_MIN_SPAN_MIN, TREND_WINDOW_MAX);
+			break;
 		case OPT_COLOR: o->rc.color = parse_color(optarg); break;
 		case OPT_NO_CONFIG: o->rc.no_config = true; break;
 		case OPT_NO_MOUSE: o->rc.no_mouse = true; break;
@@ -325,6 +356,7 @@ static void parse_options(struct options *o, int argc, char **argv)
 		usage_error("--maps needs the processes named with -p");
 	if (o->rc.grouped && (o->maps || o->system || o->oom || o->set_oom_adj))
 		usage_error("--group groups the process list: not with --maps, --system, --oom or --set-oom-adj");
+	check_trend(&o->rc.trend);
 }
 
 /* -p names processes. A thread's /proc/TID reads like a process, though /proc does not list

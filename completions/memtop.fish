@@ -14,6 +14,8 @@ complete -c memtop -s m -l maps -d 'Segments and mappings of the -p processes'
 complete -c memtop -s S -l system -d 'System memory report'
 complete -c memtop -s O -l oom -d 'OOM report'
 complete -c memtop -s J -l json -d 'JSON output'
+complete -c memtop -l trend-window -x -d 'History the trend fields are fitted over (seconds)'
+complete -c memtop -l trend-min-span -x -d 'How long a steady rise must last to be a leak (seconds)'
 complete -c memtop -l set-oom-adj -x -d 'Write oom_score_adj of the -p processes (-1000..1000)'
 complete -c memtop -l color -x -a 'auto always never' -d 'Colour the interactive view'
 complete -c memtop -l no-config -d 'Ignore the saved settings'
@@ -63,6 +65,9 @@ function __memtop_fields
 		majflt_rate 'major faults per second since the previous sample' \
 		oom 'oom_score: the OOM killer\'s badness (0-2000; 666 is an idle process with adj 0)' \
 		oom_adj 'oom_score_adj: -1000 (never kill) to 1000 (kill first)' \
+		growth 'growth of anon + swap in bytes per second over the trend window (Theil-Sen slope: a wild sample moves it little); unknown with fewer than 4 samples' \
+		leak 'yes when anon + swap grew steadily over at least the minimum span: a line explains 90 % of it, 1 MiB or more, each quarter of the span above the one before; a step, a sawtooth or an idle process is no leak' \
+		oom_eta 'seconds until this growth reaches the limit that binds first: the machine\'s MemAvailable + SwapFree or the memory cgroup\'s limit; unknown when not growing; sorted soonest first' \
 		seg_text 'resident executable code and read-only data of the program' \
 		seg_data 'resident initialised data of the program' \
 		seg_bss 'resident zero-initialised data of the program' \

@@ -191,6 +191,35 @@ static void cgroup_read_key(int dirfd, const char *file, const char *key, struct
 	}
 }
 
+/* The sum of the "key value" lines named (each once) of a flat keyed file; unknown when
+ * any is missing. */
+static void cgroup_read_sum(int dirfd, const char *file, const char *const *keys, int nkeys,
+			    struct buf *scratch, struct fval *out)
+{
+	ssize_t n = procfs_read(dirfd, file, scratch);
+	unsigned seen = 0;
+	uint64_t sum = 0;
+
+	out->st = V_UNKNOWN;
+	for (const char *p = scratch->data, *end = p + (n > 0 ? n : 0); p < end;) {
+		const char *nl = memchr(p, '\n', end - p), *eol = nl ? nl : end;
+
+		for (int k = 0; k < nkeys; k++) {
+			size_t klen = strlen(keys[k]);
+			uint64_t x;
+
+			if (!(seen & (1u << k)) && (size_t)(eol - p) > klen + 1 && memcmp(p, keys[k], klen) == 0 &&
+			    p[klen] == ' ' && kv_parse_u64(p + klen + 1, eol - p - klen - 1, &x) == 0) {
+				seen |= 1u << k;
+				sum += x;
+			}
+		}
+		p = eol + 1;
+	}
+	if (seen == (1u << nkeys) - 1)
+		cgroup_set(out, sum, V_KNOWN);
+}
+
 static void cgroup_read_v1(int dirfd, struct buf *scratch, struct cgroup_mem *m)
 {
 	struct fval memsw;
@@ -228,6 +257,52 @@ void cgroup_read_mem(int dirfd, enum cgroup_version v, struct buf *scratch, stru
 		cgroup_read_v1(dirfd, scratch, m);
 	else if (v == CGROUP_V2)
 		cgroup_read_v2(dirfd, scratch, m);
+}
+
+void cgroup_read_room(int dirfd, enum cgroup_version v, const struct cgroup_mem *m, struct buf *scratch,
+		      struct cgroup_room *r)
+{
+	static const char *const v1_file[] = { "total_active_file", "total_inactive_file" };
+	static const char *const v2_file[] = { "active_file", "inactive_file" };
+	struct fval memsw;
+
+	memset(r, 0, sizeof *r);
+	if (v == CGROUP_V2) {
+		cgroup_read_sum(dirfd, "memory.stat", v2_file, 2, scratch, &r->file);
+		cgroup_read_u64(dirfd, "memory.swap.current", scratch, &r->swap_used);
+	} else if (v == CGROUP_V1) {
+		cgroup_read_sum(dirfd, "memory.stat", v1_file, 2, scratch, &r->file);
+		cgroup_read_u64(dirfd, "memory.memsw.usage_in_bytes", scratch, &memsw);
+		if (memsw.st == V_KNOWN && m->usage.st == V_KNOWN)
+			cgroup_set(&r->swap_used, memsw.u > m->usage.u ? memsw.u - m->usage.u : 0, V_KNOWN);
+	}
+}
+
+/* The swap the cgroup may still fill, at most swap_free. */
+static uint64_t cgroup_swap_left(const struct cgroup_mem *m, const struct cgroup_room *r, uint64_t swap_free)
+{
+	uint64_t left;
+
+	if (swap_free == 0 || (m->swappiness.st == V_KNOWN && m->swappiness.u == 0))
+		return 0;
+	if (m->swap_limit.st != V_KNOWN)	/* no swap limit, or none could be read */
+		return swap_free;
+	left = m->swap_limit.u;
+	if (r->swap_used.st == V_KNOWN)
+		left = left > r->swap_used.u ? left - r->swap_used.u : 0;
+	return left < swap_free ? left : swap_free;
+}
+
+bool cgroup_headroom(const struct cgroup_mem *m, const struct cgroup_room *r, uint64_t swap_free,
+		     uint64_t *room)
+{
+	if (m->limit.st != V_KNOWN || m->usage.st != V_KNOWN)
+		return false;
+	*room = m->limit.u > m->usage.u ? m->limit.u - m->usage.u : 0;
+	if (r->file.st == V_KNOWN)
+		*room += r->file.u < m->usage.u ? r->file.u : m->usage.u;
+	*room += cgroup_swap_left(m, r, swap_free);
+	return true;
 }
 
 static int cgroup_set_find(const struct cgroup_set *cs, const char *path, size_t len)

@@ -56,6 +56,24 @@ struct cgroup_mem {
  * missing or unreadable leave their figure unknown. */
 void cgroup_read_mem(int dirfd, enum cgroup_version v, struct buf *scratch, struct cgroup_mem *m);
 
+/* What a cgroup holds besides its usage that decides when its limit binds: the page cache
+ * reclaim drops before the cgroup's OOM killer runs, and the swap it already uses. */
+struct cgroup_room {
+	struct fval file;		/* active_file + inactive_file (memory.stat; v1: total_*) */
+	struct fval swap_used;		/* v2 memory.swap.current, v1 memsw.usage - usage */
+};
+
+/* Reads them (m: the same cgroup's figures, read before). */
+void cgroup_read_room(int dirfd, enum cgroup_version v, const struct cgroup_mem *m, struct buf *scratch,
+		      struct cgroup_room *r);
+
+/* Bytes the cgroup can still take before its OOM killer runs, as MemAvailable + SwapFree
+ * for the machine: the limit less the usage, plus its file pages (reclaimed first), plus
+ * the swap it may still fill (its swap limit less what it uses, at most swap_free; none on
+ * v1 with swappiness 0). False when it has no limit, or its usage is unknown. */
+bool cgroup_headroom(const struct cgroup_mem *m, const struct cgroup_room *r, uint64_t swap_free,
+		     uint64_t *room);
+
 /* One memory cgroup holding a process of the snapshot, or the parent of one (a parent's
  * limit bounds its children too). */
 struct cgroup_node {

@@ -17,6 +17,7 @@ enum field_id {
 	FLD_KSM,
 	FLD_MINFLT, FLD_MAJFLT, FLD_MINFLT_RATE, FLD_MAJFLT_RATE,
 	FLD_OOM, FLD_OOM_ADJ,
+	FLD_GROWTH, FLD_LEAK, FLD_OOM_ETA,
 	FLD_SEG_TEXT, FLD_SEG_DATA, FLD_SEG_BSS, FLD_SEG_HEAP, FLD_SEG_STACK, FLD_SEG_LIBS,
 	FLD_SEG_ANON_MMAP, FLD_SEG_FILE_MMAP, FLD_SEG_SHMEM, FLD_SEG_KERNEL,
 	FLD_AGE,
@@ -30,6 +31,9 @@ enum field_type {
 	FT_RATE,	/* per second */
 	FT_SECONDS,	/* age */
 	FT_STR,		/* text: user, comm, cmd, state */
+	FT_BYTES_RATE,	/* bytes per second, signed (d): growth */
+	FT_FLAG,	/* yes (1) or no (0) in u: leak */
+	FT_ETA,		/* seconds until something happens (d): sorted soonest first */
 };
 
 struct field {

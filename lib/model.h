@@ -48,6 +48,11 @@ enum source {
 	SRC_KSM = 1u << 8,	/* ksm_stat */
 	SRC_CGROUP = 1u << 9,	/* which memory cgroup (/proc/PID/cgroup) */
 	SRC_SHMEM = 1u << 10,	/* the shared memory it maps: maps, and smaps where it maps some */
+	SRC_TREND = 1u << 11,	/* growth, leak: fitted over the process's history
+				   (lib/trend.h), which needs status read for every sample */
+	SRC_TREND_ETA = 1u << 12,	/* oom_eta too (implies SRC_TREND): the memory cgroup of
+					   a growing process and that cgroup's limit, usage,
+					   file pages and swap */
 };
 
 /* One mapping of shared memory (a tmpfs file, a SysV segment, a memfd, shared anonymous
@@ -64,6 +69,20 @@ struct shmem_map {
 };
 
 struct mapping;	/* one VMA with its smaps figures, below */
+struct trend_hist;	/* lib/trend.h */
+
+/* The limit a growing process reaches first. */
+enum trend_limit { TREND_LIMIT_NONE, TREND_LIMIT_MACHINE, TREND_LIMIT_CGROUP };
+
+/* A process's trend beyond its registry figures (growth, leak, oom_eta), with SRC_TREND;
+ * limit with SRC_TREND_ETA. */
+struct proc_trend {
+	struct fval window;	/* seconds from the first to the last sample of anon + swap fitted */
+	struct fval r2;		/* the confidence of growth, 0..1 */
+	struct fval pss_growth;	/* bytes per second of PSS, where PSS was read at enough samples */
+	uint8_t samples;	/* samples of anon + swap in the history (TREND_CAP at most) */
+	uint8_t limit;		/* enum trend_limit: what oom_eta is about */
+};
 
 struct proc {
 	int pid, ppid;
@@ -96,6 +115,9 @@ struct proc {
 	 * in the view, rows off screen reuse figures to sort on. Faces mark what is not 0. */
 	double pss_age, smaps_age;
 	unsigned have;			/* SRC_* this snapshot holds for it */
+
+	struct proc_trend trend;	/* with SRC_TREND */
+	const struct trend_hist *history;	/* its recent samples, or NULL (kernel threads) */
 };
 
 /* Whether a process has an address space of its own: not a kernel thread, not a zombie
@@ -148,12 +170,23 @@ enum sys_knob {
 	KNOB_COUNT
 };
 
+/* How fast the machine's headroom (MemAvailable + SwapFree) moves, from the recent samples
+ * (lib/trend.h), and when it runs out at that pace. */
+struct sys_trend {
+	struct fval window;	/* seconds the fit spans */
+	struct fval rate;	/* bytes per second, negative when falling */
+	struct fval r2;
+	struct fval falling;	/* 1: falling steadily (as a leak rises), 0: not */
+	struct fval oom_eta;	/* seconds until it reaches 0, while it falls */
+};
+
 struct system {
 	struct fval mem[SYS_MEM_COUNT];		/* from /proc/meminfo */
 	struct fval count[SYSC_COUNT];		/* totals since boot */
 	struct fval rate[SYSC_COUNT];		/* per second; unknown on the first sample */
 	struct fval knob[KNOB_COUNT];		/* /proc/sys/vm */
 	struct psi pressure;
+	struct sys_trend trend;			/* unknown until there are enough samples */
 };
 
 /* Parts of a snapshot beyond the processes, asked for when a face needs them. */
@@ -199,9 +232,10 @@ const char *sys_knob_name(enum sys_knob id);		/* "overcommit_memory", ... */
 const struct proc *snapshot_find(const struct snapshot *snap, int pid, bool all);
 
 /* Sorts rows (a face's own array of the snapshot's processes): numbers highest first
- * (ascending reverses), text A-Z; unknown values last; ties by pid. A PSS, USS or SwapPss
- * that could not be read (another user's process) is ranked by what is known of it: RSS,
- * its upper bound; proc_sort_estimated() says which rows that applies to. */
+ * (ascending reverses), times until something (FT_ETA) soonest first, text A-Z; unknown
+ * values last; ties by pid. A PSS, USS or SwapPss that could not be read (another user's
+ * process) is ranked by what is known of it: RSS, its upper bound; proc_sort_estimated()
+ * says which rows that applies to. */
 void proc_sort(const struct proc **rows, size_t n, enum field_id key, bool ascending);
 
 /* Whether a row sorted on key is ranked by an estimate (RSS in place of an unreadable PSS). */

@@ -14,6 +14,7 @@
 #include "shmem.h"
 #include "smaps.h"
 #include "sysmem.h"
+#include "trend.h"
 
 #define SAMPLER_HASH 2048	/* buckets: chains stay short up to tens of thousands of processes */
 #define SAMPLER_USERS 64
@@ -22,7 +23,7 @@
 /* Each source's bit number, to index per-source times. */
 enum sampler_src_index {
 	SI_STAT, SI_CMDLINE, SI_STATUS, SI_ROLLUP, SI_SMAPS, SI_MAPS_LIST, SI_OOM, SI_PSS, SI_KSM,
-	SI_CGROUP, SI_SHMEM, SI_COUNT
+	SI_CGROUP, SI_SHMEM, SI_TREND, SI_TREND_ETA, SI_COUNT
 };
 
 /* A process as the sampler keeps it between refreshes. Faces see only p. */
@@ -43,6 +44,8 @@ struct sproc {
 	bool seg_kept;
 	char *cgroup_path;		/* its memory cgroup as /proc/PID/cgroup names it */
 	size_t capmaps, capshm;
+	struct trend_hist *hist;	/* recent samples (lib/trend.h), from the first one with an
+					   address space; it ends with the process */
 	struct sproc *hnext;		/* hash chain */
 };
 
@@ -108,6 +111,13 @@ struct sampler {
 	struct shmem_report *shmem;
 	struct shmem_sources shmem_src;
 
+	/* trends: their parameters, the machine's history, and the cgroups read for them */
+	struct trend_params trend;
+	struct trend_hist *sys_hist;
+	struct cgroup_room *rooms;	/* per node of cgroups, read at refresh rooms_gen[i] */
+	uint64_t *rooms_gen;
+	size_t caprooms;
+
 	/* what the smaps callback writes into */
 	struct sproc *cur;
 	struct segment_classifier cls;
@@ -122,6 +132,7 @@ void sampler_system(struct sampler *s, struct system *sys);
 void sampler_mounts(struct sampler *s);
 bool sampler_tmpfs(const struct sampler *s, unsigned major, unsigned minor, bool *posix);
 void sampler_cgroups(struct sampler *s);
+bool sampler_cgroup_headroom(struct sampler *s, int node, uint64_t swap_free, uint64_t *room);
 void sampler_shmem_sources(struct sampler *s);
 void sampler_note_errno(struct sampler *s, int err);
 void sampler_sys_free(struct sampler *s);

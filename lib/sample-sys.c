@@ -27,6 +27,21 @@ void sampler_note_errno(struct sampler *s, int err)
 		s->fatal = err;
 }
 
+/* The machine's headroom, MemAvailable + SwapFree: its history, its slope, and when it runs
+ * out at that pace. */
+static void sampler_sys_trend(struct sampler *s, struct system *sys)
+{
+	const struct fval *avail = &sys->mem[SYS_MEM_AVAILABLE], *swap_free = &sys->mem[SYS_SWAP_FREE];
+	struct trend_figs f = { .known = 0 };
+
+	if (avail->st == V_KNOWN && swap_free->st == V_KNOWN) {
+		f.v[TREND_HEADROOM] = avail->u + swap_free->u;
+		f.known = 1u << TREND_HEADROOM;
+	}
+	trend_observe(s->sys_hist, s->now, &f, &s->trend);
+	trend_system(&sys->trend, s->sys_hist, &s->trend, f.known ? (double)f.v[TREND_HEADROOM] : -1);
+}
+
 void sampler_system(struct sampler *s, struct system *sys)
 {
 	double dt = s->now - s->prev_sys_time;
@@ -44,6 +59,7 @@ void sampler_system(struct sampler *s, struct system *sys)
 	}
 	s->prev_sys = *sys;
 	s->prev_sys_time = s->now;
+	sampler_sys_trend(s, sys);
 }
 
 /* ---- mounts ---- */
@@ -126,24 +142,73 @@ bool sampler_tmpfs(const struct sampler *s, unsigned major, unsigned minor, bool
 
 /* ---- cgroups ---- */
 
+static int sampler_cgroup_dir(struct sampler *s, const struct cgroup_node *c)
+{
+	const char *rel = cgroup_relative(&s->cgroups.layout, c->path);
+	int fd = -1;
+
+	if (rel && s->cgroup_mountfd >= 0)
+		fd = openat(s->cgroup_mountfd, *rel ? rel : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && rel)
+		sampler_note_errno(s, errno);
+	return fd;
+}
+
+/* Whether node i was read whole (room included) at this refresh. */
+static bool sampler_room_read(const struct sampler *s, size_t i)
+{
+	return i < s->caprooms && s->rooms_gen[i] == s->gen;
+}
+
+/* Reads node i's figures; with room, what decides its headroom too (trends). */
+static void sampler_cgroup_read(struct sampler *s, size_t i, bool room)
+{
+	struct cgroup_node *c = &s->cgroups.nodes[i];
+	enum cgroup_version v = s->cgroups.layout.memory;
+	int fd = sampler_cgroup_dir(s, c);
+
+	c->readable = fd >= 0;
+	cgroup_read_mem(fd, fd >= 0 ? v : CGROUP_NONE, &s->buf, &c->mem);
+	if (room) {
+		if (i >= s->caprooms) {
+			size_t cap = s->cgroups.cap > i ? s->cgroups.cap : i + 1;
+
+			s->rooms = xreallocarray(s->rooms, cap, sizeof *s->rooms);
+			s->rooms_gen = xreallocarray(s->rooms_gen, cap, sizeof *s->rooms_gen);
+			memset(s->rooms_gen + s->caprooms, 0, (cap - s->caprooms) * sizeof *s->rooms_gen);
+			s->caprooms = cap;
+		}
+		cgroup_read_room(fd, fd >= 0 ? v : CGROUP_NONE, &c->mem, &s->buf, &s->rooms[i]);
+		s->rooms_gen[i] = s->gen;
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
 void sampler_cgroups(struct sampler *s)
 {
-	struct cgroup_set *cs = &s->cgroups;
-
-	for (size_t i = 0; i < cs->n; i++) {
-		struct cgroup_node *c = &cs->nodes[i];
-		const char *rel = cgroup_relative(&cs->layout, c->path);
-		int fd = -1;
-
-		if (rel && s->cgroup_mountfd >= 0)
-			fd = openat(s->cgroup_mountfd, *rel ? rel : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0 && rel)
-			sampler_note_errno(s, errno);
-		c->readable = fd >= 0;
-		cgroup_read_mem(fd, fd >= 0 ? cs->layout.memory : CGROUP_NONE, &s->buf, &c->mem);
-		if (fd >= 0)
-			close(fd);
+	for (size_t i = 0; i < s->cgroups.n; i++) {
+		if (!sampler_room_read(s, i))	/* not read for a trend already */
+			sampler_cgroup_read(s, i, false);
 	}
+}
+
+bool sampler_cgroup_headroom(struct sampler *s, int node, uint64_t swap_free, uint64_t *room)
+{
+	bool any = false;
+
+	/* a parent's limit bounds its children too: the least room wins */
+	for (int i = node; i >= 0; i = s->cgroups.nodes[i].parent) {
+		uint64_t r;
+
+		if (!sampler_room_read(s, (size_t)i))
+			sampler_cgroup_read(s, (size_t)i, true);
+		if (cgroup_headroom(&s->cgroups.nodes[i].mem, &s->rooms[i], swap_free, &r) && (!any || r < *room)) {
+			*room = r;
+			any = true;
+		}
+	}
+	return any;
 }
 
 /* ---- shmem sources ---- */
@@ -314,6 +379,9 @@ void sampler_sys_free(struct sampler *s)
 	shmem_report_free(s->shmem);
 	shmem_sources_free(&s->shmem_src);
 	cgroup_set_free(&s->cgroups);
+	free(s->rooms);
+	free(s->rooms_gen);
+	free(s->sys_hist);
 	if (s->mountfd >= 0)
 		close(s->mountfd);
 	if (s->cgroup_mountfd >= 0)

@@ -154,6 +154,8 @@ static struct sampler *sampler_new(int procfd, bool fake)
 		return NULL;
 	}
 	sampler_resolve(s);
+	s->trend = trend_params_default();
+	s->sys_hist = trend_hist_create(TREND_CAP);
 	return s;
 }
 
@@ -226,6 +228,7 @@ static void sampler_forget(struct sampler *s, struct sproc *sp)
 	free(p->comm);
 	free(p->cmdline);
 	free(sp->cgroup_path);
+	free(sp->hist);
 	free(sp);
 }
 
@@ -365,6 +368,7 @@ static void proc_hide(struct sproc *sp)
 		p->has_segments = false;
 	}
 	p->have = SRC_STAT;
+	p->trend = (struct proc_trend){ 0 };
 	sp->reused = 0;
 	p->pss_age = p->smaps_age = 0;
 	p->cgroup = -1;
@@ -1265,6 +1269,59 @@ static void sampler_fill_pss(struct sampler *s, struct sproc *sp, unsigned need,
 		p->f[FLD_AGE].st = V_UNKNOWN;
 }
 
+/* ---- trends ---- */
+
+/* Adds to the process's history what this refresh read of it: RSS from stat (every
+ * process, every refresh), anon + swap when status was read, PSS when it was; never a
+ * figure reused from an earlier read. Unless a trend is wanted of it now, a history
+ * begins at the second refresh: a one-shot report keeps none. */
+static void sampler_observe(struct sampler *s, struct sproc *sp, bool wanted)
+{
+	const struct proc *p = &sp->p;
+	struct trend_figs f = { .v = { [TREND_RSS] = sp->prev_rss }, .known = 1u << TREND_RSS };
+
+	if (!proc_has_mm(p) || (!sp->hist && !wanted && s->snap.seq < 2))
+		return;
+	if (sp->read_at[SI_STATUS] == s->now && p->f[FLD_ANON].st == V_KNOWN && p->f[FLD_SWAP].st == V_KNOWN) {
+		f.v[TREND_ANON_SWAP] = p->f[FLD_ANON].u + p->f[FLD_SWAP].u;
+		f.known |= 1u << TREND_ANON_SWAP;
+	}
+	if (sp->read_at[SI_PSS] == s->now && p->f[FLD_PSS].st == V_KNOWN) {
+		f.v[TREND_PSS] = p->f[FLD_PSS].u;
+		f.known |= 1u << TREND_PSS;
+	}
+	if (!sp->hist)
+		sp->hist = trend_hist_create(2);
+	trend_hist_reserve(&sp->hist);
+	sp->p.history = sp->hist;
+	trend_observe(sp->hist, s->now, &f, &s->trend);
+}
+
+/* The room left before the process's memory cgroup (or a parent) OOMs, negative without a
+ * limit: its cgroup is read for this (growing processes only). */
+static double sampler_cgroup_room(struct sampler *s, struct sproc *sp, uint64_t swap_free)
+{
+	uint64_t room;
+
+	if (!(sp->p.have & SRC_CGROUP))
+		sampler_read_cgroup(s, sp);
+	return sp->p.cgroup >= 0 && sampler_cgroup_headroom(s, sp->p.cgroup, swap_free, &room) ? (double)room : -1;
+}
+
+/* Growth, leak and, with eta, the time to OOM from the history (lib/trend.h). */
+static void sampler_trend(struct sampler *s, struct sproc *sp, bool eta)
+{
+	struct proc *p = &sp->p;
+	const struct fval *avail = &s->snap.sys.mem[SYS_MEM_AVAILABLE], *swap = &s->snap.sys.mem[SYS_SWAP_FREE];
+	uint64_t swap_free = swap->st == V_KNOWN ? swap->u : 0;
+
+	p->have |= SRC_TREND | (eta ? SRC_TREND_ETA : 0);
+	trend_proc(p, sp->hist, &s->trend);
+	if (eta && p->f[FLD_GROWTH].st == V_KNOWN && p->f[FLD_GROWTH].d > 0)
+		trend_proc_eta(p, avail->st == V_KNOWN ? (double)avail->u + swap_free : -1,
+			       sampler_cgroup_room(s, sp, swap_free));
+}
+
 static void sampler_fill_at(struct sampler *s, struct sproc *sp, unsigned need, double max_age)
 {
 	struct proc *p = &sp->p;
@@ -1273,6 +1330,10 @@ static void sampler_fill_at(struct sampler *s, struct sproc *sp, unsigned need, 
 		need |= SRC_PSS;	/* the rollup holds them */
 	if (need & SRC_MAPS_LIST)
 		need |= SRC_SMAPS;
+	if (need & SRC_TREND_ETA)
+		need |= SRC_TREND;
+	if (need & SRC_TREND)
+		need |= SRC_STATUS;	/* anon + swap, read for every sample */
 	need &= ~p->have;
 	if (!need || sp->gone)
 		return;
@@ -1284,11 +1345,12 @@ static void sampler_fill_at(struct sampler *s, struct sproc *sp, unsigned need, 
 		sampler_read_cgroup(s, sp);
 	if (!proc_has_mm(p)) {
 		proc_mark_na(sp, need & (SRC_STATUS | SRC_ROLLUP | SRC_PSS | SRC_SMAPS | SRC_MAPS_LIST |
-					 SRC_KSM | SRC_SHMEM));
+					 SRC_KSM | SRC_SHMEM | SRC_TREND | SRC_TREND_ETA));
 		return;
 	}
 	if (need & SRC_STATUS) {
-		if (sampler_reusable(s, sp, SRC_STATUS, max_age))
+		/* a trend records only what was read for its sample, never a figure reused */
+		if (!(need & SRC_TREND) && sampler_reusable(s, sp, SRC_STATUS, max_age))
 			proc_present(s, sp, SRC_STATUS);
 		else
 			sampler_read_status(s, sp);
@@ -1299,13 +1361,20 @@ static void sampler_fill_at(struct sampler *s, struct sproc *sp, unsigned need, 
 		sampler_fill_smaps(s, sp, need, max_age);
 	if (need & SRC_PSS)
 		sampler_fill_pss(s, sp, need, max_age);
+	if (need & (SRC_TREND | SRC_TREND_ETA)) {	/* the time to OOM may come after the rest */
+		sampler_observe(s, sp, true);
+		sampler_trend(s, sp, need & SRC_TREND_ETA);
+	}
 }
 
 void sampler_fill(struct sampler *s, const struct proc *p, unsigned need)
 {
 	struct sproc *sp = sproc_of(p);
-	unsigned redo = need & sp->reused;	/* reused to sort on: read for showing */
+	unsigned redo;
 
+	if (need & (SRC_TREND | SRC_TREND_ETA))
+		need |= SRC_STATUS;
+	redo = need & sp->reused;	/* reused to sort on: read for showing */
 	if (redo & (SRC_ROLLUP | SRC_PSS))
 		redo |= SRC_ROLLUP | SRC_PSS;
 	if (redo & (SRC_SMAPS | SRC_SHMEM))
@@ -1313,6 +1382,12 @@ void sampler_fill(struct sampler *s, const struct proc *p, unsigned need)
 	sp->p.have &= ~redo;
 	sp->reused &= ~redo;
 	sampler_fill_at(s, sp, need, 0);
+	if (sp->gone)
+		return;
+	/* what was read for the rows shown joins this sample; a trend fitted before it, again */
+	sampler_observe(s, sp, sp->p.have & SRC_TREND);
+	if ((sp->p.have & SRC_TREND) && sp->hist)
+		sampler_trend(s, sp, sp->p.have & SRC_TREND_ETA);
 }
 
 /* ---- the snapshot ---- */
@@ -1379,6 +1454,7 @@ static void sampler_collect(struct sampler *s, const struct sample_request *req)
 		sampler_fill_at(s, sp, all | (sp->p.selected ? req->need : 0), req->reuse_max_age);
 		if (sp->gone)
 			continue;
+		sampler_observe(s, sp, false);
 		s->pub[snap->ntotal++] = &sp->p;
 		if (sp->p.selected)
 			s->sel[snap->nprocs++] = &sp->p;
@@ -1412,6 +1488,20 @@ static void sampler_parts(struct sampler *s, unsigned parts)
 	snap->mem = &s->mem;
 }
 
+/* The request's, where it sets them. */
+static struct trend_params sampler_trend_params(const struct trend_params *asked)
+{
+	struct trend_params p = trend_params_default();
+
+	if (asked->window > 0)
+		p.window = asked->window;
+	if (asked->min_span > 0)
+		p.min_span = asked->min_span;
+	if (p.min_span > p.window)
+		p.min_span = p.window;
+	return p;
+}
+
 int sampler_refresh(struct sampler *s, const struct sample_request *req, const struct snapshot **out)
 {
 	struct snapshot *snap = &s->snap;
@@ -1424,6 +1514,7 @@ int sampler_refresh(struct sampler *s, const struct sample_request *req, const s
 		return rc;
 	s->gen++;
 	s->now = start;
+	s->trend = sampler_trend_params(&req->trend);
 	s->nall = 0;
 	s->fatal = 0;
 	snap->interval = snap->seq ? start - s->prev_sys_time : 0;

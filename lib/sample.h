@@ -21,6 +21,7 @@
 
 #include "filter.h"
 #include "model.h"
+#include "trend.h"
 
 #define SAMPLER_COST_FACTOR 100		/* re-read a costly process after 100 x its read time */
 #define SAMPLER_COST_MIN 0.002		/* reads shorter than this are not costly (seconds) */
@@ -45,6 +46,7 @@ struct sample_request {
 	struct selection sel;
 	double reuse_max_age;		/* seconds an idle process's figures may be reused to sort
 					   on; 0: read every figure for this snapshot */
+	struct trend_params trend;	/* the trend window and minimum span; 0: the defaults */
 };
 
 /* Options for a sampler over another tree than the machine's (tests). */

@@ -97,7 +97,11 @@ static int proc_cmp(const void *a, const void *b, void *arg)
 			break;
 		case FT_RATE:
 		case FT_SECONDS:
+		case FT_BYTES_RATE:
 			c = (x->d < y->d) - (x->d > y->d);
+			break;
+		case FT_ETA:	/* the soonest first */
+			c = (x->d > y->d) - (x->d < y->d);
 			break;
 		default:
 			c = (x->u < y->u) - (x->u > y->u);

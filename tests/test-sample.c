@@ -3,11 +3,13 @@
  * reused pid), the cost rule for processes costly to read, and the parts: cgroups with the
  * OOM order, shmem attribution. */
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -478,6 +480,156 @@ static void test_shmem_empty(void)
 	fake_teardown(&f);
 }
 
+/* ---- trends ---- */
+
+static void fake_anon(struct fake *f, int pid, unsigned anon_kb)
+{
+	char text[256];
+
+	snprintf(text, sizeof text, "Name:\tp\nVmRSS:\t%u kB\nRssAnon:\t%u kB\nRssFile:\t0 kB\nRssShmem:\t0 kB\n"
+		 "VmSwap:\t0 kB\n", anon_kb, anon_kb);
+	fake_file(f, pid, "status", text);
+}
+
+static void fake_avail(struct fake *f, unsigned avail_kb)
+{
+	char text[256];
+
+	snprintf(text, sizeof text, "MemTotal: 16384000 kB\nMemFree: 8192 kB\nMemAvailable: %u kB\nSwapTotal: 0 kB\n"
+		 "SwapFree: 0 kB\n", avail_kb);
+	fixture_put(f->fd, "proc/meminfo", text);
+}
+
+/* Refreshes come a few ms apart: a history keeps times to the ms. */
+static const struct snapshot *refresh_later(struct sampler *s, unsigned need, double reuse)
+{
+	nanosleep(&(struct timespec){ 0, 3000000 }, NULL);
+	return refresh(s, need, reuse);
+}
+
+static size_t anon_samples(const struct proc *p, double *last)
+{
+	double t[TREND_CAP], v[TREND_CAP];
+	size_t n = p && p->history ? trend_series(p->history, TREND_ANON_SWAP, t, v) : 0;
+
+	*last = n ? v[n - 1] : -1;
+	return n;
+}
+
+/* Growth from the 4th sample on (unknown, not 0, before); only figures read for their
+ * sample recorded, never reused ones; a reused pid starts a history of its own. */
+static void test_trend_history(void)
+{
+	struct fake f;
+	struct sampler *s;
+	const struct snapshot *snap = NULL;
+	const struct proc *p;
+	double last;
+	int unknown = 0;
+
+	fake_setup(&f);
+	fake_proc(&f, 10, 100);
+	fake_proc(&f, 11, 110);
+	fake_stat(&f, 11, 110, 0, 0x00200000);	/* a kernel thread */
+	s = fake_sampler(&f, NULL);
+	for (int i = 0; i < 4; i++) {
+		fake_anon(&f, 10, 1000 + 100 * i);
+		fake_stat(&f, 10, 100, 10 + i, 0);
+		snap = refresh_later(s, SRC_TREND, 0);
+		p = find(snap, 10);
+		unknown += i < 3 && p && p->f[FLD_GROWTH].st == V_UNKNOWN && p->f[FLD_LEAK].st == V_UNKNOWN &&
+			   p->trend.r2.st == V_UNKNOWN;
+	}
+	is_int(unknown, 3, "trend: growth, leak and r2 unknown for 3 samples");
+	p = find(snap, 10);
+	ok(p && p->f[FLD_GROWTH].st == V_KNOWN && p->f[FLD_GROWTH].d > 0 && p->f[FLD_LEAK].st == V_KNOWN &&
+	   !p->f[FLD_LEAK].u && p->trend.samples == 4, "trend: growth known from the 4th, no leak yet");
+	ok(p && p->f[FLD_OOM_ETA].st == V_UNKNOWN && !(p->have & SRC_CGROUP),
+	   "trend: oom_eta not asked: not computed, no cgroup read");
+	sampler_fill(s, p, SRC_TREND_ETA);
+	ok(p && p->f[FLD_OOM_ETA].st == V_KNOWN && p->trend.limit == TREND_LIMIT_MACHINE && (p->have & SRC_TREND_ETA),
+	   "trend: asked for a row: growing, outside a limited cgroup: the machine's limit");
+	p = find(snap, 11);
+	ok(p && p->f[FLD_GROWTH].st == V_NA && !p->history, "trend: a kernel thread has none");
+
+	/* status reused to sort on: not a sample of anon + swap */
+	fake_anon(&f, 10, 5000);	/* changed without a fault: stat does not move */
+	snap = refresh_later(s, SRC_STATUS, 60);
+	p = find(snap, 10);
+	ok(p && p->f[FLD_ANON].u == 1300 * KIB, "trend: status reused (stat did not move)");
+	ok(anon_samples(p, &last) == 4 && last == 1300 * KIB, "trend: ... and not recorded");
+	ok(p && p->history && p->history->n == 5, "trend: that sample has its RSS from stat all the same");
+	snap = refresh_later(s, SRC_TREND, 60);
+	p = find(snap, 10);
+	ok(anon_samples(p, &last) == 5 && last == 5000 * KIB && p->f[FLD_ANON].u == 5000 * KIB,
+	   "trend: a trend reads status for its sample, whatever reuse allows");
+	snap = refresh_later(s, SRC_STATUS, 60);
+	p = find(snap, 10);
+	sampler_fill(s, p, SRC_TREND);
+	ok(anon_samples(p, &last) == 6 && p->f[FLD_GROWTH].st == V_KNOWN,
+	   "trend: a row filled for showing reads status again and joins its sample");
+
+	fake_stat(&f, 10, 999, 5, 0);		/* pid 10 reused */
+	snap = refresh_later(s, SRC_TREND, 0);
+	p = find(snap, 10);
+	ok(p && anon_samples(p, &last) == 1 && p->f[FLD_GROWTH].st == V_UNKNOWN,
+	   "trend: a reused pid's history starts anew");
+	sampler_free(s);
+	fake_teardown(&f);
+}
+
+/* oom_eta: the cgroup's room (limit - usage + file pages) when less than the machine's;
+ * the machine's headroom falling. */
+static void test_trend_limits(void)
+{
+	struct fake f;
+	struct sampler *s;
+	const struct snapshot *snap = NULL;
+	const struct proc *p, *q;
+	char mi[512];
+
+	fake_setup(&f);
+	fake_proc(&f, 10, 100);
+	fake_proc(&f, 11, 110);
+	fake_file(&f, 10, "cgroup", "0::/box/inner\n");
+	fake_file(&f, 11, "cgroup", "0::/free\n");
+	mkdirat(f.fd, "cg", 0755);
+	mkdirat(f.fd, "cg/box", 0755);
+	mkdirat(f.fd, "cg/box/inner", 0755);
+	mkdirat(f.fd, "cg/free", 0755);
+	fixture_put(f.fd, "cg/box/memory.max", "8388608\n");		/* 8 MiB */
+	fixture_put(f.fd, "cg/box/memory.current", "4194304\n");	/* 4 MiB */
+	fixture_put(f.fd, "cg/box/memory.stat", "anon 3145728\nactive_file 524288\ninactive_file 524288\n");
+	fixture_put(f.fd, "cg/box/inner/memory.max", "max\n");
+	fixture_put(f.fd, "cg/box/inner/memory.current", "4000000\n");
+	fixture_put(f.fd, "cg/free/memory.max", "max\n");
+	fixture_put(f.fd, "cg/free/memory.current", "4096\n");
+	snprintf(mi, sizeof mi, "26 24 0:25 / %s/cg rw - cgroup2 cgroup2 rw\n", f.dir);
+	s = fake_sampler(&f, mi);
+	for (int i = 0; i < 5; i++) {
+		fake_anon(&f, 10, 1000 + 1000 * i);
+		fake_anon(&f, 11, 1000 + 1000 * i);
+		fake_stat(&f, 10, 100, 10 + i, 0);
+		fake_stat(&f, 11, 110, 10 + i, 0);
+		fake_avail(&f, 9000000 - 100000 * i);
+		snap = refresh_later(s, SRC_TREND_ETA, 0);
+	}
+	p = find(snap, 10);
+	q = find(snap, 11);
+	ok(p && p->f[FLD_OOM_ETA].st == V_KNOWN && p->trend.limit == TREND_LIMIT_CGROUP &&
+	   fabs(p->f[FLD_OOM_ETA].d - 5 * 1048576.0 / p->f[FLD_GROWTH].d) < 1e-6,
+	   "trend: a parent's limit binds: (8 MiB - 4 MiB + 1 MiB of file pages) / growth");
+	ok(q && q->trend.limit == TREND_LIMIT_MACHINE &&
+	   fabs(q->f[FLD_OOM_ETA].d - 8600000 * 1024.0 / q->f[FLD_GROWTH].d) < 1e-3,
+	   "trend: no limit: the machine's MemAvailable + SwapFree / growth");
+	ok(snap && !snap->cgroups && p->cgroup >= 0, "trend: the cgroup read for it, no cgroup part asked");
+	ok(snap && snap->sys.trend.rate.st == V_KNOWN && snap->sys.trend.rate.d < 0 &&
+	   fabs(snap->sys.trend.oom_eta.d * -snap->sys.trend.rate.d - 8600000 * 1024.0) < 1,
+	   "trend: the machine's headroom falls; none left in headroom / rate");
+	sampler_free(s);
+	fake_teardown(&f);
+}
+
 int main(void)
 {
 	test_fields();
@@ -488,5 +640,7 @@ int main(void)
 	test_cgroups();
 	test_shmem();
 	test_shmem_empty();
+	test_trend_history();
+	test_trend_limits();
 	return tap_done();
 }

@@ -10,6 +10,10 @@ static unsigned batch_needs(const struct run_config *rc, const bool *jsonf)
 {
 	unsigned need = field_sources(rc->cols, rc->ncols) | fields[rc->sort].src;
 
+	/* several samples of the default columns (status read anyway): leaks are named */
+	if (!rc->json && !rc->cols_set && rc->iterations > 1)
+		need |= SRC_TREND | SRC_TREND_ETA;
+
 	return rc->json ? need | jsonout_needs(jsonf) : need;
 }
 
@@ -94,6 +98,7 @@ int batch_run(const struct run_config *rc)
 	req.sel = run_selection(rc);
 	if (rc->grouped && rc->group_by == GROUP_CGROUP)
 		req.parts = SNAP_CGROUPS;
+	req.trend = rc->trend;
 	/* the default columns give way to the command line; -o's are all kept */
 	b.ro = (struct report_opts){ b.cols, batch_columns(rc, b.cols), rc->sort, rc->unit, report_width(),
 				     !rc->cols_set };

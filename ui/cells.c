@@ -24,6 +24,34 @@ const char *cell_bytes(char *buf, size_t n, const struct fval *v, enum unit u)
 	return v->st == V_KNOWN ? units_compact(buf, n, v->u, u) : "-";
 }
 
+const char *cell_growth(char *buf, size_t n, double bytes_per_s, enum unit u)
+{
+	double a = bytes_per_s < 0 ? -bytes_per_s : bytes_per_s;
+
+	if (a < 0.5 || n < 2) {
+		snprintf(buf, n, "0");
+		return buf;
+	}
+	buf[0] = bytes_per_s < 0 ? '-' : '+';
+	units_compact(buf + 1, n - 1, (uint64_t)(a + 0.5), u);
+	return buf;
+}
+
+const char *cell_duration(char *buf, size_t n, double s)
+{
+	if (s < 99.5)
+		snprintf(buf, n, "%.0fs", s);
+	else if (s < 99.5 * 60)
+		snprintf(buf, n, "%.0fm", s / 60);
+	else if (s < 47.5 * 3600)
+		snprintf(buf, n, "%.*fh", s < 9.95 * 3600 ? 1 : 0, s / 3600);
+	else if (s < 999.5 * 86400)
+		snprintf(buf, n, "%.*fd", s < 9.95 * 86400 ? 1 : 0, s / 86400);
+	else
+		snprintf(buf, n, ">999d");
+	return buf;
+}
+
 static bool cells_utf8;
 
 void cells_set_utf8(bool utf8)
@@ -59,6 +87,15 @@ static void cell_number(char *buf, size_t n, const struct fval *v, enum field_id
 		break;
 	case FT_SECONDS:
 		snprintf(buf, n, "%.0f", v->d);
+		break;
+	case FT_BYTES_RATE:
+		cell_growth(buf, n, v->d, u);
+		break;
+	case FT_FLAG:
+		snprintf(buf, n, "%s", v->u ? "yes" : "no");
+		break;
+	case FT_ETA:
+		cell_duration(buf, n, v->d);
 		break;
 	default:	/* counts: exact while they fit a column */
 		if (v->u < 10000000)

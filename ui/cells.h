@@ -23,6 +23,12 @@ const char *cell_text(char *buf, size_t n, const struct proc *p, enum field_id i
 /* A size as text in unit u (units_compact), or "-" when it is not known. */
 const char *cell_bytes(char *buf, size_t n, const struct fval *v, enum unit u);
 
+/* A growth in bytes per second: "+1.00M", "-512K" (unit u), "0" below half a byte. */
+const char *cell_growth(char *buf, size_t n, double bytes_per_s, enum unit u);
+
+/* A duration, compact: "42s", "12m", "5.2h", "17h", "3.5d", ">999d". */
+const char *cell_duration(char *buf, size_t n, double seconds);
+
 /* Whether the marks may use UTF-8 (set once, from the locale). */
 void cells_set_utf8(bool utf8);
 

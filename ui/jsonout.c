@@ -27,7 +27,12 @@ void jsonout_kv_fval(struct jsonw *w, const char *key, const struct fval *v, enu
 		jsonw_double(w, v->d, 2);
 		break;
 	case FT_SECONDS:
+	case FT_BYTES_RATE:
+	case FT_ETA:
 		jsonw_double(w, v->d, 1);
+		break;
+	case FT_FLAG:
+		jsonw_bool(w, v->u != 0);
 		break;
 	default:
 		jsonw_u64(w, v->u);
@@ -53,6 +58,23 @@ static void jsonout_psi_line(struct jsonw *w, const char *key, const struct psi_
 	jsonw_kv_double(w, "avg60", l->avg60, 2);
 	jsonw_kv_double(w, "avg300", l->avg300, 2);
 	jsonw_kv_u64(w, "total_us", l->total_us);
+	jsonw_obj_end(w);
+}
+
+/* How fast the machine's headroom moves, and when it runs out (null: too few samples). */
+static void jsonout_sys_trend(struct jsonw *w, const struct sys_trend *t)
+{
+	jsonw_key(w, "trend");
+	jsonw_obj_begin(w);
+	jsonout_kv_fval(w, "window", &t->window, FT_SECONDS);
+	jsonout_kv_fval(w, "available_rate", &t->rate, FT_BYTES_RATE);
+	jsonw_key(w, "r2");
+	if (t->r2.st == V_KNOWN)
+		jsonw_double(w, t->r2.d, 3);
+	else
+		jsonw_null(w);
+	jsonout_kv_fval(w, "falling", &t->falling, FT_FLAG);
+	jsonout_kv_fval(w, "oom_eta", &t->oom_eta, FT_ETA);
 	jsonw_obj_end(w);
 }
 
@@ -119,6 +141,7 @@ static void jsonout_system(struct jsonw *w, const struct snapshot *snap, const s
 			jsonout_psi_line(w, "full", &sys->pressure.full);
 		jsonw_obj_end(w);
 	}
+	jsonout_sys_trend(w, &sys->trend);
 	if (x->system)
 		x->system(w, snap, x->ctx);
 	jsonw_obj_end(w);
@@ -200,6 +223,36 @@ static void jsonout_group(struct jsonw *w, const struct proc *p, const struct js
 	jsonw_obj_end(w);
 }
 
+/* The registry's trend figures with what they come from: how long a history, how good a
+ * fit, which limit oom_eta is about. */
+static void jsonout_trend(struct jsonw *w, const struct proc *p, const struct jsonout_opts *o)
+{
+	static const char *const limits[] = { [TREND_LIMIT_MACHINE] = "machine", [TREND_LIMIT_CGROUP] = "cgroup" };
+	const struct proc_trend *t = &p->trend;
+
+	if (!jsonout_group_wanted(o, "trend"))
+		return;
+	jsonw_key(w, "trend");
+	jsonw_obj_begin(w);
+	jsonout_kv_fval(w, "window", &t->window, FT_SECONDS);
+	jsonw_kv_u64(w, "samples", t->samples);
+	jsonout_kv_fval(w, "growth", &p->f[FLD_GROWTH], FT_BYTES_RATE);
+	jsonw_key(w, "r2");
+	if (t->r2.st == V_KNOWN)
+		jsonw_double(w, t->r2.d, 3);
+	else
+		jsonw_null(w);
+	jsonout_kv_fval(w, "leak", &p->f[FLD_LEAK], FT_FLAG);
+	jsonout_kv_fval(w, "oom_eta", &p->f[FLD_OOM_ETA], FT_ETA);
+	jsonw_key(w, "limit");
+	if (p->f[FLD_OOM_ETA].st == V_KNOWN && t->limit != TREND_LIMIT_NONE)
+		jsonw_str(w, limits[t->limit]);
+	else
+		jsonw_null(w);
+	jsonout_kv_fval(w, "pss_growth", &t->pss_growth, FT_BYTES_RATE);
+	jsonw_obj_end(w);
+}
+
 static void jsonout_maps(struct jsonw *w, const struct proc *p, const struct jsonout_opts *o)
 {
 	size_t *order = NULL;
@@ -250,6 +303,7 @@ static void jsonout_process(struct jsonw *w, const struct proc *p, const struct 
 	jsonout_group(w, p, o, "mem");
 	jsonout_group(w, p, o, "faults");
 	jsonout_group(w, p, o, "oom");
+	jsonout_trend(w, p, o);
 	if (p->has_segments) {
 		jsonout_segments(w, p);
 		jsonw_kv_double(w, "segments_age", p->smaps_age, 1);

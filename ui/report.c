@@ -72,6 +72,59 @@ static void report_fold(FILE *out, struct report_line *l, size_t width)
 	l->len = 0;
 }
 
+/* "+1.00 MiB/s", "-512 KiB/s" */
+static const char *report_growth(char *buf, size_t n, double rate)
+{
+	double a = rate < 0 ? -rate : rate;
+
+	if (a < 0.5) {
+		snprintf(buf, n, "0 B/s");
+		return buf;
+	}
+	buf[0] = rate < 0 ? '-' : '+';
+	units_long(buf + 1, n - 1, (uint64_t)(a + 0.5));
+	strncat(buf, "/s", n - strlen(buf) - 1);
+	return buf;
+}
+
+/* The machine's headroom trend, once there are enough samples. */
+static void report_sys_trend(FILE *out, const struct sys_trend *t, size_t width)
+{
+	struct report_line l = { .len = 0 };
+	char a[48], b[16], c[16];
+
+	if (t->rate.st != V_KNOWN)
+		return;
+	report_add(&l, "Trend:  MemAvailable + SwapFree %s over %s (r2 %.2f)", report_growth(a, sizeof a, t->rate.d),
+		   cell_duration(b, sizeof b, t->window.d), t->r2.d);
+	if (t->falling.st == V_KNOWN && t->falling.u && t->oom_eta.st == V_KNOWN)
+		report_add(&l, ", falling steadily: none left in %s", cell_duration(c, sizeof c, t->oom_eta.d));
+	report_fold(out, &l, width);
+}
+
+/* The processes whose anon + swap rises steadily, among those shown. */
+static void report_leaks(FILE *out, const struct proc *const *rows, size_t n, size_t width)
+{
+	static const char *const limit[] = { "", "machine", "cgroup" };
+	struct report_line l = { .len = 0 };
+	size_t shown = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct proc *p = rows[i];
+		char a[48], b[16], comm[128];
+
+		if (p->f[FLD_LEAK].st != V_KNOWN || !p->f[FLD_LEAK].u)
+			continue;
+		sanitize_term(comm, sizeof comm, p->comm, strlen(p->comm), 16);
+		report_add(&l, "%s %d %s %s", shown++ ? ";" : "Leaks: ", p->pid, comm,
+			   report_growth(a, sizeof a, p->f[FLD_GROWTH].d));
+		if (p->f[FLD_OOM_ETA].st == V_KNOWN)
+			report_add(&l, ", %s limit in %s", limit[p->trend.limit], cell_duration(b, sizeof b, p->f[FLD_OOM_ETA].d));
+	}
+	if (shown)
+		report_fold(out, &l, width);
+}
+
 void report_system(FILE *out, const struct snapshot *snap, size_t width)
 {
 	const struct fval *m = snap->sys.mem;
@@ -116,6 +169,7 @@ void report_system(FILE *out, const struct snapshot *snap, size_t width)
 		report_add(&l, "; pressure some %.2f%% full %.2f%% (avg10)", snap->sys.pressure.some.avg10,
 			   snap->sys.pressure.full.avg10);
 	report_fold(out, &l, width);
+	report_sys_trend(out, &snap->sys.trend, width);
 	if (snap->nunreadable) {
 		report_add(&l, "Note:   PSS/USS of %zu process%s could not be read (permission): shown as %sRSS, "
 			   "their upper bound, and ranked by it", snap->nunreadable, snap->nunreadable == 1 ? "" : "es",
@@ -231,6 +285,8 @@ static void report_table(FILE *out, const struct snapshot *snap, struct report_t
 
 	cells_layout_by(&ct, report_text, t, w);
 	report_system(out, snap, t->o->width);
+	if (t->rows)
+		report_leaks(out, t->rows, t->n, t->o->width);
 	fputc('\n', out);
 	report_header(out, t, w);
 	for (size_t i = 0; i <= t->n; i++)

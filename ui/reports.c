@@ -109,7 +109,7 @@ static int reports_emit(const struct snapshot *snap, long i, void *ctx)
 int reports_run(const struct run_config *rc, const struct report_kind *const *kinds, int n)
 {
 	struct reports r = { .rc = rc, .kinds = kinds, .n = n, .width = report_width() };
-	struct sample_request req = { .sel = run_selection(rc) };
+	struct sample_request req = { .sel = run_selection(rc), .trend = rc->trend };
 	int status;
 
 	jsonout_fields(rc, r.jsonf);

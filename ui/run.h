@@ -42,6 +42,7 @@ struct run_config {
 	bool grouped;			/* -g: one row per group */
 	enum group_by group_by;
 	bool no_mouse;			/* --no-mouse */
+	struct trend_params trend;	/* --trend-window, --trend-min-span (0: the defaults) */
 };
 
 /* Prints "memtop: MESSAGE" on stderr. */

@@ -7,11 +7,15 @@
 
 #include "cells.h"
 #include "maptable.h"
+#include "trend.h"
 #include "tui.h"
 #include "xalloc.h"
 
-#define DETAIL_SEG_Y 6		/* the segment table's title row */
-#define DETAIL_MAPS_Y 14	/* the mapping table's title row */
+#define DETAIL_TREND_Y 5	/* anon + swap and PSS over the trend history */
+#define DETAIL_SPARK_X 10	/* after "anon+swap " */
+#define DETAIL_SPARK_WIDTH 24	/* columns of a sparkline: what 80 columns leave for it */
+#define DETAIL_SEG_Y 8		/* the segment table's title row */
+#define DETAIL_MAPS_Y 16	/* the mapping table's title row */
 #define DETAIL_HINTS "Esc back  Up/Down scroll mappings  < > sort mappings  k signal  e units  F1 help"
 
 /* Short names so that the ten segments fit across 80 columns. */
@@ -135,6 +139,74 @@ static void detail_summary(struct tui *t, const struct proc *p)
 	detail_figs(t, 4, 0, p, flt, labf, 7);
 }
 
+/* The figure over the history, one column per 1/DETAIL_SPARK_WIDTH of its span, each the
+ * newest sample at or before that time, scaled from its lowest to its highest. */
+static void detail_spark(const struct tui *t, int y, int x, const double *tv, const double *v, size_t n)
+{
+	static const char *const blocks[8] = { "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
+						"\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88" };
+	static const char ascii[] = "_.,-=+*#";
+	double lo = v[0], hi = v[0], span = tv[n - 1] - tv[0];
+	size_t k = 0;
+
+	for (size_t i = 1; i < n; i++) {
+		lo = v[i] < lo ? v[i] : lo;
+		hi = v[i] > hi ? v[i] : hi;
+	}
+	for (int c = 0; c < DETAIL_SPARK_WIDTH; c++) {
+		double at = tv[0] + span * (c + 1) / DETAIL_SPARK_WIDTH;
+		int level;
+
+		while (k + 1 < n && tv[k + 1] <= at + 1e-9)
+			k++;
+		level = hi > lo ? (int)((v[k] - lo) / (hi - lo) * 7 + 0.5) : 0;
+		if (t->utf8)
+			tui_put(y, x + c, x + c + 1, blocks[level], STY_VALUE);
+		else
+			tui_put(y, x + c, x + c + 1, (char[]){ ascii[level], '\0' }, STY_VALUE);
+	}
+}
+
+/* One figure's line: its sparkline, how fast it grows and over how long. Returns the x
+ * after it, or 0 with too few samples to draw. */
+static int detail_trend_line(struct tui *t, int y, const struct proc *p, int fig, const char *label,
+			     const struct fval *growth)
+{
+	double tv[TREND_CAP], v[TREND_CAP];
+	size_t n = p->history ? trend_series(p->history, fig, tv, v) : 0;
+	char g[32], span[16];
+
+	tui_put(y, 0, COLS, label, STY_LABEL);
+	if (n < 2) {
+		tui_put(y, DETAIL_SPARK_X, COLS, n ? "one sample so far" : "no samples yet", STY_DIM);
+		return 0;
+	}
+	detail_spark(t, y, DETAIL_SPARK_X, tv, v, n);
+	if (growth->st == V_KNOWN)
+		cell_growth(g, sizeof g, growth->d, t->view.unit);
+	return tui_printf(y, DETAIL_SPARK_X + DETAIL_SPARK_WIDTH + 1, COLS, STY_NORMAL, "%s%s over %s",
+			  growth->st == V_KNOWN ? g : "-", growth->st == V_KNOWN ? "/s" : "",
+			  cell_duration(span, sizeof span, tv[n - 1] - tv[0]));
+}
+
+/* The trend rows: anon + swap (what growth, leak and oom_eta are about: on 80 columns the
+ * leak mark and the time to OOM come before the fit's r2), then PSS. */
+static void detail_trend(struct tui *t, const struct proc *p, int y)
+{
+	char a[16];
+	int x;
+
+	x = detail_trend_line(t, y, p, TREND_ANON_SWAP, "anon+swap", &p->f[FLD_GROWTH]);
+	if (x && p->f[FLD_LEAK].st == V_KNOWN && p->f[FLD_LEAK].u)
+		x = tui_put(y, x, COLS, "  LEAK", STY_LEAK);
+	if (x && p->f[FLD_OOM_ETA].st == V_KNOWN)
+		x = tui_printf(y, x, COLS, STY_NORMAL, "  OOM in %s (%s)", cell_duration(a, sizeof a, p->f[FLD_OOM_ETA].d),
+			       p->trend.limit == TREND_LIMIT_CGROUP ? "cgroup" : "machine");
+	if (x && p->trend.r2.st == V_KNOWN)
+		tui_printf(y, x, COLS, STY_DIM, "  r2 %.2f", p->trend.r2.d);
+	detail_trend_line(t, y + 1, p, TREND_PSS, "PSS", &p->trend.pss_growth);
+}
+
 /* Segments across, figures down: ten columns fit in 80. */
 static void detail_segments(struct tui *t, const struct proc *p, int y)
 {
@@ -256,6 +328,7 @@ static void detail_draw(struct tui *t)
 		tui_put(0, x, COLS, "  has exited", STY_ERROR);
 	} else {
 		detail_summary(t, d->p);
+		detail_trend(t, d->p, DETAIL_TREND_Y);
 		detail_segments(t, d->p, DETAIL_SEG_Y);
 		detail_maps(t, d->p, DETAIL_MAPS_Y);
 	}

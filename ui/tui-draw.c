@@ -26,6 +26,7 @@ static const int draw_mono[STY_COUNT] = {
 	[STY_DIM] = A_DIM,
 	[STY_ERROR] = A_BOLD,
 	[STY_BAR_SWAP] = A_BOLD,
+	[STY_LEAK] = A_BOLD,
 };
 
 static const struct {
@@ -48,6 +49,7 @@ static const struct {
 	[STY_BAR_SLAB] = { COLOR_YELLOW, -1, 0 },
 	[STY_BAR_KERNEL] = { COLOR_WHITE, -1, A_DIM },
 	[STY_BAR_SWAP] = { COLOR_RED, -1, 0 },
+	[STY_LEAK] = { COLOR_RED, -1, A_BOLD },
 };
 
 void tui_styles_init(bool color)

@@ -79,6 +79,18 @@ static void header_modes(const struct tui *t, char *buf, size_t n)
 		snprintf(buf + o, n - o, "  search: %s", filter_pattern(t->search.f));
 }
 
+/* While MemAvailable + SwapFree falls steadily: when none is left, and how fast it goes.
+ * Early on the title line, where even 80 columns show it. */
+static int header_falling(const struct sys_trend *tr, int y, int x)
+{
+	char a[32], b[16];
+
+	if (tr->falling.st != V_KNOWN || !tr->falling.u || tr->oom_eta.st != V_KNOWN)
+		return x;
+	return tui_printf(y, x, COLS, STY_ERROR, "  OOM in %s (available %s/s)", cell_duration(b, sizeof b, tr->oom_eta.d),
+			  cell_growth(a, sizeof a, tr->rate.d, UNIT_AUTO));
+}
+
 static void header_title(struct tui *t, int y)
 {
 	const struct snapshot *snap = t->snap;
@@ -100,6 +112,7 @@ static void header_title(struct tui *t, int y)
 		x = tui_put(y, x, COLS, "  PAUSED", STY_ERROR);
 	x = tui_put(y, x, COLS, "  ", STY_NORMAL);
 	x = tui_put(y, x, COLS, snap->host, STY_NORMAL);	/* a hostname is not ours either */
+	x = header_falling(&snap->sys.trend, y, x);
 	/* a fixed unit is said early: on 80 columns the end of the line is cut */
 	if (t->view.unit != UNIT_AUTO)
 		snprintf(units, sizeof units, "  sizes in %s", unit_name(t->view.unit));

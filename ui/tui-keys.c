@@ -303,6 +303,14 @@ void tui_keys_help(struct tui *t, struct tui_page *pg)
 	tui_page_add(pg, STY_NORMAL, "  12M~  read at an earlier refresh (an idle process, up to 60 s; Space reads all)");
 	tui_page_add(pg, STY_NORMAL, "  %sPSS  tree: each process's with its descendants'; the last line sums every row",
 		     t->utf8 ? "\xce\xa3" : "+");
+	tui_page_add(pg, STY_LABEL, "Trends (columns GROWTH LEAK OOM_ETA: f adds them)");
+	tui_page_add(pg, STY_NORMAL, "  Fitted over each process's last %g s (--trend-window), up to %d samples of anon + swap",
+		     t->rc->trend.window > 0 ? t->rc->trend.window : TREND_WINDOW_DEFAULT, TREND_CAP);
+	tui_page_add(pg, STY_NORMAL, "  read for the rows on screen, and for every process while sorted on a trend column.");
+	tui_page_add(pg, STY_NORMAL, "  A leak rose steadily for %g s or more (--trend-min-span): its row is red.",
+		     t->rc->trend.min_span > 0 ? t->rc->trend.min_span : TREND_MIN_SPAN_DEFAULT);
+	tui_page_add(pg, STY_NORMAL, "  OOM_ETA: time until the machine's or the cgroup's limit at that growth (soonest first).");
+	tui_page_add(pg, STY_NORMAL, "  Header \"OOM in\": MemAvailable + SwapFree falls steadily. Detail: the history drawn.");
 	tui_page_add(pg, STY_NORMAL, "%s", "");
 	tui_page_add(pg, STY_LABEL, "Columns");
 	for (int i = 0; i < FLD_COUNT; i++)

@@ -205,7 +205,8 @@ static void procs_sampled(struct tui *t)
 static void procs_prepare(struct tui *t)
 {
 	struct tui_procs *ps = &t->procs;
-	unsigned need = field_sources(t->view.cols, t->view.ncols);
+	/* the trend of the rows shown, to mark leakers: their status is read for the columns */
+	unsigned need = field_sources(t->view.cols, t->view.ncols) | SRC_TREND;
 	double start = tui_now();
 
 	if (ps->stale) {

@@ -231,7 +231,9 @@ static void table_row(struct table *tb, int y, size_t r, const int *w)
 {
 	struct tui *t = tb->t;
 	bool total = r == tb->n, selected = !total && tb->top + r == t->procs.list.sel;
-	enum tui_style st = selected ? STY_SELECTED : total ? STY_VALUE : STY_NORMAL;
+	const struct proc *p = total || tui_procs_group_row(t, tb->top + r) ? NULL : tui_procs_row(t, tb->top + r);
+	bool leak = p && p->f[FLD_LEAK].st == V_KNOWN && p->f[FLD_LEAK].u;	/* a leaker's row is red */
+	enum tui_style st = selected ? STY_SELECTED : total ? STY_VALUE : leak ? STY_LEAK : STY_NORMAL;
 	char buf[64];
 	int x = 0;
 

@@ -99,6 +99,7 @@ static int tui_sample(struct tui *t, char *err, size_t errsz)
 		 * when drawn (sampler_fill); an analysis screen shows every process it covers, and
 		 * Space asks for every figure afresh, so nothing is reused then */
 		.reuse_max_age = t->fresh || (tui_parts(t) && tui_top(t)->id != TS_LIST) ? 0 : TUI_SORT_REUSE_MAX_AGE,
+		.trend = t->rc->trend,
 	};
 	double start = tui_now();
 	int rc;

@@ -10,6 +10,7 @@
  *   memhog quiet forkshare|mlock SIZE_MIB
  *   memhog thp|hugetlb|ksm SIZE_MIB
  *   memhog vfork
+ *   memhog leak KIB_PER_S MAX_MIB | sawtooth SIZE_MIB PERIOD_S | step SIZE_MIB AFTER_S
  *
  * "ready\n" goes to stdout with write(2) once everything is in place; nothing is allocated
  * after it. Exit status: 1 when the system refuses (mmap, setrlimit...), 2 on bad usage.
@@ -31,7 +32,13 @@
  * hugetlb: SIZE_MIB of MAP_HUGETLB memory written (needs vm.nr_hugepages free pages).
  * ksm: SIZE_MIB of identical non-zero pages, MADV_MERGEABLE (merged once ksmd runs).
  * vfork: vfork()s a child that says "ready" and waits: the child shares the parent's memory
- * and the kernel scores it 0 (in_vfork); the parent waits for it. */
+ * and the kernel scores it 0 (in_vfork); the parent waits for it.
+ * leak, sawtooth, step: they change their memory after "ready", on the clock (trend tests),
+ * in private anonymous memory without huge pages, a page at a time:
+ *   leak: KIB_PER_S of new pages every second (paced by the monotonic clock, so a late
+ *     wake-up catches up), up to MAX_MIB, then still;
+ *   sawtooth: SIZE_MIB written over PERIOD_S seconds, freed at once (MADV_DONTNEED), again;
+ *   step: SIZE_MIB written at once AFTER_S seconds after ready, then still. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -46,6 +53,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MIB ((size_t)1 << 20)
@@ -57,7 +65,8 @@ static const char memhog_usage[] =
 	"       memhog fileread|filewrite [SIZE_MIB] FILE\n"
 	"       memhog devshm SIZE_MIB NAME\n"
 	"       memhog maps N | comm NAME | adj VALUE\n"
-	"       memhog quiet forkshare|mlock SIZE_MIB | thp|hugetlb|ksm SIZE_MIB | vfork\n";
+	"       memhog quiet forkshare|mlock SIZE_MIB | thp|hugetlb|ksm SIZE_MIB | vfork\n"
+	"       memhog leak KIB_PER_S MAX_MIB | sawtooth SIZE_MIB PERIOD_S | step SIZE_MIB AFTER_S\n";
 
 /* Pointers kept where the compiler must assume someone reads them, so no allocation is
  * optimised away. */
@@ -399,6 +408,97 @@ static void memhog_special(const char *kind, size_t mib)
 	}
 }
 
+static double memhog_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void memhog_nap(double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* Private anonymous memory that grows a page at a time (no huge page at once). */
+static char *memhog_region(size_t len)
+{
+	char *p = memhog_mmap(len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1);
+
+	madvise(p, len, MADV_NOHUGEPAGE);
+	return p;
+}
+
+static void memhog_say_ready(void)
+{
+	if (write(STDOUT_FILENO, "ready\n", 6) != 6)
+		exit(1);
+}
+
+/* Writes [*done, want) of p: the pages the clock says are due. */
+static void memhog_grow(char *p, size_t *done, size_t want)
+{
+	if (want > *done) {
+		memhog_touch(p + *done, want - *done);
+		*done = want;
+	}
+}
+
+static _Noreturn void memhog_leak(size_t kib_per_s, size_t max_mib)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), max = max_mib * MIB, done = 0;
+	char *p = memhog_region(max);
+	double start;
+
+	memhog_say_ready();
+	start = memhog_clock();
+	for (;;) {
+		double due = (memhog_clock() - start) * (double)kib_per_s * 1024;
+		size_t want = due < (double)max ? (size_t)due / page * page : max;
+
+		memhog_grow(p, &done, want);
+		memhog_nap(1.0 / 32);
+	}
+}
+
+static _Noreturn void memhog_sawtooth(size_t mib, size_t period)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), len = mib * MIB, done = 0;
+	double start, per = period ? (double)period : 1;
+	char *p = memhog_region(len);
+
+	memhog_say_ready();
+	start = memhog_clock();
+	for (;;) {
+		double f = (memhog_clock() - start) / per;
+
+		if (f >= 1) {
+			madvise(p, len, MADV_DONTNEED);
+			done = 0;
+			start += (double)(size_t)f * per;
+			continue;
+		}
+		memhog_grow(p, &done, (size_t)(f * (double)len) / page * page);
+		memhog_nap(1.0 / 32);
+	}
+}
+
+static _Noreturn void memhog_step(size_t mib, size_t after)
+{
+	size_t len = mib * MIB, done = 0;
+	char *p = memhog_region(len);
+
+	memhog_say_ready();
+	memhog_nap((double)after);
+	memhog_grow(p, &done, len);
+	for (;;)
+		pause();
+}
+
 /* The child may only wait (no return, no exit handlers): it borrows the parent's stack. */
 static void memhog_vfork(void)
 {
@@ -468,6 +568,12 @@ int main(int argc, char **argv)
 		memhog_special(mode, memhog_number(argv[2]));
 	else if (strcmp(mode, "vfork") == 0 && argc == 2)
 		memhog_vfork();
+	else if (strcmp(mode, "leak") == 0 && argc == 4)
+		memhog_leak(memhog_number(argv[2]), memhog_number(argv[3]));
+	else if (strcmp(mode, "sawtooth") == 0 && argc == 4)
+		memhog_sawtooth(memhog_number(argv[2]), memhog_number(argv[3]));
+	else if (strcmp(mode, "step") == 0 && argc == 4)
+		memhog_step(memhog_number(argv[2]), memhog_number(argv[3]));
 	else if (argc == 3)
 		memhog_sized(mode, memhog_number(argv[2]));
 	else
