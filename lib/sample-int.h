@@ -75,6 +75,7 @@ struct sampler {
 	size_t capsel;
 	uint64_t gen;
 	double now;			/* monotonic seconds of the current refresh */
+	bool reuse_oom;			/* the request's */
 	long page_size;
 	int *fresh;			/* pids to read through libproc2 this refresh */
 	size_t nfresh, capfresh;

@@ -808,7 +808,8 @@ static void sampler_read_oom(struct sampler *s, struct sproc *sp)
 
 		if (fields[i].src != SRC_OOM)
 			continue;
-		/* never reused: oom_score_adj changes without the process doing anything */
+		/* reused only when asked (reuse_oom): oom_score_adj changes without the
+		 * process doing anything */
 		rc = procfs_read_int(sampler_at(s, sp, fields[i].key, path, sizeof path), path, &v);
 		if (rc == 0)
 			fval_set_i(&sp->p.f[i], v);
@@ -848,6 +849,7 @@ static void sampler_read_ksm(struct sampler *s, struct sproc *sp)
 	}
 	if (n < 0)	/* ENOENT before Linux 6.1: unknown, the process is not gone */
 		sampler_note_errno(s, (int)-n);
+	sp->read_at[SI_KSM] = s->now;
 	sp->p.have |= SRC_KSM;
 }
 
@@ -1277,7 +1279,9 @@ static void sampler_fill_at(struct sampler *s, struct sproc *sp, unsigned need, 
 	need &= ~p->have;
 	if (!need || sp->gone)
 		return;
-	if (need & SRC_OOM)
+	if ((need & SRC_OOM) && s->reuse_oom && sampler_reusable(s, sp, SRC_OOM, max_age))
+		proc_present(s, sp, SRC_OOM);
+	else if (need & SRC_OOM)
 		sampler_read_oom(s, sp);
 	if (need & SRC_CMDLINE)
 		sampler_cmdline(s, sp, max_age);
@@ -1294,7 +1298,9 @@ static void sampler_fill_at(struct sampler *s, struct sproc *sp, unsigned need, 
 		else
 			sampler_read_status(s, sp);
 	}
-	if (need & SRC_KSM)
+	if ((need & SRC_KSM) && s->reuse_oom && sampler_reusable(s, sp, SRC_KSM, max_age))
+		proc_present(s, sp, SRC_KSM);
+	else if (need & SRC_KSM)
 		sampler_read_ksm(s, sp);
 	if (need & (SRC_SMAPS | SRC_SHMEM))
 		sampler_fill_smaps(s, sp, need, max_age);
@@ -1362,11 +1368,32 @@ static unsigned sampler_parts_need(unsigned parts)
 	return need;
 }
 
+static int sproc_pid_cmp(const void *a, const void *b)
+{
+	const struct sproc *p = *(struct sproc *const *)a, *q = *(struct sproc *const *)b;
+
+	return (p->p.pid > q->p.pid) - (p->p.pid < q->p.pid);
+}
+
+/* The snapshot lists processes by pid (model.h): those seen for the first time were read
+ * after the others, and come last until sorted. */
+static void sampler_order(struct sampler *s)
+{
+	for (size_t i = 1; i < s->nall; i++) {
+		if (s->all[i - 1]->p.pid > s->all[i]->p.pid) {
+			qsort(s->all, s->nall, sizeof *s->all, sproc_pid_cmp);
+			return;
+		}
+	}
+}
+
 static void sampler_collect(struct sampler *s, const struct sample_request *req)
 {
 	struct snapshot *snap = &s->snap;
 	unsigned all = req->need_all | sampler_parts_need(req->parts);
 
+	sampler_order(s);
+	s->reuse_oom = req->reuse_oom && req->reuse_max_age > 0;
 	if (s->capsel < s->nall) {
 		s->capsel = s->capall;
 		s->sel = xreallocarray(s->sel, s->capsel, sizeof *s->sel);

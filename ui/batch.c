@@ -25,7 +25,7 @@ struct batch {
  * could only read "-"); -o may still ask for them. */
 static int batch_columns(const struct run_config *rc, enum field_id *cols)
 {
-	bool one = rc->iterations <= 1 && !rc->cols_set;
+	bool one = run_one_sample(rc) && !rc->cols_set;
 	int n = 0;
 
 	for (int i = 0; i < rc->ncols; i++) {

@@ -59,7 +59,7 @@ static void detail_sampled(struct tui *t)
 
 	d->p = p && p->start_ticks == d->start_ticks ? p : NULL;
 	if (d->p)
-		sampler_fill(t->sampler, d->p, detail_need_all());
+		source_fill(t->source, d->p, detail_need_all());
 	detail_sort(t);
 }
 

@@ -65,7 +65,7 @@ static void procs_prepare(struct tui *t)
 	tui_list_set_height(&ps->list, procs_rows());
 	tui_list_set_count(&ps->list, t->snap->nprocs);
 	for (int i = 0; i < ps->list.height && ps->list.top + (size_t)i < t->snap->nprocs; i++)
-		sampler_fill(t->sampler, ps->rows[ps->list.top + (size_t)i], need);
+		source_fill(t->source, ps->rows[ps->list.top + (size_t)i], need);
 	t->fill_seconds += tui_now() - start;
 	if (ps->list.sel < t->snap->nprocs) {
 		ps->sel_pid = ps->rows[ps->list.sel]->pid;
