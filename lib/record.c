@@ -57,6 +57,7 @@ struct recorder {
 	int64_t next_id;		/* the id the next sample gets */
 	int64_t since_keyframe;		/* samples written since the last keyframe */
 	bool force_keyframe;
+	int64_t keyframe_grew, sample_grew;	/* bytes the last keyframe took, the largest sample since */
 	int64_t last_sample;		/* the sample just written (segments go there) */
 	double last_time;
 	bool last_keyframe;
@@ -394,6 +395,14 @@ int recorder_close(struct recorder *r)
 
 	if (!r)
 		return 0;
+	/* the processes alive end with the last sample: NULL means alive in a recording going on */
+	if (r->session && r->last_sample) {
+		char sql[160];
+
+		snprintf(sql, sizeof sql, "UPDATE procs SET last_sample = %lld WHERE last_sample IS NULL AND session = %lld",
+			 (long long)r->last_sample, (long long)r->session);
+		record_exec(r, sql);
+	}
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(r->st[i]);
 	record_forget(r);
@@ -1031,13 +1040,15 @@ static int record_trim_to(struct recorder *r, int64_t keep)
 	return rc;
 }
 
-/* The oldest keyframe interval goes while the data passes the cap; the last one stays (the
- * next keyframe, brought forward, then lets it go). */
-static void record_trim(struct recorder *r)
+/* The oldest keyframe interval goes while the data, with room for the next sample (as much
+ * as the last one of its kind took), would pass the cap: freed pages are reused, so the file
+ * stays within it. The last interval stays (the next keyframe, brought forward, then lets
+ * it go). */
+static void record_trim(struct recorder *r, int64_t used)
 {
-	uint64_t cap = r->opt.max_size / 100 * RECORD_TRIM_PERCENT;
+	int64_t cap = (int64_t)(r->opt.max_size / 100 * RECORD_TRIM_PERCENT);
 
-	while ((uint64_t)record_used(r) > cap) {
+	while (used + (recorder_keyframe_due(r) ? r->keyframe_grew : r->sample_grew) > cap) {
 		int64_t keep = record_query_int(r, "SELECT id FROM samples WHERE keyframe AND "
 					       "id > (SELECT min(id) FROM samples) ORDER BY id LIMIT 1", 0);
 		int rc;
@@ -1054,12 +1065,25 @@ static void record_trim(struct recorder *r)
 			return;
 		}
 		r->stats.trims++;
+		used = record_used(r);
+	}
+}
+
+/* How much a sample took, by kind: the largest since the last keyframe. */
+static void record_grew(struct recorder *r, bool keyframe, int64_t grew)
+{
+	if (keyframe) {
+		r->keyframe_grew = grew;
+		r->sample_grew = 0;
+	} else if (grew > r->sample_grew) {
+		r->sample_grew = grew;
 	}
 }
 
 int recorder_write(struct recorder *r, const struct snapshot *snap, bool fresh)
 {
 	bool keyframe = recorder_keyframe_due(r);
+	int64_t before = record_used(r), used;
 	int rc = record_exec(r, "BEGIN IMMEDIATE");
 
 	if (rc == SQLITE_OK)
@@ -1081,7 +1105,9 @@ int recorder_write(struct recorder *r, const struct snapshot *snap, bool fresh)
 	r->prev_oom_kill = snap->sys.count[SYSC_OOM_KILL];
 	r->stats.samples++;
 	r->stats.keyframes += keyframe;
-	record_trim(r);
+	used = record_used(r);
+	record_grew(r, keyframe, used - before);
+	record_trim(r, used);
 	return 0;
 }
 

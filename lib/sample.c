@@ -1191,7 +1191,9 @@ static void sampler_read_smaps(struct sampler *s, struct sproc *sp, bool keep_ma
 	for (int i = 0; i < s->nseg; i++)
 		fval_set_u(&p->f[s->seg_f[i].id], p->seg->v[s->seg_f[i].part[0]][SEGF_RSS]);
 	sp->read_at[SI_SMAPS] = sp->read_at[SI_SHMEM] = s->now;
-	if (s->nvma > 0) {	/* none: no mm any more, the process is exiting */
+	/* none: no mm any more, the process is exiting; a smaps_rollup read for this refresh
+	 * already stays (exact, where the sum over smaps rounds each mapping down) */
+	if (s->nvma > 0 && !(sp->read_at[SI_PSS] == s->now && (p->have & SRC_PSS))) {
 		proc_set_rollup(s, p, &s->rollup, false);
 		sp->read_at[SI_PSS] = s->now;
 		sp->pss_cost = sp->smaps_cost;

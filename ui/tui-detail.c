@@ -144,9 +144,13 @@ static void detail_segments(struct tui *t, const struct proc *p, int y)
 
 	if (!p->has_segments) {
 		tui_printf(y, 0, COLS, STY_DIM, "Segments and mappings: %s",
-			   p->smaps_errno ? strerror(p->smaps_errno) : "no address space (kernel thread or zombie)");
+			   p->smaps_errno ? strerror(p->smaps_errno) :
+			   !proc_has_mm(p) ? "no address space (kernel thread or zombie)" :
+			   "not recorded at this moment (a recording keeps those of the largest processes)");
 		return;
 	}
+	if (p->smaps_age > 0)
+		tui_printf(y + 1 + SEGF_COUNT, 0, COLS, STY_DIM, "segments read %.1f s before this moment", p->smaps_age);
 	tui_fill(y, 0, COLS, STY_COLHEAD);
 	tui_put(y, 0, COLS, "SEG", STY_COLHEAD);
 	for (int s = 0; s < SEG_COUNT; s++)
@@ -211,6 +215,10 @@ static void detail_maps(struct tui *t, const struct proc *p, int y)
 
 	if (!p->has_segments || y >= LINES - 1)
 		return;
+	if (!(p->have & SRC_MAPS_LIST)) {	/* a recording keeps the segments only */
+		tui_put(y, 0, COLS, "Mappings: not recorded (a recording keeps segment totals)", STY_DIM);
+		return;
+	}
 	tui_list_set_height(&d->list, rows);
 	detail_map_title(t, y);
 	for (int i = 0; i < rows && d->list.top + (size_t)i < d->norder; i++) {
