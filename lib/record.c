@@ -29,9 +29,19 @@ struct wproc {
 	uint64_t start;
 	int64_t id;
 	uint64_t gen;
-	struct rowb info, fig, shm, seg;
+	char state;			/* at the sample before */
+	struct rowb info, fig, more, shm, seg;
 	double fig_time, fig_age;	/* the sample time and pss_age of its last figures row */
 	struct wproc *next;
+};
+
+/* Command lines written, by hash: the recent ones, to find their id without a query. */
+#define RECORD_CMDCACHE 1024
+struct wcmd {
+	uint64_t hash;
+	int64_t id;
+	char *text;
+	size_t len;
 };
 
 struct wcgroup {
@@ -42,8 +52,8 @@ struct wcgroup {
 };
 
 enum {
-	ST_SESSION, ST_SAMPLE, ST_PROC, ST_PROC_END, ST_INFO, ST_FIG, ST_SHM, ST_SEG, ST_CGPATH, ST_CGFIG,
-	ST_SHMFILE, ST_SHMSYSV, ST_SHMMOUNT, ST_OOMHEAD, ST_OOMKILL, ST_COUNT
+	ST_SESSION, ST_SAMPLE, ST_PROC, ST_PROC_END, ST_INFO, ST_FIG, ST_MORE, ST_SHM, ST_SEG, ST_CGPATH, ST_CGFIG,
+	ST_SHMFILE, ST_SHMSYSV, ST_SHMMOUNT, ST_OOMHEAD, ST_OOMKILL, ST_CMDFIND, ST_CMDADD, ST_COUNT
 };
 
 struct recorder {
@@ -52,7 +62,7 @@ struct recorder {
 	int lockfd;
 	struct record_options opt;
 	char err[600], note[600];
-	bool has_note;
+	bool has_note, said_small;
 	int64_t session;		/* 0: the next write starts one */
 	int64_t next_id;		/* the id the next sample gets */
 	int64_t since_keyframe;		/* samples written since the last keyframe */
@@ -66,6 +76,7 @@ struct recorder {
 	long page_size;
 	struct wproc *hash[RECORD_HASH];
 	struct wcgroup *cghash[RECORD_CGHASH];
+	struct wcmd cmds[RECORD_CMDCACHE];
 	struct rowb files, sysv, mounts;	/* the shmem sources' sets as last written */
 	bool sets_written;
 	struct rowb tmp, tmp2, row;
@@ -114,7 +125,8 @@ static char *record_insert_sql(const char *table, int n)
 }
 
 #define SAMPLE_COLUMNS (8 + SYS_MEM_COUNT + SYSC_COUNT + KNOB_COUNT + 8 + 2 + 6)
-#define FIG_COLUMNS (2 + 1 + recording_nfigures + 2 + 5)
+#define FIG_COLUMNS (2 + 1 + recording_nfigures + 4)
+#define MORE_COLUMNS (2 + recording_nvm + 4)
 #define SHM_MAP_VALUES 10
 #define SEG_VALUES (1 + SEGF_COUNT)
 #define FILE_VALUES 7
@@ -126,6 +138,7 @@ static int record_prepare(struct recorder *r)
 {
 	char *sample = record_insert_sql("samples", SAMPLE_COLUMNS);
 	char *fig = record_insert_sql("proc_figures", FIG_COLUMNS);
+	char *more = record_insert_sql("proc_more", MORE_COLUMNS);
 	const char *sql[ST_COUNT] = {
 		[ST_SESSION] = "INSERT INTO sessions VALUES (NULL,?,?,?,?,?,?,?,?,?,?)",
 		[ST_SAMPLE] = sample,
@@ -133,6 +146,7 @@ static int record_prepare(struct recorder *r)
 		[ST_PROC_END] = "UPDATE procs SET last_sample = ? WHERE id = ?",
 		[ST_INFO] = "INSERT INTO proc_info VALUES (?,?,?,?,?,?,?,?,?)",
 		[ST_FIG] = fig,
+		[ST_MORE] = more,
 		[ST_SHM] = "INSERT INTO proc_shm VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
 		[ST_SEG] = "INSERT INTO segments VALUES (?,?,?,?,?,?,?,?,?,?,?)",
 		[ST_CGPATH] = "INSERT INTO cgroup_paths VALUES (NULL,?)",
@@ -142,6 +156,8 @@ static int record_prepare(struct recorder *r)
 		[ST_SHMMOUNT] = "INSERT INTO shm_mounts VALUES (?,?,?,?,?,?,?,?)",
 		[ST_OOMHEAD] = "INSERT INTO oom_head VALUES (?,?,?,?,?)",
 		[ST_OOMKILL] = "INSERT INTO oom_kills VALUES (?,?,?)",
+		[ST_CMDFIND] = "SELECT id, text FROM cmdlines WHERE hash = ?",
+		[ST_CMDADD] = "INSERT INTO cmdlines VALUES (NULL,?,?)",
 	};
 	int rc = SQLITE_OK;
 
@@ -149,6 +165,7 @@ static int record_prepare(struct recorder *r)
 		rc = recording_prepare(r->db, &r->st[i], sql[i]);
 	free(sample);
 	free(fig);
+	free(more);
 	return rc;
 }
 
@@ -187,9 +204,71 @@ static void wproc_free(struct wproc *w)
 {
 	rowb_free(&w->info);
 	rowb_free(&w->fig);
+	rowb_free(&w->more);
 	rowb_free(&w->shm);
 	rowb_free(&w->seg);
 	free(w);
+}
+
+/* The command line ids known: stale after a rollback or a trim. */
+static void record_cmd_forget(struct recorder *r)
+{
+	for (int i = 0; i < RECORD_CMDCACHE; i++) {
+		free(r->cmds[i].text);
+		memset(&r->cmds[i], 0, sizeof r->cmds[i]);
+	}
+}
+
+static uint64_t record_fnv(const char *s, size_t n)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h;
+}
+
+static bool record_cmd_is(const struct wcmd *c, uint64_t h, const char *s, size_t n)
+{
+	return c->text && c->hash == h && c->len == n && memcmp(c->text, s, n) == 0;
+}
+
+/* The id of a command line in cmdlines, added when new: each text is stored once, however
+ * many processes and keyframes name it. */
+static int record_cmdline_id(struct recorder *r, const char *s, size_t n, int64_t *id)
+{
+	uint64_t h = record_fnv(s, n);
+	struct wcmd *c = &r->cmds[h % RECORD_CMDCACHE];
+	sqlite3_stmt *st = r->st[ST_CMDFIND];
+	int rc;
+
+	if (record_cmd_is(c, h, s, n)) {
+		*id = c->id;
+		return SQLITE_OK;
+	}
+	*id = 0;
+	sqlite3_bind_int64(st, 1, (int64_t)h);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((size_t)sqlite3_column_bytes(st, 1) == n && memcmp(sqlite3_column_blob(st, 1), s, n) == 0) {
+			*id = sqlite3_column_int64(st, 0);
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return rc;
+	if (!*id) {
+		sqlite3_bind_int64(r->st[ST_CMDADD], 1, (int64_t)h);
+		sqlite3_bind_text64(r->st[ST_CMDADD], 2, s, n, SQLITE_STATIC, SQLITE_UTF8);
+		rc = record_step(r, ST_CMDADD);
+		if (rc != SQLITE_OK)
+			return rc;
+		*id = sqlite3_last_insert_rowid(r->db);
+	}
+	free(c->text);
+	*c = (struct wcmd){ .hash = h, .id = *id, .text = xmalloc(n + 1), .len = n };
+	memcpy(c->text, s, n);
+	return SQLITE_OK;
 }
 
 /* Forgets everything written: the next sample starts a new session with a keyframe. */
@@ -206,12 +285,24 @@ static void record_forget(struct recorder *r)
 		for (struct wcgroup *c = r->cghash[i]; c; c = c->next)
 			rowb_reset(&c->fig);
 	}
+	record_cmd_forget(r);
 	rowb_reset(&r->files);
 	rowb_reset(&r->sysv);
 	rowb_reset(&r->mounts);
 	r->sets_written = false;
 	r->session = 0;
 	r->prev_oom_kill.st = V_UNKNOWN;
+}
+
+/* A process that ended at this sample (gone, or a zombie now): if the oom_kill counter rose,
+ * the victim is among them. */
+static void record_suspect(struct recorder *r, int64_t id)
+{
+	if (r->ngone == r->capgone) {
+		r->capgone = r->capgone ? r->capgone * 2 : 64;
+		r->gone = xreallocarray(r->gone, r->capgone, sizeof *r->gone);
+	}
+	r->gone[r->ngone++] = id;
 }
 
 static struct wproc *record_proc(struct recorder *r, const struct proc *p, bool *added)
@@ -418,6 +509,7 @@ int recorder_close(struct recorder *r)
 		rc = sqlite3_close(r->db);
 	if (r->lockfd >= 0)
 		close(r->lockfd);	/* only now: closing it earlier would drop SQLite's locks */
+	record_cmd_forget(r);
 	rowb_free(&r->files);
 	rowb_free(&r->sysv);
 	rowb_free(&r->mounts);
@@ -574,9 +666,43 @@ static void record_info_row(struct recorder *r, const struct snapshot *snap, con
 	}
 }
 
-/* The figures, then (not in the table: compared, not written) whether the age is known.
- * The rates are the reader's to compute from the sample before; written only for a process
- * new to the recording that had them (the sample before missed it: it was exiting). */
+static int record_bind_key(sqlite3_stmt *st, int64_t sample, int64_t proc)
+{
+	sqlite3_bind_int64(st, 1, sample);
+	sqlite3_bind_int64(st, 2, proc);
+	return 3;
+}
+
+/* ppid, uid, user, comm from the row; the command line as its id in cmdlines. */
+static int record_write_info(struct recorder *r, struct wproc *w)
+{
+	sqlite3_stmt *st = r->st[ST_INFO];
+	size_t off, len = 0;
+	const char *cmd;
+	int64_t id = 0;
+	int rc = SQLITE_OK;
+
+	record_bind_key(st, r->next_id, w->id);
+	off = rowb_bind(&w->info, 0, st, 3, 4);
+	cmd = rowb_text_at(&w->info, off, &len);
+	if (cmd)
+		rc = record_cmdline_id(r, cmd, len, &id);
+	if (rc != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return rc;
+	}
+	if (cmd)
+		sqlite3_bind_int64(st, 7, id);
+	off = rowb_skip(&w->info, off, 1);
+	rowb_bind(&w->info, off, st, 8, 2);
+	r->stats.info_rows++;
+	return record_step(r, ST_INFO);
+}
+
+/* proc_figures: the state and the figures, the rates (the reader's to compute from the
+ * sample before; written only for a process new to the recording that had them: the
+ * sample before missed it, caught exiting), then (compared, not written: the age is
+ * predicted) whether the age is known. */
 static void record_fig_row(const struct proc *p, bool added, struct rowb *rb)
 {
 	char state[2] = { p->state, '\0' };
@@ -587,7 +713,10 @@ static void record_fig_row(const struct proc *p, bool added, struct rowb *rb)
 	for (int i = 0; i < recording_nfigures; i++) {
 		enum field_id id = recording_figures[i].id;
 
-		rowb_fval(rb, &p->f[id], fields[id].type, &na, i);
+		if (fields[id].type == FT_BYTES)
+			rowb_kib(rb, &p->f[id], &na, i);
+		else
+			rowb_fval(rb, &p->f[id], fields[id].type, &na, i);
 	}
 	if (added) {
 		rowb_fval(rb, &p->f[FLD_MINFLT_RATE], FT_RATE, NULL, 0);
@@ -597,23 +726,7 @@ static void record_fig_row(const struct proc *p, bool added, struct rowb *rb)
 		rowb_null(rb);
 	}
 	rowb_int(rb, na);
-	if (p->rollup_errno)
-		rowb_int(rb, p->rollup_errno);
-	else
-		rowb_null(rb);
-	if (p->smaps_errno)
-		rowb_int(rb, p->smaps_errno);
-	else
-		rowb_null(rb);
-	rowb_int(rb, (int64_t)p->nshm);
 	rowb_int(rb, p->f[FLD_AGE].st == V_KNOWN);
-}
-
-static int record_bind_key(sqlite3_stmt *st, int64_t sample, int64_t proc)
-{
-	sqlite3_bind_int64(st, 1, sample);
-	sqlite3_bind_int64(st, 2, proc);
-	return 3;
 }
 
 static int record_write_fig(struct recorder *r, struct wproc *w, const struct proc *p, const struct rowb *rb)
@@ -625,9 +738,45 @@ static int record_write_fig(struct recorder *r, struct wproc *w, const struct pr
 	col += 1 + recording_nfigures + 2;
 	if (p->f[FLD_AGE].st == V_KNOWN)
 		sqlite3_bind_double(st, col, p->f[FLD_AGE].d);
-	rowb_bind(rb, off, st, col + 1, 4);
+	rowb_bind(rb, off, st, col + 1, 1);
 	r->stats.figure_rows++;
 	return record_step(r, ST_FIG);
+}
+
+/* proc_more: the figures that change seldom, and what could not be read. */
+static void record_more_row(const struct proc *p, struct rowb *rb)
+{
+	int64_t na = 0;
+
+	rowb_reset(rb);
+	for (int i = 0; i < recording_nvm; i++) {
+		enum field_id id = recording_vm[i].id;
+
+		if (fields[id].type == FT_BYTES)
+			rowb_kib(rb, &p->f[id], &na, i);
+		else
+			rowb_fval(rb, &p->f[id], fields[id].type, &na, i);
+	}
+	rowb_int(rb, na);
+	if (p->rollup_errno)
+		rowb_int(rb, p->rollup_errno);
+	else
+		rowb_null(rb);
+	if (p->smaps_errno)
+		rowb_int(rb, p->smaps_errno);
+	else
+		rowb_null(rb);
+	rowb_int(rb, (int64_t)p->nshm);
+}
+
+static int record_write_more(struct recorder *r, struct wproc *w, const struct rowb *rb)
+{
+	sqlite3_stmt *st = r->st[ST_MORE];
+
+	record_bind_key(st, r->next_id, w->id);
+	rowb_bind(rb, 0, st, 3, rb->nvals);
+	r->stats.more_rows++;
+	return record_step(r, ST_MORE);
 }
 
 static void record_shm_row(const struct proc *p, struct rowb *rb)
@@ -643,10 +792,10 @@ static void record_shm_row(const struct proc *p, struct rowb *rb)
 		rowb_int(rb, m->dev_minor);
 		rowb_int(rb, (int64_t)m->inode);
 		rowb_text(rb, m->name ? m->name : "", m->name ? m->name_len : 0);
-		rowb_int(rb, (int64_t)m->size);
-		rowb_fval(rb, &m->rss, FT_BYTES, NULL, 0);
-		rowb_fval(rb, &m->pss, FT_BYTES, NULL, 0);
-		rowb_fval(rb, &m->swap_pss, FT_BYTES, NULL, 0);
+		rowb_int(rb, (int64_t)(m->size >> 10));
+		rowb_kib(rb, &m->rss, NULL, 0);
+		rowb_kib(rb, &m->pss, NULL, 0);
+		rowb_kib(rb, &m->swap_pss, NULL, 0);
 	}
 }
 
@@ -673,7 +822,7 @@ static void record_seg_row(const struct proc *p, struct rowb *rb)
 	for (int s = 0; s < SEG_COUNT; s++) {
 		rowb_text(rb, segment_name(s), strlen(segment_name(s)));
 		for (int f = 0; f < SEGF_COUNT; f++)
-			rowb_int(rb, p->seg->v[s][f] > INT64_MAX ? INT64_MAX : (int64_t)p->seg->v[s][f]);
+			rowb_int(rb, (int64_t)(p->seg->v[s][f] >> 10));
 	}
 }
 
@@ -742,15 +891,15 @@ static int record_one(struct recorder *r, const struct snapshot *snap, const str
 
 	w->gen = r->gen;
 	all = keyframe || added;
+	if (!added && p->state == 'Z' && w->state != 'Z')
+		record_suspect(r, w->id);	/* killed, not yet reaped */
+	w->state = p->state;
 	if (added)
 		rc = record_new_proc(r, w);
 	record_info_row(r, snap, p, &r->tmp);
 	if (rc == SQLITE_OK && (all || !rowb_equal(&r->tmp, &w->info))) {
 		rowb_copy(&w->info, &r->tmp);
-		record_bind_key(r->st[ST_INFO], r->next_id, w->id);
-		rowb_bind(&w->info, 0, r->st[ST_INFO], 3, 7);
-		rc = record_step(r, ST_INFO);
-		r->stats.info_rows++;
+		rc = record_write_info(r, w);
 	}
 	record_fig_row(p, added, &r->tmp);
 	if (rc == SQLITE_OK && (all || !rowb_equal(&r->tmp, &w->fig) || !record_age_holds(w, p, now, fresh))) {
@@ -758,6 +907,11 @@ static int record_one(struct recorder *r, const struct snapshot *snap, const str
 		w->fig_time = now;
 		w->fig_age = p->f[FLD_AGE].st == V_KNOWN ? p->f[FLD_AGE].d : 0;
 		rc = record_write_fig(r, w, p, &w->fig);
+	}
+	record_more_row(p, &r->tmp);
+	if (rc == SQLITE_OK && (all || !rowb_equal(&r->tmp, &w->more))) {
+		rowb_copy(&w->more, &r->tmp);
+		rc = record_write_more(r, w, &w->more);
 	}
 	record_shm_row(p, &r->tmp);
 	if (rc == SQLITE_OK && (all || !rowb_equal(&r->tmp, &w->shm))) {
@@ -774,7 +928,6 @@ static int record_sweep(struct recorder *r)
 {
 	int rc = SQLITE_OK;
 
-	r->ngone = 0;
 	for (int i = 0; i < RECORD_HASH; i++) {
 		struct wproc **pp = &r->hash[i];
 
@@ -790,11 +943,7 @@ static int record_sweep(struct recorder *r)
 				sqlite3_bind_int64(r->st[ST_PROC_END], 2, w->id);
 				rc = record_step(r, ST_PROC_END);
 			}
-			if (r->ngone == r->capgone) {
-				r->capgone = r->capgone ? r->capgone * 2 : 64;
-				r->gone = xreallocarray(r->gone, r->capgone, sizeof *r->gone);
-			}
-			r->gone[r->ngone++] = w->id;
+			record_suspect(r, w->id);
 			*pp = w->next;
 			wproc_free(w);
 		}
@@ -951,7 +1100,8 @@ static int record_oom_head(struct recorder *r, const struct snapshot *snap)
 	return rc;
 }
 
-/* The oom_kill counter rose: the processes gone since the previous sample are the suspects. */
+/* The oom_kill counter rose: the processes that ended since the previous sample are the
+ * suspects. */
 static int record_oom_kills(struct recorder *r, const struct snapshot *snap)
 {
 	const struct fval *now = &snap->sys.count[SYSC_OOM_KILL], *before = &r->prev_oom_kill;
@@ -985,6 +1135,7 @@ static int record_sample(struct recorder *r, const struct snapshot *snap, bool k
 	if (rc == SQLITE_OK)
 		rc = record_cgroups(r, snap, keyframe);
 	r->gen++;
+	r->ngone = 0;
 	for (size_t i = 0; rc == SQLITE_OK && i < snap->ntotal; i++)
 		rc = record_one(r, snap, snap->all[i], keyframe, fresh);
 	if (rc == SQLITE_OK)
@@ -1008,12 +1159,14 @@ static int64_t record_used(struct recorder *r)
 
 static const char *const record_trim_sql =
 	"DELETE FROM proc_info WHERE sample < ?1; DELETE FROM proc_figures WHERE sample < ?1;"
+	"DELETE FROM proc_more WHERE sample < ?1;"
 	"DELETE FROM proc_shm WHERE sample < ?1; DELETE FROM segments WHERE sample < ?1;"
 	"DELETE FROM cgroup_figures WHERE sample < ?1; DELETE FROM shm_files WHERE sample < ?1;"
 	"DELETE FROM shm_sysv WHERE sample < ?1; DELETE FROM shm_mounts WHERE sample < ?1;"
 	"DELETE FROM oom_head WHERE sample < ?1; DELETE FROM oom_kills WHERE sample < ?1;"
 	"DELETE FROM procs WHERE last_sample < ?1; DELETE FROM samples WHERE id < ?1;"
-	"DELETE FROM sessions WHERE id < (SELECT min(session) FROM samples)";
+	"DELETE FROM sessions WHERE id < (SELECT min(session) FROM samples);"
+	"DELETE FROM cmdlines WHERE id NOT IN (SELECT cmdline FROM proc_info WHERE cmdline IS NOT NULL)";
 
 /* Runs the trimming statements, each bound to the first sample kept. */
 static int record_trim_to(struct recorder *r, int64_t keep)
@@ -1042,19 +1195,31 @@ static int record_trim_to(struct recorder *r, int64_t keep)
 
 /* The oldest keyframe interval goes while the data, with room for the next sample (as much
  * as the last one of its kind took), would pass the cap: freed pages are reused, so the file
- * stays within it. The last interval stays (the next keyframe, brought forward, then lets
- * it go). */
+ * stays within it. The last interval stays; a keyframe is brought forward while there is
+ * still room for one, so that the interval before can go next. */
 static void record_trim(struct recorder *r, int64_t used)
 {
 	int64_t cap = (int64_t)(r->opt.max_size / 100 * RECORD_TRIM_PERCENT);
 
-	while (used + (recorder_keyframe_due(r) ? r->keyframe_grew : r->sample_grew) > cap) {
-		int64_t keep = record_query_int(r, "SELECT id FROM samples WHERE keyframe AND "
-					       "id > (SELECT min(id) FROM samples) ORDER BY id LIMIT 1", 0);
+	for (;;) {
+		int64_t keep, next = recorder_keyframe_due(r) ? r->keyframe_grew : r->sample_grew;
 		int rc;
 
+		keep = record_query_int(r, "SELECT id FROM samples WHERE keyframe AND "
+					"id > (SELECT min(id) FROM samples) ORDER BY id LIMIT 1", 0);
+		if (used + next <= cap) {
+			if (!keep && used + r->sample_grew + r->keyframe_grew > cap)
+				r->force_keyframe = true;
+			return;
+		}
 		if (!keep) {
-			r->force_keyframe = true;
+			r->force_keyframe = true;	/* too late for room: the file passes the cap */
+			if (!r->said_small) {
+				snprintf(r->note, sizeof r->note, "--max-size is too small for this machine: a keyframe "
+					 "takes %lld KiB and the recording needs room for about three; the file grows past it",
+					 (long long)(r->keyframe_grew >> 10));
+				r->has_note = r->said_small = true;
+			}
 			return;
 		}
 		rc = record_trim_to(r, keep);
@@ -1065,6 +1230,7 @@ static void record_trim(struct recorder *r, int64_t used)
 			return;
 		}
 		r->stats.trims++;
+		record_cmd_forget(r);
 		used = record_used(r);
 	}
 }

@@ -14,7 +14,7 @@
 
 #define RECORD_DEFAULT_MAX_SIZE (256ull << 20)
 #define RECORD_MIN_MAX_SIZE (1ull << 20)
-#define RECORD_KEYFRAME_SAMPLES 60	/* a keyframe every 60 samples: 10 minutes at 10 s */
+#define RECORD_KEYFRAME_SAMPLES 120	/* a keyframe every 120 samples: 20 minutes at 10 s */
 #define RECORD_SEGMENTS_TOP 10		/* segments of this many processes (largest PSS) a keyframe */
 #define RECORD_DEFAULT_DELAY 10.0	/* seconds between samples when -w is not given -d */
 #define RECORD_TRIM_PERCENT 95		/* the oldest samples go when the data passes this % of the cap */
@@ -69,7 +69,7 @@ const char *record_library_version(void);
 
 /* What was written, for benchmarks: samples, rows of each kind. */
 struct record_stats {
-	uint64_t samples, keyframes, info_rows, figure_rows, shm_rows, segment_rows, trims;
+	uint64_t samples, keyframes, info_rows, figure_rows, more_rows, shm_rows, segment_rows, trims;
 };
 void recorder_stats(const struct recorder *r, struct record_stats *st);
 

@@ -8,18 +8,24 @@
 #include "segment.h"
 #include "xalloc.h"
 
+/* What changes at nearly every sample of a busy process: its own row, kept narrow (a row's
+ * header alone is a byte a column). */
 const struct recording_figure recording_figures[] = {
-	{ FLD_THREADS, "threads" }, { FLD_MINFLT, "minflt" }, { FLD_MAJFLT, "majflt" },
-	{ FLD_VIRT, "virt" }, { FLD_RSS, "rss" }, { FLD_PSS, "pss" }, { FLD_USS, "uss" },
-	{ FLD_ANON, "anon" }, { FLD_FILE, "file" }, { FLD_SHMEM, "shmem" }, { FLD_SWAP, "swap" },
-	{ FLD_SWAP_PSS, "swap_pss" }, { FLD_LOCKED, "locked" }, { FLD_PTE, "pte" },
-	{ FLD_HWM, "hwm" }, { FLD_PEAK, "peak" }, { FLD_DIRTY, "dirty" }, { FLD_DATA, "data" },
-	{ FLD_STACK, "stack" }, { FLD_EXE, "exe" }, { FLD_LIB, "lib" },
-	{ FLD_PSS_ANON, "pss_anon" }, { FLD_PSS_FILE, "pss_file" }, { FLD_PSS_SHMEM, "pss_shmem" },
-	{ FLD_THP, "thp" }, { FLD_HUGETLB, "hugetlb" }, { FLD_KSM, "ksm" },
-	{ FLD_OOM, "oom_score" }, { FLD_OOM_ADJ, "oom_score_adj" },
+	{ FLD_MINFLT, "minflt" }, { FLD_RSS, "rss" }, { FLD_PSS, "pss" }, { FLD_USS, "uss" },
+	{ FLD_ANON, "anon" }, { FLD_DIRTY, "dirty" }, { FLD_PSS_ANON, "pss_anon" },
 };
 const int recording_nfigures = sizeof recording_figures / sizeof recording_figures[0];
+
+/* The others: they change seldom. */
+const struct recording_figure recording_vm[] = {
+	{ FLD_MAJFLT, "majflt" }, { FLD_FILE, "file" }, { FLD_SHMEM, "shmem" }, { FLD_SWAP, "swap" },
+	{ FLD_SWAP_PSS, "swap_pss" }, { FLD_PSS_FILE, "pss_file" }, { FLD_PSS_SHMEM, "pss_shmem" },
+	{ FLD_OOM, "oom_score" }, { FLD_OOM_ADJ, "oom_score_adj" }, { FLD_THREADS, "threads" },
+	{ FLD_VIRT, "virt" }, { FLD_LOCKED, "locked" }, { FLD_PTE, "pte" }, { FLD_HWM, "hwm" },
+	{ FLD_PEAK, "peak" }, { FLD_DATA, "data" }, { FLD_STACK, "stack" }, { FLD_EXE, "exe" },
+	{ FLD_LIB, "lib" }, { FLD_THP, "thp" }, { FLD_HUGETLB, "hugetlb" }, { FLD_KSM, "ksm" },
+};
+const int recording_nvm = sizeof recording_vm / sizeof recording_vm[0];
 
 const struct recording_elsewhere recording_elsewhere[] = {
 	{ FLD_PID, "procs.pid" }, { FLD_PPID, "proc_info.ppid" }, { FLD_USER, "proc_info.user" },
@@ -43,14 +49,17 @@ static const char *const recording_tables =
 	"  start_ticks INTEGER NOT NULL, first_sample INTEGER NOT NULL, last_sample INTEGER);\n"
 	"CREATE INDEX procs_last ON procs (last_sample);\n"
 	"CREATE TABLE proc_info (sample INTEGER NOT NULL, proc INTEGER NOT NULL, ppid INTEGER, uid INTEGER,\n"
-	"  user TEXT, comm TEXT, cmdline TEXT, kthread INTEGER, cgroup INTEGER,\n"
+	"  user TEXT, comm TEXT, cmdline INTEGER, kthread INTEGER, cgroup INTEGER,\n"
 	"  PRIMARY KEY (sample, proc)) WITHOUT ROWID;\n"
+	"CREATE TABLE cmdlines (id INTEGER PRIMARY KEY, hash INTEGER NOT NULL, text TEXT NOT NULL);\n"
+	"CREATE INDEX cmdlines_hash ON cmdlines (hash);\n"
 	"CREATE TABLE proc_shm (sample INTEGER NOT NULL, proc INTEGER NOT NULL, n INTEGER NOT NULL,\n"
 	"  kind TEXT, deleted INTEGER, dev_major INTEGER, dev_minor INTEGER, inode INTEGER, name TEXT,\n"
-	"  size INTEGER, rss INTEGER, pss INTEGER, swap_pss INTEGER,\n"
+	"  size_kib INTEGER, rss_kib INTEGER, pss_kib INTEGER, swap_pss_kib INTEGER,\n"
 	"  PRIMARY KEY (sample, proc, n)) WITHOUT ROWID;\n"
 	"CREATE TABLE segments (sample INTEGER NOT NULL, proc INTEGER NOT NULL, segment TEXT NOT NULL,\n"
-	"  virt INTEGER, rss INTEGER, pss INTEGER, uss INTEGER, swap INTEGER, dirty INTEGER, age REAL,\n"
+	"  virt_kib INTEGER, rss_kib INTEGER, pss_kib INTEGER, uss_kib INTEGER, swap_kib INTEGER,\n"
+	"  dirty_kib INTEGER, age REAL,\n"
 	"  live INTEGER,\n"
 	"  PRIMARY KEY (sample, proc, segment)) WITHOUT ROWID;\n"
 	"CREATE TABLE cgroup_paths (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);\n"
@@ -114,10 +123,16 @@ static char *recording_figures_sql(void)
 
 	sql_add(&sql, &len, "CREATE TABLE proc_figures (sample INTEGER NOT NULL, ", "proc INTEGER NOT NULL, state TEXT", "");
 	for (int i = 0; i < recording_nfigures; i++)
-		sql_add(&sql, &len, ", ", recording_figures[i].column, " INTEGER");
-	sql_add(&sql, &len, ", minflt_rate REAL, majflt_rate REAL", "", "");
-	sql_add(&sql, &len, ", pss_age REAL, na INTEGER, rollup_errno INTEGER, smaps_errno INTEGER, ",
-		"shm_maps INTEGER, PRIMARY KEY (sample, proc)) WITHOUT ROWID;\n", "");
+		sql_add(&sql, &len, ", ", recording_figures[i].column,
+			fields[recording_figures[i].id].type == FT_BYTES ? "_kib INTEGER" : " INTEGER");
+	sql_add(&sql, &len, ", minflt_rate REAL, majflt_rate REAL, pss_age REAL, na INTEGER, ",
+		"PRIMARY KEY (sample, proc)) WITHOUT ROWID;\n", "");
+	sql_add(&sql, &len, "CREATE TABLE proc_more (sample INTEGER NOT NULL, ", "proc INTEGER NOT NULL", "");
+	for (int i = 0; i < recording_nvm; i++)
+		sql_add(&sql, &len, ", ", recording_vm[i].column,
+			fields[recording_vm[i].id].type == FT_BYTES ? "_kib INTEGER" : " INTEGER");
+	sql_add(&sql, &len, ", na INTEGER, rollup_errno INTEGER, smaps_errno INTEGER, shm_maps INTEGER, ",
+		"PRIMARY KEY (sample, proc)) WITHOUT ROWID;\n", "");
 	return sql;
 }
 
@@ -328,6 +343,41 @@ void rowb_fval(struct rowb *rb, const struct fval *v, enum field_type t, int64_t
 		rowb_int(rb, v->u > INT64_MAX ? INT64_MAX : (int64_t)v->u);
 }
 
+void rowb_kib(struct rowb *rb, const struct fval *v, int64_t *na, int bit)
+{
+	struct fval k = *v;
+
+	k.u >>= 10;
+	rowb_fval(rb, &k, FT_BYTES, na, bit);
+}
+
+size_t rowb_skip(const struct rowb *rb, size_t off, int count)
+{
+	for (int i = 0; i < count && off < rb->n; i++) {
+		unsigned char t = rb->p[off++];
+		uint64_t len;
+
+		if (t == RB_INT || t == RB_REAL) {
+			off += 8;
+		} else if (t == RB_TEXT) {
+			memcpy(&len, rb->p + off, sizeof len);
+			off += sizeof len + len;
+		}
+	}
+	return off;
+}
+
+const char *rowb_text_at(const struct rowb *rb, size_t off, size_t *len)
+{
+	uint64_t l;
+
+	if (off >= rb->n || rb->p[off] != RB_TEXT)
+		return NULL;
+	memcpy(&l, rb->p + off + 1, sizeof l);
+	*len = l;
+	return (const char *)rb->p + off + 1 + sizeof l;
+}
+
 size_t rowb_bind(const struct rowb *rb, size_t off, sqlite3_stmt *st, int first, int count)
 {
 	for (int i = 0; i < count && off < rb->n; i++) {
@@ -380,4 +430,10 @@ void recording_fval(sqlite3_stmt *st, int col, struct fval *v, enum field_type t
 		v->i = sqlite3_column_int64(st, col);
 	else
 		v->u = (uint64_t)sqlite3_column_int64(st, col);
+}
+
+void recording_kib(sqlite3_stmt *st, int col, struct fval *v, int64_t na, int bit)
+{
+	recording_fval(st, col, v, FT_BYTES, na, bit);
+	v->u <<= 10;
 }

@@ -23,13 +23,15 @@
 #define RECORDING_APP_ID 0x6d656d74	/* "memt": PRAGMA application_id */
 #define RECORDING_SCHEMA_NAME "memtop-recording/1"
 
-/* proc_figures: the registry's figures recorded for each process, by column. */
+/* The registry's figures recorded for each process, by column: proc_figures (what changes
+ * at nearly every sample of a busy process: minor faults, resident, proportional, unique,
+ * anonymous and dirty sizes) and proc_more (the others, which change seldom). */
 struct recording_figure {
 	enum field_id id;
 	const char *column;
 };
-extern const struct recording_figure recording_figures[];
-extern const int recording_nfigures;
+extern const struct recording_figure recording_figures[], recording_vm[];
+extern const int recording_nfigures, recording_nvm;
 
 /* Registry fields that are not proc_figures columns, and why (test-record checks that every
  * field is one or the other). */
@@ -75,13 +77,21 @@ void rowb_null(struct rowb *rb);
 void rowb_int(struct rowb *rb, int64_t v);
 void rowb_real(struct rowb *rb, double v);
 void rowb_text(struct rowb *rb, const char *s, size_t len);	/* NULL s: SQL NULL */
-/* A figure: NULL unless known; *na gets bit when it is not applicable. */
+/* A figure: NULL unless known; *na gets bit when it is not applicable. A process's sizes
+ * are written in KiB (the kernel's unit for all of them: exact, and a byte or two shorter
+ * in the file); with FT_BYTES, recording_figure_type() says which. */
 void rowb_fval(struct rowb *rb, const struct fval *v, enum field_type t, int64_t *na, int bit);
+void rowb_kib(struct rowb *rb, const struct fval *v, int64_t *na, int bit);
 /* Binds count values of rb, from value number from, to parameters first... of st. Returns
  * the offset after them, for the next call (0 to start). */
 size_t rowb_bind(const struct rowb *rb, size_t off, sqlite3_stmt *st, int first, int count);
+/* The offset after count values from off, unbound. */
+size_t rowb_skip(const struct rowb *rb, size_t off, int count);
+/* The text value at off (NULL when it is not text). */
+const char *rowb_text_at(const struct rowb *rb, size_t off, size_t *len);
 
 /* Reads column col of st into v as type t; na bit says it is not applicable. */
 void recording_fval(sqlite3_stmt *st, int col, struct fval *v, enum field_type t, int64_t na, int bit);
+void recording_kib(sqlite3_stmt *st, int col, struct fval *v, int64_t na, int bit);
 
 #endif

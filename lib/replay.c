@@ -60,7 +60,7 @@ struct rsample {
 };
 
 enum {
-	S_SAMPLE, S_SESSION, S_GONE, S_PROC, S_INFO, S_FIG, S_SHM, S_SEG, S_CGFIG, S_CGPATH, S_FILES,
+	S_SAMPLE, S_SESSION, S_GONE, S_PROC, S_INFO, S_FIG, S_MORE, S_SHM, S_SEG, S_CGFIG, S_CGPATH, S_FILES,
 	S_SYSV, S_MOUNTS, S_KEYFRAME, S_AT, S_NEXT, S_PREV, S_INDEX, S_COUNT
 };
 
@@ -105,11 +105,14 @@ static int replay_prepare(struct replay *r)
 		[S_SESSION] = "SELECT first_sample, host, kernel, pid FROM sessions WHERE id = ?",
 		[S_GONE] = "SELECT id FROM procs WHERE last_sample = ?",
 		[S_PROC] = "SELECT pid, start_ticks FROM procs WHERE id = ?",
-		[S_INFO] = "SELECT proc, ppid, uid, user, comm, cmdline, kthread, cgroup FROM proc_info WHERE sample = ?",
+		[S_INFO] = "SELECT i.proc, i.ppid, i.uid, i.user, i.comm, c.text, i.kthread, i.cgroup FROM proc_info i "
+			   "LEFT JOIN cmdlines c ON c.id = i.cmdline WHERE i.sample = ?",
 		[S_FIG] = "SELECT * FROM proc_figures WHERE sample = ?",
-		[S_SHM] = "SELECT proc, kind, deleted, dev_major, dev_minor, inode, name, size, rss, pss, swap_pss "
+		[S_MORE] = "SELECT * FROM proc_more WHERE sample = ?",
+		[S_SHM] = "SELECT proc, kind, deleted, dev_major, dev_minor, inode, name, size_kib, rss_kib, pss_kib, swap_pss_kib "
 			  "FROM proc_shm WHERE sample = ? ORDER BY proc, n",
-		[S_SEG] = "SELECT proc, segment, virt, rss, pss, uss, swap, dirty, age, live FROM segments WHERE sample = ?",
+		[S_SEG] = "SELECT proc, segment, virt_kib, rss_kib, pss_kib, uss_kib, swap_kib, dirty_kib, age, live FROM segments "
+			 "WHERE sample = ?",
 		[S_CGFIG] = "SELECT cgroup, readable, mem_limit, mem_usage, swap_limit, swappiness, oom_kills, oom_group, "
 			    "na FROM cgroup_figures WHERE sample = ?",
 		[S_CGPATH] = "SELECT path FROM cgroup_paths WHERE id = ?",
@@ -458,7 +461,7 @@ static int replay_info(struct replay *r, int64_t s)
 static int replay_figures(struct replay *r, int64_t s)
 {
 	sqlite3_stmt *st = replay_query(r, S_FIG, s);
-	int rates = 3 + recording_nfigures, base = rates + 2;	/* pss_age, na, ... */
+	int rates = 3 + recording_nfigures, base = rates + 2;	/* pss_age, na */
 	int rc;
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -474,7 +477,10 @@ static int replay_figures(struct replay *r, int64_t s)
 		for (int i = 0; i < recording_nfigures; i++) {
 			enum field_id id = recording_figures[i].id;
 
-			recording_fval(st, 3 + i, &p->f[id], fields[id].type, na, i);
+			if (fields[id].type == FT_BYTES)
+				recording_kib(st, 3 + i, &p->f[id], na, i);
+			else
+				recording_fval(st, 3 + i, &p->f[id], fields[id].type, na, i);
 		}
 		rp->rates_given = !rp->prev_known && sqlite3_column_type(st, rates) != SQLITE_NULL;
 		recording_fval(st, rates, &rp->rates[0], FT_RATE, 0, 0);
@@ -483,9 +489,36 @@ static int replay_figures(struct replay *r, int64_t s)
 		rp->fig_age = sqlite3_column_double(st, base);
 		rp->fig_sample = s;
 		rp->fig_time = r->s.time;
-		p->rollup_errno = (int)sqlite3_column_int64(st, base + 2);
-		p->smaps_errno = (int)sqlite3_column_int64(st, base + 3);
-		if (sqlite3_column_int64(st, base + 4) == 0) {
+		rp->gen = r->gen;
+	}
+	return replay_done(r, st, rc);
+}
+
+static int replay_more(struct replay *r, int64_t s)
+{
+	sqlite3_stmt *st = replay_query(r, S_MORE, s);
+	int base = 2 + recording_nvm;	/* na, rollup_errno, smaps_errno, shm_maps */
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct rproc *rp = replay_proc(r, sqlite3_column_int64(st, 1));
+		int64_t na = sqlite3_column_int64(st, base);
+		struct proc *p;
+
+		if (!rp)
+			continue;
+		p = &rp->p;
+		for (int i = 0; i < recording_nvm; i++) {
+			enum field_id id = recording_vm[i].id;
+
+			if (fields[id].type == FT_BYTES)
+				recording_kib(st, 2 + i, &p->f[id], na, i);
+			else
+				recording_fval(st, 2 + i, &p->f[id], fields[id].type, na, i);
+		}
+		p->rollup_errno = (int)sqlite3_column_int64(st, base + 1);
+		p->smaps_errno = (int)sqlite3_column_int64(st, base + 2);
+		if (sqlite3_column_int64(st, base + 3) == 0) {
 			for (size_t k = 0; k < p->nshm; k++)
 				free(p->shm[k].name);
 			p->nshm = 0;
@@ -538,10 +571,10 @@ static int replay_shm(struct replay *r, int64_t s)
 		m->name = replay_dup(st, 6, &m->name_len);
 		if (!m->name)
 			m->name = xstrdup("");
-		m->size = (uint64_t)sqlite3_column_int64(st, 7);
-		replay_shm_value(st, 8, &m->rss);
-		replay_shm_value(st, 9, &m->pss);
-		replay_shm_value(st, 10, &m->swap_pss);
+		m->size = (uint64_t)sqlite3_column_int64(st, 7) << 10;
+		recording_kib(st, 8, &m->rss, 0, 0);
+		recording_kib(st, 9, &m->pss, 0, 0);
+		recording_kib(st, 10, &m->swap_pss, 0, 0);
 	}
 	return replay_done(r, st, rc);
 }
@@ -566,7 +599,7 @@ static int replay_segments(struct replay *r, int64_t s)
 		if (rp->seg_sample != s)
 			memset(&rp->segs, 0, sizeof rp->segs);
 		for (int f = 0; f < SEGF_COUNT; f++)
-			rp->segs.v[seg][f] = (uint64_t)sqlite3_column_int64(st, 2 + f);
+			rp->segs.v[seg][f] = (uint64_t)sqlite3_column_int64(st, 2 + f) << 10;
 		rp->seg_known = true;
 		rp->seg_sample = s;
 		rp->seg_time = r->s.time;
@@ -797,7 +830,8 @@ static int replay_apply(struct replay *r, int64_t id, bool reset)
 	if (r->cur && (rc = replay_deaths(r, id)) < 0)
 		return rc;
 	replay_sweep(r);
-	if ((rc = replay_info(r, id)) == 0 && (rc = replay_figures(r, id)) == 0 && (rc = replay_shm(r, id)) == 0 &&
+	if ((rc = replay_info(r, id)) == 0 && (rc = replay_figures(r, id)) == 0 && (rc = replay_more(r, id)) == 0 &&
+	    (rc = replay_shm(r, id)) == 0 &&
 	    (rc = replay_segments(r, id)) == 0 && (rc = replay_cgroups(r, id)) == 0 &&
 	    (!sets[0] || (rc = replay_files(r, id)) == 0) && (!sets[1] || (rc = replay_sysv(r, id)) == 0))
 		rc = sets[2] ? replay_mounts(r, id) : 0;
@@ -824,7 +858,7 @@ static int replay_goto(struct replay *r, int64_t id)
 
 	if (id == r->cur)
 		return 0;
-	if (r->cur && id > r->cur && id - r->cur <= 2 * 60) {
+	if (r->cur && id > r->cur && id - r->cur <= RECORD_KEYFRAME_SAMPLES) {
 		for (int64_t k = r->cur + 1; k <= id; k++) {
 			rc = replay_apply(r, k, false);
 			if (rc < 0)

@@ -64,13 +64,11 @@ static struct proc *world_proc(int pid, uint64_t start, const char *comm, const 
 	p->cmdline_len = cmdline ? strlen(cmdline) : 0;
 	p->state = 'S';
 	p->cgroup = -1;
-	for (int i = 0; i < recording_nfigures; i++) {
-		enum field_id id = recording_figures[i].id;
-
-		if (fields[id].type == FT_INT)
-			p->f[id] = (struct fval){ .i = pid % 7 - 3, .st = V_KNOWN };
-		else
-			known(&p->f[id], (uint64_t)pid * 4096 + (uint64_t)i * MIB);
+	for (int i = 0; i < FLD_COUNT; i++) {
+		if (fields[i].type == FT_INT)
+			p->f[i] = (struct fval){ .i = pid % 7 - 3, .st = V_KNOWN };
+		else if (fields[i].type == FT_BYTES || fields[i].type == FT_COUNT)
+			known(&p->f[i], (uint64_t)pid * 4096 + (uint64_t)i * MIB);
 	}
 	p->f[FLD_OOM_ADJ] = (struct fval){ .i = -500, .st = V_KNOWN };
 	p->f[FLD_AGE] = (struct fval){ .d = 0, .st = V_KNOWN };
@@ -256,8 +254,8 @@ static int proc_diff(const struct proc *a, const struct proc *b)
 	    strcmp(a->comm, b->comm) || !bytes_same(a->cmdline, a->cmdline_len, b->cmdline, b->cmdline_len) ||
 	    a->rollup_errno != b->rollup_errno || a->smaps_errno != b->smaps_errno)
 		return -1;
-	for (int i = 0; i < recording_nfigures; i++) {
-		enum field_id id = recording_figures[i].id;
+	for (int i = 0; i < recording_nfigures + recording_nvm; i++) {
+		enum field_id id = i < recording_nfigures ? recording_figures[i].id : recording_vm[i - recording_nfigures].id;
 
 		if (!fval_same(&a->f[id], &b->f[id], fields[id].type))
 			return id;
@@ -513,6 +511,8 @@ static void test_registry(void)
 
 		for (int k = 0; k < recording_nfigures; k++)
 			where += recording_figures[k].id == (enum field_id)i;
+		for (int k = 0; k < recording_nvm; k++)
+			where += recording_vm[k].id == (enum field_id)i;
 		for (int k = 0; k < recording_nelsewhere; k++)
 			where += recording_elsewhere[k].id == (enum field_id)i;
 		if (where != 1) {
@@ -520,7 +520,7 @@ static void test_registry(void)
 			missing++;
 		}
 	}
-	ok(!missing, "every registry field is a proc_figures column or said to be elsewhere, once");
+	ok(!missing, "every registry field is a proc_figures or proc_vm column, or said to be elsewhere, once");
 }
 
 static void test_when(void)
