@@ -873,6 +873,19 @@ static void sampler_read_cgroup(struct sampler *s, struct sproc *sp)
 		len--;
 	proc_set_str(&sp->cgroup_path, path, len);
 	sp->p.cgroup = cgroup_set_get(&s->cgroups, sp->cgroup_path, len);
+	sp->read_at[SI_CGROUP] = s->now;
+}
+
+/* Its memory cgroup; for a recorder (reuse_oom), an idle process's as read before (a
+ * process moved to another cgroup is seen at the next keyframe). */
+static void sampler_fill_cgroup(struct sampler *s, struct sproc *sp, double max_age)
+{
+	if (s->reuse_oom && sp->cgroup_path && sampler_reusable(s, sp, SRC_CGROUP, max_age)) {
+		sp->p.cgroup = cgroup_set_get(&s->cgroups, sp->cgroup_path, strlen(sp->cgroup_path));
+		sp->p.have |= SRC_CGROUP;
+		return;
+	}
+	sampler_read_cgroup(s, sp);
 }
 
 /* ---- status ---- */
@@ -1191,6 +1204,7 @@ static void sampler_read_smaps(struct sampler *s, struct sproc *sp, bool keep_ma
 	for (int i = 0; i < s->nseg; i++)
 		fval_set_u(&p->f[s->seg_f[i].id], p->seg->v[s->seg_f[i].part[0]][SEGF_RSS]);
 	sp->read_at[SI_SMAPS] = sp->read_at[SI_SHMEM] = s->now;
+	sp->shm_vsize = sp->prev_vsize;
 	/* none: no mm any more, the process is exiting; a smaps_rollup read for this refresh
 	 * already stays (exact, where the sum over smaps rounds each mapping down) */
 	if (s->nvma > 0 && !(sp->read_at[SI_PSS] == s->now && (p->have & SRC_PSS))) {
@@ -1220,8 +1234,18 @@ static void sampler_read_shm(struct sampler *s, struct sproc *sp)
 		return;
 	}
 	sp->read_at[SI_SHMEM] = s->now;
+	sp->shm_vsize = sp->prev_vsize;
 	if (sp->p.nshm)
 		sampler_read_smaps(s, sp, false);
+}
+
+/* For a recorder (reuse_oom): a process that mapped no shared memory and whose size did not
+ * change since has mapped none since (a mapping changes the size), however busy it is;
+ * bounded by max_age, as reuse is. */
+static bool sampler_no_new_shm(const struct sampler *s, const struct sproc *sp, double max_age)
+{
+	return s->reuse_oom && sp->p.nshm == 0 && sp->shm_vsize == sp->prev_vsize &&
+	       s->now - sp->read_at[SI_SHMEM] <= max_age;
 }
 
 static void sampler_fill_smaps(struct sampler *s, struct sproc *sp, unsigned need, double max_age)
@@ -1237,7 +1261,7 @@ static void sampler_fill_smaps(struct sampler *s, struct sproc *sp, unsigned nee
 	if (!(need & SRC_SHMEM) || (p->have & SRC_SHMEM))
 		return;
 	if (sp->read_at[SI_SHMEM] > 0 && (sampler_costly(s, sp, SRC_SMAPS) ||
-					  sampler_reusable(s, sp, SRC_SHMEM, max_age)))
+					  sampler_reusable(s, sp, SRC_SHMEM, max_age) || sampler_no_new_shm(s, sp, max_age)))
 		p->have |= SRC_SHMEM;
 	else
 		sampler_read_shm(s, sp);
@@ -1288,7 +1312,7 @@ static void sampler_fill_at(struct sampler *s, struct sproc *sp, unsigned need, 
 	if (need & SRC_CMDLINE)
 		sampler_cmdline(s, sp, max_age);
 	if (need & SRC_CGROUP)
-		sampler_read_cgroup(s, sp);
+		sampler_fill_cgroup(s, sp, max_age);
 	if (!proc_has_mm(p)) {
 		proc_mark_na(sp, need & (SRC_STATUS | SRC_ROLLUP | SRC_PSS | SRC_SMAPS | SRC_MAPS_LIST |
 					 SRC_KSM | SRC_SHMEM));
