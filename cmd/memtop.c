@@ -22,16 +22,19 @@
 #include "cells.h"
 #include "oomadj.h"
 #include "procdir.h"
+#include "record.h"
 #include "reports.h"
 #include "run.h"
 #include "uid.h"
+#include "units.h"
+#include "when.h"
 #include "xalloc.h"
 
 #define EXIT_USAGE 2
 
 struct options {
 	struct run_config rc;
-	bool batch, maps, system, oom, set_oom_adj;
+	bool batch, maps, system, oom, set_oom_adj, max_size_set;
 	int *pids;
 	size_t npids;
 	enum field_id cols[FLD_COUNT];
@@ -86,6 +89,14 @@ static void usage(void)
 	       "                           how long anon + swap must rise steadily to be a leak\n"
 	       "                           (default 20, 1 to the window)\n"
 	       "      --set-oom-adj=VALUE  write oom_score_adj (-1000..1000) of the -p processes\n"
+	       "  -w, --write=FILE         record to FILE (SQLite) every -d seconds (default 10);\n"
+	       "                           with -b, -J, -S, -O or -m print too\n"
+	       "      --max-size=SIZE      recording cap, oldest samples go first (default 256M)\n"
+	       "  -r, --read=FILE          replay a recording in any face\n"
+	       "      --at=TIME            the sample recorded at TIME (or just before)\n"
+	       "      --from=TIME, --to=TIME  the samples recorded from, to TIME\n"
+	       "                           TIME: 'YYYY-MM-DD HH:MM:SS' (local), RFC 3339,\n"
+	       "                           HH:MM, or relative to now: -10m, -2h, -1d\n"
 	       "      --color=WHEN         colour the interactive view: auto, always, never\n"
 	       "      --no-config          ignore the saved settings (memtoprc)\n"
 	       "      --no-mouse           the interactive view leaves the mouse to the terminal\n"
@@ -100,9 +111,10 @@ static void usage(void)
 static void version(void)
 {
 	printf("memtop %s\n"
-	       "built with libproc2 %s, ncursesw, PCRE2\n"
+	       "built with libproc2 %s, ncursesw, PCRE2, SQLite %s\n"
 	       "This is free software: you are free to change and redistribute it.\n"
-	       "There is NO WARRANTY, to the extent permitted by law.\n", PACKAGE_VERSION, PROC2_VERSION);
+	       "There is NO WARRANTY, to the extent permitted by law.\n", PACKAGE_VERSION, PROC2_VERSION,
+	       record_library_version());
 }
 
 static void fields_help(void)
@@ -269,7 +281,30 @@ static void parse_oom_adj(struct options *o, const char *s)
 	o->set_oom_adj = true;
 }
 
-enum { OPT_SET_OOM_ADJ = 256, OPT_COLOR, OPT_NO_CONFIG, OPT_NO_MOUSE, OPT_TREND_WINDOW, OPT_TREND_MIN_SPAN };
+/* A time of --at, --from or --to; relative ones from now. */
+static double parse_time(const char *opt, const char *s)
+{
+	double t;
+
+	if (when_parse(s, when_now(), &t) < 0)
+		usage_error("%s wants a time: 'YYYY-MM-DD HH:MM:SS' (local), RFC 3339, HH:MM[:SS], or relative "
+			    "to now as -10m, -2h, -1d; not '%s'", opt, s);
+	return t;
+}
+
+static void parse_max_size(struct options *o, const char *s)
+{
+	int rc = units_parse_size(s, &o->rc.max_size);
+
+	if (rc < 0 || o->rc.max_size < RECORD_MIN_MAX_SIZE)
+		usage_error("--max-size wants a size of 1M or more (bytes, or with K, M, G, T), not '%s'", s);
+	o->max_size_set = true;
+}
+
+enum {
+	OPT_SET_OOM_ADJ = 256, OPT_COLOR, OPT_NO_CONFIG, OPT_NO_MOUSE, OPT_TREND_WINDOW, OPT_TREND_MIN_SPAN,
+	OPT_AT, OPT_FROM, OPT_TO, OPT_MAX_SIZE
+};
 
 static const struct option long_options[] = {
 	{ "batch", no_argument, NULL, 'b' },
@@ -288,6 +323,12 @@ static const struct option long_options[] = {
 	{ "set-oom-adj", required_argument, NULL, OPT_SET_OOM_ADJ },
 	{ "trend-window", required_argument, NULL, OPT_TREND_WINDOW },
 	{ "trend-min-span", required_argument, NULL, OPT_TREND_MIN_SPAN },
+	{ "write", required_argument, NULL, 'w' },
+	{ "read", required_argument, NULL, 'r' },
+	{ "at", required_argument, NULL, OPT_AT },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "to", required_argument, NULL, OPT_TO },
+	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
 	{ "color", optional_argument, NULL, OPT_COLOR },
 	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
@@ -308,12 +349,34 @@ static void check_trend(struct trend_params *t)
 	t->min_span = span;
 }
 
+/* -w and -r and what goes with them. */
+static void check_recording(struct options *o)
+{
+	struct run_config *rc = &o->rc;
+	bool range = !isnan(rc->from) || !isnan(rc->to);
+
+	if (rc->write_path && rc->read_path)
+		usage_error("-w records and -r replays: not both at once");
+	if ((range || !isnan(rc->at)) && !rc->read_path)
+		usage_error("%s chooses samples of a recording: it needs -r FILE", isnan(rc->at) ? "--from/--to" : "--at");
+	if (range && !isnan(rc->at))
+		usage_error("--at is one moment, --from and --to a span: not both");
+	if (!isnan(rc->from) && !isnan(rc->to) && rc->from > rc->to)
+		usage_error("--from is after --to");
+	if (o->max_size_set && !rc->write_path)
+		usage_error("--max-size caps a recording: it needs -w FILE");
+	if (o->set_oom_adj && (rc->write_path || rc->read_path))
+		usage_error("--set-oom-adj acts on live processes: not with -w or -r");
+	if (rc->write_path && !rc->delay_set)
+		rc->delay = RECORD_DEFAULT_DELAY;
+}
+
 static void parse_options(struct options *o, int argc, char **argv)
 {
 	int c;
 
 	opterr = 0;	/* our own one-line messages */
-	while ((c = getopt_long(argc, argv, ":bn:d:p:u:f:s:o:g:mSOJhV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":bn:d:p:u:f:s:o:g:mSOJw:r:hV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'b': o->batch = true; break;
 		case 'n': o->rc.iterations = parse_long("--iterations", optarg, 1, LONG_MAX); break;
@@ -335,6 +398,12 @@ static void parse_options(struct options *o, int argc, char **argv)
 		case OPT_TREND_MIN_SPAN:
 			o->rc.trend.min_span = parse_seconds("--trend-min-span", optarg, TREND_MIN_SPAN_MIN, TREND_WINDOW_MAX);
 			break;
+		case 'w': o->rc.write_path = optarg; break;
+		case 'r': o->rc.read_path = optarg; break;
+		case OPT_AT: o->rc.at = parse_time("--at", optarg); break;
+		case OPT_FROM: o->rc.from = parse_time("--from", optarg); break;
+		case OPT_TO: o->rc.to = parse_time("--to", optarg); break;
+		case OPT_MAX_SIZE: parse_max_size(o, optarg); break;
 		case OPT_COLOR: o->rc.color = parse_color(optarg); break;
 		case OPT_NO_CONFIG: o->rc.no_config = true; break;
 		case OPT_NO_MOUSE: o->rc.no_mouse = true; break;
@@ -357,6 +426,7 @@ static void parse_options(struct options *o, int argc, char **argv)
 	if (o->rc.grouped && (o->maps || o->system || o->oom || o->set_oom_adj))
 		usage_error("--group groups the process list: not with --maps, --system, --oom or --set-oom-adj");
 	check_trend(&o->rc.trend);
+	check_recording(o);
 }
 
 /* -p names processes. A thread's /proc/TID reads like a process, though /proc does not list
@@ -390,6 +460,8 @@ static int dispatch(struct options *o)
 		kinds[n++] = &mapsview_report;
 	if (n)
 		return reports_run(rc, kinds, n);
+	if (rc->write_path && !o->batch && !rc->json)
+		return record_run(rc);
 	if (!o->batch && !rc->json && isatty(STDOUT_FILENO)) {
 		run_output_close();	/* curses draws on the real stdout */
 		return tui_run(rc);
@@ -411,7 +483,8 @@ static void raise_nofile(void)
 
 int main(int argc, char **argv)
 {
-	struct options o = { .rc = { .delay = 1.0, .sort = FIELD_DEFAULT_SORT, .color = COLOR_AUTO } };
+	struct options o = { .rc = { .delay = 1.0, .sort = FIELD_DEFAULT_SORT, .color = COLOR_AUTO, .at = NAN,
+				     .from = NAN, .to = NAN } };
 	int status;
 
 	setlocale(LC_ALL, "");	/* before libproc2 caches its escaping choice */
@@ -421,7 +494,8 @@ int main(int argc, char **argv)
 	run_output_open();
 	parse_options(&o, argc, argv);
 	raise_nofile();
-	check_pids(&o);
+	if (!o.rc.read_path)
+		check_pids(&o);
 	if (!o.rc.cols_set) {
 		memcpy(o.cols, field_default_columns, field_default_ncolumns * sizeof *o.cols);
 		o.rc.ncols = field_default_ncolumns;

@@ -20,6 +20,12 @@ complete -c memtop -l set-oom-adj -x -d 'Write oom_score_adj of the -p processes
 complete -c memtop -l color -x -a 'auto always never' -d 'Colour the interactive view'
 complete -c memtop -l no-config -d 'Ignore the saved settings'
 complete -c memtop -l no-mouse -d 'Leave the mouse to the terminal'
+complete -c memtop -s w -l write -r -F -d 'Record to a file (SQLite)'
+complete -c memtop -l max-size -x -d 'Recording size cap, oldest samples go first (256M)'
+complete -c memtop -s r -l read -r -F -d 'Replay a recording'
+complete -c memtop -l at -x -d 'The sample recorded at a time (YYYY-MM-DD HH:MM:SS, -10m)'
+complete -c memtop -l from -x -d 'The samples recorded from a time'
+complete -c memtop -l to -x -d 'The samples recorded to a time'
 complete -c memtop -s h -l help -d 'Show help'
 complete -c memtop -s V -l version -d 'Show version'
 

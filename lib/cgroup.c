@@ -305,6 +305,23 @@ bool cgroup_headroom(const struct cgroup_mem *m, const struct cgroup_room *r, ui
 	return true;
 }
 
+bool cgroup_set_headroom(const struct cgroup_set *cs, int node, const struct cgroup_room *rooms,
+			 uint64_t swap_free, uint64_t *room)
+{
+	static const struct cgroup_room unknown = { { .st = V_UNKNOWN }, { .st = V_UNKNOWN } };
+	bool any = false;
+
+	for (int i = node; i >= 0 && (size_t)i < cs->n; i = cs->nodes[i].parent) {
+		uint64_t r;
+
+		if (cgroup_headroom(&cs->nodes[i].mem, rooms ? &rooms[i] : &unknown, swap_free, &r) && (!any || r < *room)) {
+			*room = r;
+			any = true;
+		}
+	}
+	return any;
+}
+
 static int cgroup_set_find(const struct cgroup_set *cs, const char *path, size_t len)
 {
 	for (size_t i = 0; i < cs->n; i++) {

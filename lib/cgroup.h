@@ -74,6 +74,14 @@ void cgroup_read_room(int dirfd, enum cgroup_version v, const struct cgroup_mem 
 bool cgroup_headroom(const struct cgroup_mem *m, const struct cgroup_room *r, uint64_t swap_free,
 		     uint64_t *room);
 
+struct cgroup_set;
+
+/* The least room (cgroup_headroom()) of node and its parents (a parent's limit bounds its
+ * children too); rooms[i] what node i holds besides its usage (NULL: not known). False when
+ * none of them has a limit. */
+bool cgroup_set_headroom(const struct cgroup_set *cs, int node, const struct cgroup_room *rooms,
+			 uint64_t swap_free, uint64_t *room);
+
 /* One memory cgroup holding a process of the snapshot, or the parent of one (a parent's
  * limit bounds its children too). */
 struct cgroup_node {

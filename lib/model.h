@@ -204,6 +204,8 @@ struct shmem_report;
 struct snapshot {
 	struct timespec wall;		/* CLOCK_REALTIME when taken */
 	double interval;		/* seconds since the previous snapshot, 0 for the first */
+	double clock;			/* when taken, in seconds of a clock that only goes forward:
+					   the times trends are fitted on (lib/trend.h) */
 	double collect_seconds;		/* how long collection took */
 	uint64_t seq;			/* 1 for the first sample */
 	char host[256];

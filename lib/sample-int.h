@@ -33,6 +33,7 @@ struct sproc {
 	uint64_t gen;			/* last refresh that saw it */
 	bool gone;			/* exited while being read: left out */
 	uint64_t prev_minflt, prev_majflt, prev_rss, prev_vsize;	/* stat at the previous sample */
+	uint64_t shm_vsize;		/* vsize when its shmem mappings were last read */
 	double prev_time;		/* monotonic seconds of the previous sample, 0 = none */
 	double changed_time;		/* the sample that last saw faults, rss or vsize move (or
 					   saw the process first): figures read since still hold */
@@ -78,6 +79,7 @@ struct sampler {
 	size_t capsel;
 	uint64_t gen;
 	double now;			/* monotonic seconds of the current refresh */
+	bool reuse_oom;			/* the request's */
 	long page_size;
 	int *fresh;			/* pids to read through libproc2 this refresh */
 	size_t nfresh, capfresh;

@@ -195,20 +195,11 @@ void sampler_cgroups(struct sampler *s)
 
 bool sampler_cgroup_headroom(struct sampler *s, int node, uint64_t swap_free, uint64_t *room)
 {
-	bool any = false;
-
-	/* a parent's limit bounds its children too: the least room wins */
 	for (int i = node; i >= 0; i = s->cgroups.nodes[i].parent) {
-		uint64_t r;
-
 		if (!sampler_room_read(s, (size_t)i))
 			sampler_cgroup_read(s, (size_t)i, true);
-		if (cgroup_headroom(&s->cgroups.nodes[i].mem, &s->rooms[i], swap_free, &r) && (!any || r < *room)) {
-			*room = r;
-			any = true;
-		}
 	}
-	return any;
+	return cgroup_set_headroom(&s->cgroups, node, s->rooms, swap_free, room);
 }
 
 /* ---- shmem sources ---- */

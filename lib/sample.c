@@ -812,7 +812,8 @@ static void sampler_read_oom(struct sampler *s, struct sproc *sp)
 
 		if (fields[i].src != SRC_OOM)
 			continue;
-		/* never reused: oom_score_adj changes without the process doing anything */
+		/* reused only when asked (reuse_oom): oom_score_adj changes without the
+		 * process doing anything */
 		rc = procfs_read_int(sampler_at(s, sp, fields[i].key, path, sizeof path), path, &v);
 		if (rc == 0)
 			fval_set_i(&sp->p.f[i], v);
@@ -852,6 +853,7 @@ static void sampler_read_ksm(struct sampler *s, struct sproc *sp)
 	}
 	if (n < 0)	/* ENOENT before Linux 6.1: unknown, the process is not gone */
 		sampler_note_errno(s, (int)-n);
+	sp->read_at[SI_KSM] = s->now;
 	sp->p.have |= SRC_KSM;
 }
 
@@ -875,6 +877,19 @@ static void sampler_read_cgroup(struct sampler *s, struct sproc *sp)
 		len--;
 	proc_set_str(&sp->cgroup_path, path, len);
 	sp->p.cgroup = cgroup_set_get(&s->cgroups, sp->cgroup_path, len);
+	sp->read_at[SI_CGROUP] = s->now;
+}
+
+/* Its memory cgroup; for a recorder (reuse_oom), an idle process's as read before (a
+ * process moved to another cgroup is seen at the next keyframe). */
+static void sampler_fill_cgroup(struct sampler *s, struct sproc *sp, double max_age)
+{
+	if (s->reuse_oom && sp->cgroup_path && sampler_reusable(s, sp, SRC_CGROUP, max_age)) {
+		sp->p.cgroup = cgroup_set_get(&s->cgroups, sp->cgroup_path, strlen(sp->cgroup_path));
+		sp->p.have |= SRC_CGROUP;
+		return;
+	}
+	sampler_read_cgroup(s, sp);
 }
 
 /* ---- status ---- */
@@ -1192,7 +1207,10 @@ static void sampler_read_smaps(struct sampler *s, struct sproc *sp, bool keep_ma
 	for (int i = 0; i < s->nseg; i++)
 		fval_set_u(&p->f[s->seg_f[i].id], p->seg->v[s->seg_f[i].part[0]][SEGF_RSS]);
 	sp->read_at[SI_SMAPS] = sp->read_at[SI_SHMEM] = s->now;
-	if (s->nvma > 0) {	/* none: no mm any more, the process is exiting */
+	sp->shm_vsize = sp->prev_vsize;
+	/* none: no mm any more, the process is exiting; a smaps_rollup read for this refresh
+	 * already stays (exact, where the sum over smaps rounds each mapping down) */
+	if (s->nvma > 0 && !(sp->read_at[SI_PSS] == s->now && (p->have & SRC_PSS))) {
 		proc_set_rollup(s, p, &s->rollup, false);
 		sp->read_at[SI_PSS] = s->now;
 		sp->pss_cost = sp->smaps_cost;
@@ -1219,8 +1237,18 @@ static void sampler_read_shm(struct sampler *s, struct sproc *sp)
 		return;
 	}
 	sp->read_at[SI_SHMEM] = s->now;
+	sp->shm_vsize = sp->prev_vsize;
 	if (sp->p.nshm)
 		sampler_read_smaps(s, sp, false);
+}
+
+/* For a recorder (reuse_oom): a process that mapped no shared memory and whose size did not
+ * change since has mapped none since (a mapping changes the size), however busy it is;
+ * bounded by max_age, as reuse is. */
+static bool sampler_no_new_shm(const struct sampler *s, const struct sproc *sp, double max_age)
+{
+	return s->reuse_oom && sp->p.nshm == 0 && sp->shm_vsize == sp->prev_vsize &&
+	       s->now - sp->read_at[SI_SHMEM] <= max_age;
 }
 
 static void sampler_fill_smaps(struct sampler *s, struct sproc *sp, unsigned need, double max_age)
@@ -1236,7 +1264,7 @@ static void sampler_fill_smaps(struct sampler *s, struct sproc *sp, unsigned nee
 	if (!(need & SRC_SHMEM) || (p->have & SRC_SHMEM))
 		return;
 	if (sp->read_at[SI_SHMEM] > 0 && (sampler_costly(s, sp, SRC_SMAPS) ||
-					  sampler_reusable(s, sp, SRC_SHMEM, max_age)))
+					  sampler_reusable(s, sp, SRC_SHMEM, max_age) || sampler_no_new_shm(s, sp, max_age)))
 		p->have |= SRC_SHMEM;
 	else
 		sampler_read_shm(s, sp);
@@ -1337,12 +1365,14 @@ static void sampler_fill_at(struct sampler *s, struct sproc *sp, unsigned need, 
 	need &= ~p->have;
 	if (!need || sp->gone)
 		return;
-	if (need & SRC_OOM)
+	if ((need & SRC_OOM) && s->reuse_oom && sampler_reusable(s, sp, SRC_OOM, max_age))
+		proc_present(s, sp, SRC_OOM);
+	else if (need & SRC_OOM)
 		sampler_read_oom(s, sp);
 	if (need & SRC_CMDLINE)
 		sampler_cmdline(s, sp, max_age);
 	if (need & SRC_CGROUP)
-		sampler_read_cgroup(s, sp);
+		sampler_fill_cgroup(s, sp, max_age);
 	if (!proc_has_mm(p)) {
 		proc_mark_na(sp, need & (SRC_STATUS | SRC_ROLLUP | SRC_PSS | SRC_SMAPS | SRC_MAPS_LIST |
 					 SRC_KSM | SRC_SHMEM | SRC_TREND | SRC_TREND_ETA));
@@ -1355,7 +1385,9 @@ static void sampler_fill_at(struct sampler *s, struct sproc *sp, unsigned need, 
 		else
 			sampler_read_status(s, sp);
 	}
-	if (need & SRC_KSM)
+	if ((need & SRC_KSM) && s->reuse_oom && sampler_reusable(s, sp, SRC_KSM, max_age))
+		proc_present(s, sp, SRC_KSM);
+	else if (need & SRC_KSM)
 		sampler_read_ksm(s, sp);
 	if (need & (SRC_SMAPS | SRC_SHMEM))
 		sampler_fill_smaps(s, sp, need, max_age);
@@ -1436,11 +1468,32 @@ static unsigned sampler_parts_need(unsigned parts)
 	return need;
 }
 
+static int sproc_pid_cmp(const void *a, const void *b)
+{
+	const struct sproc *p = *(struct sproc *const *)a, *q = *(struct sproc *const *)b;
+
+	return (p->p.pid > q->p.pid) - (p->p.pid < q->p.pid);
+}
+
+/* The snapshot lists processes by pid (model.h): those seen for the first time were read
+ * after the others, and come last until sorted. */
+static void sampler_order(struct sampler *s)
+{
+	for (size_t i = 1; i < s->nall; i++) {
+		if (s->all[i - 1]->p.pid > s->all[i]->p.pid) {
+			qsort(s->all, s->nall, sizeof *s->all, sproc_pid_cmp);
+			return;
+		}
+	}
+}
+
 static void sampler_collect(struct sampler *s, const struct sample_request *req)
 {
 	struct snapshot *snap = &s->snap;
 	unsigned all = req->need_all | sampler_parts_need(req->parts);
 
+	sampler_order(s);
+	s->reuse_oom = req->reuse_oom && req->reuse_max_age > 0;
 	if (s->capsel < s->nall) {
 		s->capsel = s->capall;
 		s->sel = xreallocarray(s->sel, s->capsel, sizeof *s->sel);
@@ -1488,20 +1541,6 @@ static void sampler_parts(struct sampler *s, unsigned parts)
 	snap->mem = &s->mem;
 }
 
-/* The request's, where it sets them. */
-static struct trend_params sampler_trend_params(const struct trend_params *asked)
-{
-	struct trend_params p = trend_params_default();
-
-	if (asked->window > 0)
-		p.window = asked->window;
-	if (asked->min_span > 0)
-		p.min_span = asked->min_span;
-	if (p.min_span > p.window)
-		p.min_span = p.window;
-	return p;
-}
-
 int sampler_refresh(struct sampler *s, const struct sample_request *req, const struct snapshot **out)
 {
 	struct snapshot *snap = &s->snap;
@@ -1514,11 +1553,12 @@ int sampler_refresh(struct sampler *s, const struct sample_request *req, const s
 		return rc;
 	s->gen++;
 	s->now = start;
-	s->trend = sampler_trend_params(&req->trend);
+	s->trend = trend_params_of(&req->trend);
 	s->nall = 0;
 	s->fatal = 0;
 	snap->interval = snap->seq ? start - s->prev_sys_time : 0;
 	snap->seq++;
+	snap->clock = start;
 	clock_gettime(CLOCK_REALTIME, &snap->wall);
 	snapshot_identity(snap);
 	sampler_system(s, &snap->sys);

@@ -47,6 +47,11 @@ struct sample_request {
 	double reuse_max_age;		/* seconds an idle process's figures may be reused to sort
 					   on; 0: read every figure for this snapshot */
 	struct trend_params trend;	/* the trend window and minimum span; 0: the defaults */
+	bool reuse_oom;			/* with reuse_max_age: oom_score, oom_score_adj, ksm_stat and
+					   the cgroup too, which may change while the process is idle
+					   (adj by anyone, KSM by ksmd, a move), and the shmem mappings
+					   of a busy process that has none and kept its size: a
+					   recorder, whose keyframes read everything afresh */
 };
 
 /* Options for a sampler over another tree than the machine's (tests). */

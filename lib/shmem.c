@@ -591,6 +591,7 @@ int shmem_report_update(struct shmem_report *r, const struct snapshot *snap,
 			const struct shmem_sources *src)
 {
 	shmem_clear(r);
+	r->sources = src;
 	r->mounts = src->mounts;
 	r->nmounts = src->nmounts;
 	r->sysv_known = src->sysv_known;

@@ -132,6 +132,8 @@ struct shmem_report {
 					   as unattributed may be theirs */
 	bool sysv_known;		/* /proc/sysvipc/shm was read */
 	bool truncated;			/* the /dev/shm tree was larger than memtop walks */
+	const struct shmem_sources *sources;	/* what it was computed from (borrowed): a
+						   recording keeps them */
 	struct shmem_private *priv;
 };
 

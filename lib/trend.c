@@ -10,6 +10,19 @@ struct trend_params trend_params_default(void)
 	return (struct trend_params){ TREND_WINDOW_DEFAULT, TREND_MIN_SPAN_DEFAULT };
 }
 
+struct trend_params trend_params_of(const struct trend_params *asked)
+{
+	struct trend_params p = trend_params_default();
+
+	if (asked->window > 0)
+		p.window = asked->window;
+	if (asked->min_span > 0)
+		p.min_span = asked->min_span;
+	if (p.min_span > p.window)
+		p.min_span = p.window;
+	return p;
+}
+
 struct trend_hist *trend_hist_create(uint32_t cap)
 {
 	struct trend_hist *h;

@@ -123,6 +123,10 @@ double trend_eta(double growth, double headroom);
 /* The default parameters. */
 struct trend_params trend_params_default(void);
 
+/* The parameters a request asks for: its own where set (> 0), the defaults elsewhere; the
+ * minimum span at most the window. */
+struct trend_params trend_params_of(const struct trend_params *asked);
+
 /* ---- what a snapshot holds (model.h), for the sampler and a replay alike ---- */
 
 /* p's growth, leak (registry figures), window, r2, samples and PSS growth (p->trend) from

@@ -23,6 +23,36 @@ int unit_parse(const char *s, enum unit *u)
 	return -EINVAL;
 }
 
+int units_parse_size(const char *s, uint64_t *bytes)
+{
+	static const char suffix[] = "KMGT";
+	uint64_t v = 0, mul = 1;
+	const char *u;
+	int digits = 0;
+
+	for (; *s >= '0' && *s <= '9'; s++, digits++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -ERANGE;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	if (!digits)
+		return -EINVAL;
+	if (*s && (u = strchr(suffix, *s))) {
+		mul = 1ull << (10 * (u - suffix + 1));
+		s++;
+		if (strcmp(s, "iB") == 0)
+			s += 2;
+	} else if (*s == 'B') {
+		s++;
+	}
+	if (*s)
+		return -EINVAL;
+	if (v > UINT64_MAX / mul)
+		return -ERANGE;
+	*bytes = v * mul;
+	return 0;
+}
+
 size_t units_dec(char *o, uint64_t v)
 {
 	char t[20];

@@ -16,6 +16,10 @@ enum unit {
 const char *unit_name(enum unit u);		/* "auto" "KiB" "MiB" "GiB" */
 int unit_parse(const char *s, enum unit *u);	/* 0, or -EINVAL */
 
+/* A size as people write it: "1048576", "512K", "256M", "1G", "2T" (binary: K is KiB;
+ * "256MiB" and "100B" too). Returns 0, -EINVAL, or -ERANGE beyond 2^64 - 1 bytes. */
+int units_parse_size(const char *s, uint64_t *bytes);
+
 /* Compact form for tables: "0", "912K", "1.21M", "24.0G" ("K" = KiB); with a fixed unit,
  * the number in that unit ("1239" for 1.21 MiB in KiB). Automatic units fit in 8 bytes +
  * NUL; a fixed unit takes as many digits as the number has (up to 20 in KiB): a table

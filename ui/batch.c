@@ -10,8 +10,9 @@ static unsigned batch_needs(const struct run_config *rc, const bool *jsonf)
 {
 	unsigned need = field_sources(rc->cols, rc->ncols) | fields[rc->sort].src;
 
-	/* several samples of the default columns (status read anyway): leaks are named */
-	if (!rc->json && !rc->cols_set && rc->iterations > 1)
+	/* several samples of the default columns (status read anyway), or a recording's (the
+	 * samples before each are its history): leaks are named */
+	if (!rc->json && !rc->cols_set && (rc->iterations > 1 || rc->read_path))
 		need |= SRC_TREND | SRC_TREND_ETA;
 
 	return rc->json ? need | jsonout_needs(jsonf) : need;
@@ -30,7 +31,7 @@ struct batch {
  * could only read "-"); -o may still ask for them. */
 static int batch_columns(const struct run_config *rc, enum field_id *cols)
 {
-	bool one = rc->iterations <= 1 && !rc->cols_set;
+	bool one = run_one_sample(rc) && !rc->cols_set;
 	int n = 0;
 
 	for (int i = 0; i < rc->ncols; i++) {

@@ -7,6 +7,7 @@
 
 #include "cells.h"
 #include "maptable.h"
+#include "record.h"
 #include "procstatus.h"
 #include "reports.h"
 #include "sanitize.h"
@@ -83,6 +84,8 @@ static void mapsview_segments(struct doc *d, const struct proc *p)
 		}
 		doc_printf(d, DOC_NORMAL, "%s", line);
 	}
+	if (p->smaps_age > 0)
+		doc_printf(d, DOC_NORMAL, "(segments read %.1f s before this sample)", p->smaps_age);
 }
 
 /* One row, each cell at its column's width (numbers right-aligned, never cut). */
@@ -116,6 +119,12 @@ static void mapsview_maps(struct doc *d, const struct proc *p, int sort)
 	char head[512], *o = head, *line = xmalloc(512 + 4096 * 4 + 16);
 
 	doc_printf(d, DOC_NORMAL, "%s", "");
+	if (!(p->have & SRC_MAPS_LIST)) {	/* a recording keeps the segments only */
+		doc_printf(d, DOC_TITLE, "Mappings: not recorded (a recording keeps segment totals)");
+		free(line);
+		free(order);
+		return;
+	}
 	doc_printf(d, DOC_TITLE, "%zu mapping%s", p->nmaps, p->nmaps == 1 ? "" : "s");
 	for (int i = 0; i < maptable_nfull; i++) {
 		enum maptable_col c = maptable_full[i];
@@ -178,6 +187,10 @@ static int mapsview_check(const struct run_config *rc, const struct snapshot *sn
 			run_error("pid %d is a kernel thread: it has no address space of its own", p->pid);
 		else if (!proc_has_mm(p))
 			run_error("pid %d is a zombie: it has exited and has no address space", p->pid);
+		else if (!p->has_segments && !p->smaps_errno && !(p->have & SRC_SMAPS))
+			run_error("pid %d: its segments were not recorded at that moment (a recording keeps those "
+				  "of the %d largest processes every %d samples)", p->pid, RECORD_SEGMENTS_TOP,
+				  RECORD_KEYFRAME_SAMPLES);
 		else if (!p->has_segments)
 			run_error("cannot read the mappings (smaps) of pid %d: %s", p->pid,
 				  strerror(p->smaps_errno ? p->smaps_errno : ESRCH));

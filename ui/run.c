@@ -1,4 +1,7 @@
 #include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <string.h>
 #include <time.h>
@@ -84,13 +87,68 @@ int run_output_check(FILE *out)
 	return RUN_EXIT_RUNTIME;
 }
 
-struct sampler *run_sampler(void)
+static struct snapsource *run_replay(const struct run_config *rc)
+{
+	struct replay *r;
+	char err[700];
+	int rc2 = replay_open(rc->read_path, &r, err, sizeof err);
+
+	if (rc2 == 0)
+		replay_set_trend(r, &rc->trend);
+	if (rc2 == 0)
+		rc2 = isnan(rc->at) ? replay_between(r, rc->from, rc->to, err, sizeof err)
+				    : replay_at(r, rc->at, err, sizeof err);
+	if (rc2 < 0) {
+		run_error("%s", err);
+		return NULL;
+	}
+	return source_replay(r);
+}
+
+static struct sampler *run_sampler(void)
 {
 	struct sampler *s = sampler_create();
 
 	if (!s)
 		run_error("cannot read /proc: %s", errtext(errno));
 	return s;
+}
+
+static struct snapsource *run_recording(const struct run_config *rc)
+{
+	struct record_options o = { .max_size = rc->max_size, .interval = rc->delay };
+	struct sampler *s = run_sampler();
+	struct recorder *rec;
+	char err[700];
+
+	if (!s)
+		return NULL;
+	if (recorder_open(rc->write_path, &o, &rec, err, sizeof err) < 0) {
+		run_error("%s", err);
+		sampler_free(s);
+		return NULL;
+	}
+	return source_recording(s, rec);
+}
+
+struct snapsource *run_source(const struct run_config *rc)
+{
+	struct sampler *s;
+
+	if (rc->read_path)
+		return run_replay(rc);
+	if (rc->write_path)
+		return run_recording(rc);
+	s = run_sampler();
+	return s ? source_live(s) : NULL;
+}
+
+void run_source_warnings(struct snapsource *src)
+{
+	const char *w = source_take_warning(src);
+
+	if (w)
+		run_error("%s", w);
 }
 
 struct selection run_selection(const struct run_config *rc)
@@ -116,29 +174,83 @@ void run_sleep(double s)
 		;
 }
 
+/* ---- a recorder's clean end ---- */
+
+static volatile sig_atomic_t run_stop_signal;
+
+static void run_on_stop(int sig)
+{
+	run_stop_signal = sig;
+}
+
+/* A recorder ends on these after writing the sample in hand: the file is then closed cleanly
+ * (as it would be anyway: a killed recorder loses at most the sample it was writing). */
+static void run_catch_stop(void)
+{
+	struct sigaction sa = { .sa_handler = run_on_stop };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* Sleeps, unless a stop signal came (before or during): returns true then. */
+static bool run_pause(double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
+
+	while (!run_stop_signal && nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+	return run_stop_signal != 0;
+}
+
+/* How many samples: -n; else one from the machine, every one of a recording's range, and
+ * as many as come while recording. */
+static long run_count(const struct run_config *rc)
+{
+	if (rc->iterations)
+		return rc->iterations;
+	return rc->read_path || rc->write_path ? LONG_MAX : 1;
+}
+
+bool run_one_sample(const struct run_config *rc)
+{
+	return run_count(rc) == 1 || (rc->read_path && !isnan(rc->at));
+}
+
 int run_loop(const struct run_config *rc, const struct sample_request *req, run_emit_fn emit, void *ctx)
 {
-	struct sampler *s = run_sampler();
-	long n = rc->iterations ? rc->iterations : 1;
+	struct snapsource *src = run_source(rc);
+	long n = run_count(rc);
 	int status = 0;
 
-	if (!s)
+	if (!src)
 		return RUN_EXIT_RUNTIME;
-	for (long i = 0; i < n && status == 0; i++) {
+	if (rc->write_path)
+		run_catch_stop();
+	for (long i = 0; i < n && status == 0 && !run_stop_signal; i++) {
 		const struct snapshot *snap;
-		int err = sampler_refresh(s, req, &snap);
+		int err = source_advance(src, rc->delay_set ? rc->delay : 0);
 
+		if (err == 0)
+			err = source_refresh(src, req, &snap);
+		run_source_warnings(src);
+		if (err == -ENOENT)
+			break;	/* the end of the recording's range */
 		if (err < 0) {
-			run_error("cannot read processes: %s", errtext(-err));
+			run_error("cannot read %s: %s", rc->read_path ? rc->read_path : "processes", errtext(-err));
 			status = RUN_EXIT_RUNTIME;
 			break;
 		}
 		status = emit(snap, i, ctx);
+		source_shown(src);
+		run_source_warnings(src);
 		if (status == 0)
 			status = run_output_check(stdout);
-		if (i + 1 < n && status == 0)
-			run_sleep(rc->delay);
+		if (i + 1 < n && status == 0 && source_is_live(src) && run_pause(rc->delay))
+			break;
 	}
-	sampler_free(s);
+	source_free(src);
 	return status < 0 ? 0 : status;
 }

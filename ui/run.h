@@ -12,6 +12,7 @@
 #include "filter.h"
 #include "group.h"
 #include "sample.h"
+#include "source.h"
 #include "units.h"
 
 #define RUN_EXIT_RUNTIME 1
@@ -43,6 +44,10 @@ struct run_config {
 	enum group_by group_by;
 	bool no_mouse;			/* --no-mouse */
 	struct trend_params trend;	/* --trend-window, --trend-min-span (0: the defaults) */
+	const char *write_path;		/* -w: record to this file */
+	const char *read_path;		/* -r: replay this recording */
+	uint64_t max_size;		/* --max-size, 0: the default */
+	double at, from, to;		/* --at, --from, --to: NAN when not given */
 };
 
 /* Prints "memtop: MESSAGE" on stderr. */
@@ -63,8 +68,12 @@ int run_output_errno(void);
  * end quietly with status 0), RUN_EXIT_RUNTIME after printing the write error. */
 int run_output_check(FILE *out);
 
-/* A sampler, or NULL after printing why not. */
-struct sampler *run_sampler(void);
+/* Where the snapshots come from, as the command line says (-r, -w, or the machine), or
+ * NULL after printing why not. */
+struct snapsource *run_source(const struct run_config *rc);
+
+/* Prints a recorder's warnings (a sample that could not be written...) when it has one. */
+void run_source_warnings(struct snapsource *src);
 
 /* The selection the command line made (-p, -u, -f); a filter never matches memtop itself. */
 struct selection run_selection(const struct run_config *rc);
@@ -73,9 +82,14 @@ struct selection run_selection(const struct run_config *rc);
  * or an exit status to stop with. */
 typedef int (*run_emit_fn)(const struct snapshot *snap, long i, void *ctx);
 
-/* The loop every one-shot face shares: -n samples -d apart, each handed to emit, output
- * checked after each. Returns the exit status (a closed pipe is a quiet 0). */
+/* The loop every one-shot face shares: -n samples -d apart (from a recording: each sample of
+ * the range, -d apart when -d is given), each handed to emit, output checked after each.
+ * While recording, SIGTERM, SIGINT and SIGHUP end it cleanly after the sample in hand.
+ * Returns the exit status (a closed pipe is a quiet 0). */
 int run_loop(const struct run_config *rc, const struct sample_request *req, run_emit_fn emit, void *ctx);
+
+/* Whether the run shows one sample: -n 1 (the default) on the machine, --at in a recording. */
+bool run_one_sample(const struct run_config *rc);
 
 /* The snapshot's selected processes in the order a face shows them (highest first; text
  * A-Z): an array of its own, which the caller frees. */
@@ -88,5 +102,6 @@ void run_sleep(double seconds);
 int batch_run(const struct run_config *rc);	/* text report or JSON, -n samples */
 int tui_run(const struct run_config *rc);	/* the interactive view */
 int oomadj_run(const struct run_config *rc);	/* --set-oom-adj */
+int record_run(const struct run_config *rc);	/* -w alone: record, print nothing */
 
 #endif

@@ -63,7 +63,7 @@ static void detail_sampled(struct tui *t)
 
 	d->p = p && p->start_ticks == d->start_ticks ? p : NULL;
 	if (d->p)
-		sampler_fill(t->sampler, d->p, detail_need_all());
+		source_fill(t->source, d->p, detail_need_all());
 	detail_sort(t);
 }
 
@@ -216,7 +216,9 @@ static void detail_segments(struct tui *t, const struct proc *p, int y)
 
 	if (!p->has_segments) {
 		tui_printf(y, 0, COLS, STY_DIM, "Segments and mappings: %s",
-			   p->smaps_errno ? strerror(p->smaps_errno) : "no address space (kernel thread or zombie)");
+			   p->smaps_errno ? strerror(p->smaps_errno) :
+			   !proc_has_mm(p) ? "no address space (kernel thread or zombie)" :
+			   "not recorded at this moment (a recording keeps those of the largest processes)");
 		return;
 	}
 	for (int f = 0; f < SEGF_COUNT; f++) {
@@ -226,6 +228,8 @@ static void detail_segments(struct tui *t, const struct proc *p, int y)
 			w = n > w ? n : w;
 		}
 	}
+	if (p->smaps_age > 0)
+		tui_printf(y + 1 + SEGF_COUNT, 0, COLS, STY_DIM, "segments read %.1f s before this moment", p->smaps_age);
 	tui_fill(y, 0, COLS, STY_COLHEAD);
 	tui_put(y, 0, COLS, "SEG", STY_COLHEAD);
 	for (int s = 0; s < SEG_COUNT; s++)
@@ -290,6 +294,10 @@ static void detail_maps(struct tui *t, const struct proc *p, int y)
 
 	if (!p->has_segments || y >= LINES - 1)
 		return;
+	if (!(p->have & SRC_MAPS_LIST)) {	/* a recording keeps the segments only */
+		tui_put(y, 0, COLS, "Mappings: not recorded (a recording keeps segment totals)", STY_DIM);
+		return;
+	}
 	tui_list_set_height(&d->list, rows);
 	/* each number column as wide as its header and the widest cell on screen */
 	for (int c = 0; c < MT_COUNT; c++)

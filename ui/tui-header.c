@@ -91,15 +91,31 @@ static int header_falling(const struct sys_trend *tr, int y, int x)
 			  cell_growth(a, sizeof a, tr->rate.d, UNIT_AUTO));
 }
 
+/* The moment shown: the time of day live; in a recording its date, where it stands in the
+ * recording and how to move. */
+static void header_when(struct tui *t, char *when, size_t n, char *every, size_t m)
+{
+	const struct snapshot *snap = t->snap;
+	struct replay_pos pos;
+	struct tm tm;
+
+	localtime_r(&snap->wall.tv_sec, &tm);
+	if (!source_position(t->source, &pos)) {
+		strftime(when, n, "%H:%M:%S", &tm);
+		snprintf(every, m, "every %gs", t->view.delay);
+		return;
+	}
+	strftime(when, n, "recorded %Y-%m-%d %H:%M:%S", &tm);
+	snprintf(every, m, "sample %ld of %ld ([ ] b)", pos.index, pos.count);
+}
+
 static void header_title(struct tui *t, int y)
 {
 	const struct snapshot *snap = t->snap;
-	char when[16], extra[600] = "", units[600] = "";
-	struct tm tm;
+	char when[48], every[64], extra[600] = "", units[600] = "";
 	int x;
 
-	localtime_r(&snap->wall.tv_sec, &tm);
-	strftime(when, sizeof when, "%H:%M:%S", &tm);
+	header_when(t, when, sizeof when, every, sizeof every);
 	if (t->filter)
 		snprintf(extra, sizeof extra, "  filter: %s", filter_pattern(t->filter));
 	if (t->by_uid)
@@ -121,9 +137,9 @@ static void header_title(struct tui *t, int y)
 		snprintf(extra + strlen(extra), sizeof extra - strlen(extra),
 			 "  %s of %zu unreadable: ranked by RSS, shown as %sRSS", fields[t->view.sort].header,
 			 snap->nunreadable, t->utf8 ? "\xe2\x89\xa4" : "<=");
-	tui_printf(y, x, COLS, STY_NORMAL, "  %s  %zu process%s, %zu shown%s  collected in %.1f ms  every %gs%s",
+	tui_printf(y, x, COLS, STY_NORMAL, "  %s  %zu process%s, %zu shown%s  collected in %.1f ms  %s%s",
 		   when, snap->ntotal, snap->ntotal == 1 ? "" : "es", t->procs.nrows, units,
-		   (snap->collect_seconds + t->fill_seconds) * 1000, t->view.delay, extra);
+		   (snap->collect_seconds + t->fill_seconds) * 1000, every, extra);
 }
 
 static void header_memory(const struct snapshot *snap, const struct sysmem *sm, int y)

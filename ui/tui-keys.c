@@ -194,6 +194,8 @@ static const struct tui_key tui_keys[] = {
 	{ { 's' }, "s", ON(FIELDS), keys_field_key, "sort the list by this column" },
 	{ { TUI_KEY_ENTER, '\r', FK(KEY_ENTER) }, "Enter", ON(SORT), tui_sort_menu_key,
 	  "sort by the field selected (the sort field again: invert the order)" },
+	{ { '[', ']' }, "[ ]", TS_ALL, tui_time_step, "a recording (-r): one sample back, forward" },
+	{ { 'b' }, "b", TS_ALL, tui_time_prompt, "a recording (-r): go to a time (YYYY-MM-DD HH:MM:SS, HH:MM, -10m)" },
 	{ { 'k', FK(KEY_F(9)) }, "k F9", ON(LIST) | ON(DETAIL), tui_prompt_kill,
 	  "send a signal to the process, after asking (never to a reused pid)" },
 	{ { 'a' }, "a", ON(OOM), tui_prompt_oom_adj,

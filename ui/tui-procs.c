@@ -218,7 +218,7 @@ static void procs_prepare(struct tui *t)
 	tui_search_pending(t);
 	if (!t->view.grouped) {
 		for (int i = 0; i < ps->list.height && ps->list.top + (size_t)i < tui_procs_count(t); i++)
-			sampler_fill(t->sampler, tui_procs_row(t, ps->list.top + (size_t)i), need);
+			source_fill(t->source, tui_procs_row(t, ps->list.top + (size_t)i), need);
 	}
 	t->fill_seconds += tui_now() - start;
 	procs_remember(t);

@@ -20,7 +20,7 @@
 #include "tui.h"
 #include "uid.h"
 
-static void prompt_open(struct tui *t, const char *label, const char *initial,
+void tui_prompt_open(struct tui *t, const char *label, const char *initial,
 		     unsigned (*done)(struct tui *t, const char *text))
 {
 	struct tui_prompt *p = &t->prompt;
@@ -37,7 +37,7 @@ static void prompt_open(struct tui *t, const char *label, const char *initial,
 
 static void prompt_ask(struct tui *t, const char *label, unsigned (*done)(struct tui *t, const char *text))
 {
-	prompt_open(t, label, NULL, done);
+	tui_prompt_open(t, label, NULL, done);
 	t->prompt.yes_no = true;
 }
 
@@ -152,19 +152,13 @@ static unsigned prompt_filter_cancel(struct tui *t)
 /* The rows follow the pattern as it is typed (tui-search.c); Enter keeps it, Esc goes back. */
 unsigned tui_prompt_filter(struct tui *t, int key)
 {
-	prompt_open(t, "Filter (PCRE2, empty shows all): ", t->filter ? filter_pattern(t->filter) : "",
+	tui_prompt_open(t, "Filter (PCRE2, empty shows all): ", t->filter ? filter_pattern(t->filter) : "",
 			prompt_filter_done);
 	t->prompt.changed = prompt_filter_changed;
 	t->prompt.cancel = prompt_filter_cancel;
 	t->previewing = true;
 	tui_preview_update(t);
 	return TR_RESORT;
-}
-
-void tui_prompt_open(struct tui *t, const char *label, const char *initial,
-		     unsigned (*done)(struct tui *t, const char *text))
-{
-	prompt_open(t, label, initial, done);
 }
 
 static unsigned prompt_user_done(struct tui *t, const char *text)
@@ -192,7 +186,7 @@ static unsigned prompt_user_done(struct tui *t, const char *text)
 
 unsigned tui_prompt_user(struct tui *t, int key)
 {
-	prompt_open(t, "Show user (name or uid, empty shows all): ", t->by_uid ? t->user_name : "", prompt_user_done);
+	tui_prompt_open(t, "Show user (name or uid, empty shows all): ", t->by_uid ? t->user_name : "", prompt_user_done);
 	return TR_REDRAW;
 }
 
@@ -216,7 +210,7 @@ unsigned tui_prompt_delay(struct tui *t, int key)
 	char cur[32];
 
 	snprintf(cur, sizeof cur, "%g", t->view.delay);
-	prompt_open(t, "Delay in seconds: ", cur, prompt_delay_done);
+	tui_prompt_open(t, "Delay in seconds: ", cur, prompt_delay_done);
 	return TR_REDRAW;
 }
 
@@ -295,11 +289,13 @@ unsigned tui_prompt_kill(struct tui *t, int key)
 
 	if (!p)
 		return TR_NONE;
+	if (!tui_time_live_only(t, "k signals"))
+		return TR_REDRAW;
 	t->kill.pid = p->pid;
 	t->kill.start_ticks = p->start_ticks;	/* checked again through the pidfd */
 	snprintf(t->kill.comm, sizeof t->kill.comm, "%s", p->comm);
 	snprintf(label, sizeof label, "Signal for %d %s (name or number) [TERM]: ", p->pid, p->comm);
-	prompt_open(t, label, "", prompt_kill_signal);
+	tui_prompt_open(t, label, "", prompt_kill_signal);
 	return TR_REDRAW;
 }
 
@@ -344,6 +340,8 @@ unsigned tui_prompt_oom_adj(struct tui *t, int key)
 	const struct fval *adj;
 	char label[160], cur[16] = "";
 
+	if (!tui_time_live_only(t, "a sets oom_score_adj of"))
+		return TR_REDRAW;
 	if (!ln) {
 		tui_message(t, true, "select a process in the kill order first");
 		return TR_REDRAW;
@@ -359,6 +357,6 @@ unsigned tui_prompt_oom_adj(struct tui *t, int key)
 	if (adj->st == V_KNOWN)
 		snprintf(cur, sizeof cur, " (now %lld)", (long long)adj->i);
 	snprintf(label, sizeof label, "oom_score_adj for %d %s, -1000..1000%s: ", p->pid, p->comm, cur);
-	prompt_open(t, label, "", prompt_oom_adj_value);
+	tui_prompt_open(t, label, "", prompt_oom_adj_value);
 	return TR_REDRAW;
 }

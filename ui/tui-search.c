@@ -28,7 +28,7 @@ static bool search_matches(struct tui *t, size_t k)
 	if (filter_match(f, p->comm, strlen(p->comm)))
 		return true;
 	if (!(p->have & SRC_CMDLINE))
-		sampler_fill(t->sampler, p, SRC_CMDLINE);	/* the next refresh reads them for all */
+		source_fill(t->source, p, SRC_CMDLINE);	/* the next refresh reads them for all */
 	return p->cmdline && filter_match(f, p->cmdline, p->cmdline_len);
 }
 

@@ -2,6 +2,7 @@
  * for a key or a signal. Keys go through the key table to actions that return reactions;
  * nothing but the loop draws. */
 #include <curses.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -108,7 +109,7 @@ static int tui_sample(struct tui *t, char *err, size_t errsz)
 	req.sel.uid = t->uid;
 	req.sel.filter = t->filter;
 	req.sel.hide_kthreads = t->view.hide_kthreads;
-	rc = sampler_refresh(t->sampler, &req, &t->snap);
+	rc = source_refresh(t->source, &req, &t->snap);
 	if (rc < 0) {
 		snprintf(err, errsz, "cannot read processes: %s", errtext(-rc));
 		return -1;
@@ -124,7 +125,8 @@ static int tui_sample(struct tui *t, char *err, size_t errsz)
 	t->sample_asked = t->fresh = false;
 	t->samples++;
 	t->last_sample = start;
-	t->next_sample = start + t->view.delay;
+	/* a recorded moment stays until the keys move it */
+	t->next_sample = source_is_live(t->source) ? start + t->view.delay : HUGE_VAL;
 	t->fill_seconds = 0;
 	tui_rebuild(t);
 	return 0;
@@ -231,7 +233,7 @@ static void tui_free(struct tui *t)
 	group_free(&t->procs.total);
 	tui_search_free(t);
 	filter_free(t->filter);
-	sampler_free(t->sampler);
+	source_free(t->source);
 }
 
 int tui_run(const struct run_config *rc)
@@ -240,8 +242,8 @@ int tui_run(const struct run_config *rc)
 	char err[256] = "";
 	int status, sig;
 
-	t.sampler = run_sampler();
-	if (!t.sampler)
+	t.source = run_source(rc);
+	if (!t.source)
 		return RUN_EXIT_RUNTIME;
 	t.utf8 = sanitize_width("\xe2\x96\xbc", 3) == 1;	/* ▼ shows as itself */
 	tui_settings_load(&t);

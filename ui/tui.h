@@ -182,8 +182,8 @@ struct tui_fields {
 
 struct tui {
 	const struct run_config *rc;
-	struct sampler *sampler;
-	const struct snapshot *snap;	/* the sampler's, valid until the next refresh */
+	struct snapsource *source;	/* the machine, or a recording (-r) */
+	const struct snapshot *snap;	/* the source's, valid until the next refresh */
 	unsigned snap_need;		/* SRC_* the last refresh read for every process */
 	unsigned snap_parts;		/* SNAP_* it computed */
 	unsigned snap_need_all;		/* SRC_* it read for every process, selected or not */
@@ -342,6 +342,11 @@ unsigned tui_prompt_user(struct tui *t, int key);
 unsigned tui_prompt_delay(struct tui *t, int key);
 unsigned tui_prompt_kill(struct tui *t, int key);
 unsigned tui_prompt_oom_adj(struct tui *t, int key);
+
+/* tui-time.c: time travel in a recording. */
+unsigned tui_time_step(struct tui *t, int key);		/* [ ] */
+unsigned tui_time_prompt(struct tui *t, int key);	/* b */
+bool tui_time_live_only(struct tui *t, const char *what);	/* false, with a message, in a replay */
 
 /* tui-settings.c: memtoprc. */
 void tui_settings_load(struct tui *t);
