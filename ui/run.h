@@ -38,6 +38,10 @@ struct run_config {
 	enum color_when color;
 	bool no_config;
 	int oom_adj;			/* --set-oom-adj */
+	bool openmetrics;		/* --openmetrics */
+	const char *output;		/* --output FILE, or NULL: stdout */
+	const char *listen;		/* --listen [ADDR:]PORT, or NULL */
+	long top;			/* --top: processes (and groups of each kind) with series */
 };
 
 /* Prints "memtop: MESSAGE" on stderr. */

@@ -1,0 +1,287 @@
+/* --listen: GET /metrics over HTTP (libmicrohttpd, one internal thread polling every
+ * connection). A scrape takes a snapshot at most once per -d seconds: scrapes closer together
+ * share it and its rendered documents. One sampler, under one lock (it is not thread-safe).
+ *
+ * What a scrape costs (the sampler's rules, as in the interactive view): stat and the oom files
+ * of every process; status and smaps_rollup of a process only when it moved since they were
+ * last read, or after a minute; smaps_rollup of the top N afresh at every snapshot, except a
+ * process whose page tables take long to walk, which is read at most 1% of the time (its
+ * figures then carry their age). So a process that sits idle has its page tables walked once a
+ * minute, or every snapshot while it is among the top N.
+ *
+ * Bounds: at most METRICS_CONNECTIONS connections (more are closed at once), each dropped
+ * after METRICS_TIMEOUT seconds without progress; request headers of at most 32 KiB
+ * (libmicrohttpd's memory limit per connection). SIGTERM, SIGINT and SIGHUP stop the server
+ * cleanly: connections are closed, the sampler freed, exit status 0. */
+#include <errno.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "errtext.h"
+#include "metrics.h"
+#include "xalloc.h"
+
+#define METRICS_CONNECTIONS 128
+#define METRICS_TIMEOUT 10		/* seconds */
+/* An idle process's status and PSS may be this old in the group sums and the ranking: every
+ * re-read is a walk of its page tables. The top N are read afresh for each snapshot. */
+#define METRICS_REUSE_MAX_AGE 60.0
+
+struct metrics_server {
+	const struct run_config *rc;
+	pthread_mutex_t lock;
+	struct sampler *sampler;
+	struct sample_request req;
+	struct openmetrics_opts opts;
+	const struct snapshot *snap;		/* NULL when the last refresh failed */
+	double taken;				/* monotonic seconds */
+	int err;				/* why there is no snapshot */
+	const struct proc **rows;
+	size_t nrows, caprows;
+	struct MHD_Response *doc[2];		/* per format, rendered when first asked for */
+};
+
+static double metrics_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void metrics_drop_docs(struct metrics_server *m)
+{
+	for (int f = 0; f < 2; f++) {
+		if (m->doc[f])
+			MHD_destroy_response(m->doc[f]);	/* connections sending it keep a reference */
+		m->doc[f] = NULL;
+	}
+}
+
+/* A fresh snapshot: every process ranked by PSS (reused figures allowed), then the top N
+ * read afresh and ranked again. */
+static void metrics_refresh(struct metrics_server *m)
+{
+	const struct snapshot *snap;
+	int err = sampler_refresh(m->sampler, &m->req, &snap);
+
+	metrics_drop_docs(m);
+	m->taken = metrics_now();
+	m->snap = NULL;
+	m->err = -err;
+	if (err < 0)
+		return;
+	if (m->caprows < snap->nprocs) {
+		m->caprows = snap->nprocs;
+		m->rows = xreallocarray(m->rows, m->caprows, sizeof *m->rows);
+	}
+	m->nrows = openmetrics_top(snap, m->opts.top, m->rows);
+	for (size_t i = 0; i < m->nrows; i++)
+		sampler_fill(m->sampler, m->rows[i], m->req.need);
+	proc_sort(m->rows, m->nrows, FLD_PSS, false);
+	m->snap = snap;
+}
+
+static struct MHD_Response *metrics_render(struct metrics_server *m, enum openmetrics_format f)
+{
+	struct openmetrics_opts o = m->opts;
+	struct MHD_Response *r;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	if (!out)
+		return NULL;
+	o.format = f;
+	if (openmetrics_write(out, m->snap, m->rows, m->nrows, &o) < 0 || fclose(out) != 0) {
+		free(buf);
+		return NULL;
+	}
+	r = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(buf);
+		return NULL;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, openmetrics_content_type(f));
+	return r;
+}
+
+/* The document for a scrape: the shared one when the snapshot is recent enough. */
+static struct MHD_Response *metrics_document(struct metrics_server *m, enum openmetrics_format f, int *err)
+{
+	struct MHD_Response *r;
+
+	pthread_mutex_lock(&m->lock);
+	if (!m->snap || metrics_now() - m->taken >= m->rc->delay)
+		metrics_refresh(m);
+	if (m->snap && !m->doc[f])
+		m->doc[f] = metrics_render(m, f);
+	r = m->doc[f];
+	*err = m->snap ? ENOMEM : m->err;
+	pthread_mutex_unlock(&m->lock);
+	return r;
+}
+
+static enum MHD_Result metrics_reply(struct MHD_Connection *c, unsigned status, const char *text)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
+	enum MHD_Result ret;
+
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result metrics_answer(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+				      const char *version, const char *upload, size_t *upload_size, void **state)
+{
+	struct metrics_server *m = cls;
+	struct MHD_Response *doc;
+	const char *accept;
+	char msg[160];
+	int err;
+
+	(void)version;
+	(void)upload;
+	(void)upload_size;
+	(void)state;
+	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+		return metrics_reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and HEAD\n");
+	if (strcmp(url, "/metrics") != 0)
+		return metrics_reply(c, MHD_HTTP_NOT_FOUND, "not found: memtop serves /metrics\n");
+	accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+	doc = metrics_document(m, openmetrics_negotiate(accept), &err);
+	if (!doc) {
+		snprintf(msg, sizeof msg, "cannot read processes: %s\n", errtext(err));
+		return metrics_reply(c, MHD_HTTP_SERVICE_UNAVAILABLE, msg);
+	}
+	return MHD_queue_response(c, MHD_HTTP_OK, doc);
+}
+
+/* "PORT", "ADDR:PORT", "[IPV6]:PORT" (cmd/memtop.c checked the form): host and port. */
+static void metrics_split(const char *spec, char *host, size_t hostsz, const char **port)
+{
+	const char *colon = strrchr(spec, ':');
+
+	snprintf(host, hostsz, "127.0.0.1");
+	*port = spec;
+	if (!colon)
+		return;
+	*port = colon + 1;
+	if (spec[0] == '[')
+		snprintf(host, hostsz, "%.*s", (int)(colon - spec - 2), spec + 1);
+	else
+		snprintf(host, hostsz, "%.*s", (int)(colon - spec), spec);
+}
+
+/* The listening socket, or -1 after saying why. *where gets "ADDR:PORT" as bound. */
+static int metrics_socket(const char *spec, char *where, size_t wheresz)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_NUMERICSERV | AI_PASSIVE }, *ai;
+	struct sockaddr_storage sa;
+	socklen_t salen = sizeof sa;
+	char host[256], hbuf[NI_MAXHOST], pbuf[NI_MAXSERV];
+	const char *port;
+	int fd, one = 1, rc;
+
+	metrics_split(spec, host, sizeof host, &port);
+	rc = getaddrinfo(host, port, &hints, &ai);
+	if (rc != 0) {
+		run_error("cannot listen on %s: %s", spec, gai_strerror(rc));
+		return -1;
+	}
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+	if (fd >= 0)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (fd < 0 || bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, METRICS_CONNECTIONS) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &salen) != 0) {
+		run_error("cannot listen on %s: %s", spec, errtext(errno));
+		if (fd >= 0)
+			close(fd);
+		freeaddrinfo(ai);
+		return -1;
+	}
+	freeaddrinfo(ai);
+	if (getnameinfo((struct sockaddr *)&sa, salen, hbuf, sizeof hbuf, pbuf, sizeof pbuf,
+			NI_NUMERICHOST | NI_NUMERICSERV) == 0)
+		snprintf(where, wheresz, sa.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", hbuf, pbuf);
+	else
+		snprintf(where, wheresz, "%s", spec);
+	return fd;
+}
+
+/* Waits for SIGTERM, SIGINT or SIGHUP (blocked in every thread since before the server
+ * started). */
+static void metrics_wait(const sigset_t *stop)
+{
+	int sig;
+
+	while (sigwait(stop, &sig) != 0)
+		;
+}
+
+int metrics_serve(const struct run_config *rc)
+{
+	struct metrics_server m = { .rc = rc, .opts = { .top = (size_t)rc->top } };
+	struct MHD_Daemon *d;
+	char where[300];
+	sigset_t stop, old;
+	int fd;
+
+	metrics_request(rc, &m.req);
+	m.req.reuse_max_age = METRICS_REUSE_MAX_AGE;
+	m.sampler = run_sampler();
+	if (!m.sampler)
+		return RUN_EXIT_RUNTIME;
+	metrics_refresh(&m);	/* the first scrape then reads only what moved */
+	if (!m.snap) {
+		run_error("cannot read processes: %s", errtext(m.err));
+		sampler_free(m.sampler);
+		return RUN_EXIT_RUNTIME;
+	}
+	fd = metrics_socket(rc->listen, where, sizeof where);
+	if (fd < 0) {
+		sampler_free(m.sampler);
+		free(m.rows);
+		return RUN_EXIT_RUNTIME;
+	}
+	pthread_mutex_init(&m.lock, NULL);
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &stop, &old);
+	d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD, 0, NULL, NULL, metrics_answer, &m,
+			     MHD_OPTION_LISTEN_SOCKET, fd,
+			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)METRICS_CONNECTIONS,
+			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)METRICS_TIMEOUT,
+			     MHD_OPTION_END);
+	if (!d) {
+		run_error("cannot serve on %s: %s", where, errtext(errno ? errno : EIO));
+		close(fd);
+	} else {
+		run_error("serving http://%s/metrics", where);
+		metrics_wait(&stop);
+		MHD_stop_daemon(d);	/* closes the listening socket too */
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	metrics_drop_docs(&m);
+	pthread_mutex_destroy(&m.lock);
+	sampler_free(m.sampler);
+	free(m.rows);
+	return d ? 0 : RUN_EXIT_RUNTIME;
+}
