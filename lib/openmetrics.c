@@ -61,6 +61,8 @@ static size_t om_label_unit(const unsigned char *s, size_t len, char *u, size_t 
 		u[0] = '^';
 		u[1] = s[0] == 0x7f ? '?' : (char)(s[0] + 0x40);
 		*ulen = 2;
+		if (u[1] == '\\')	/* 0x1c is "^\\": its backslash escaped too */
+			u[(*ulen)++] = '\\';
 		return 1;
 	}
 	if (s[0] == '\\' || s[0] == '"') {	/* the exposition's own escapes */
@@ -255,9 +257,9 @@ static const struct om_family om_overcommit = { "memtop_vm_overcommit_memory", "
 static const struct om_family om_oom_kills = { "memtop_oom_kills", "counter", NULL,
 	"Processes the kernel's OOM killer killed since boot (vmstat oom_kill)" };
 static const struct om_family om_psi_some = { "memtop_pressure_some_seconds", "counter", "seconds",
-	"Time some task was stalled waiting for memory (/proc/pressure/memory some total)" };
+	"Time some task was stalled waiting for memory (PSI: pressure/memory, some total)" };
 static const struct om_family om_psi_full = { "memtop_pressure_full_seconds", "counter", "seconds",
-	"Time all non-idle tasks were stalled waiting for memory (/proc/pressure/memory full total)" };
+	"Time all non-idle tasks were stalled waiting for memory (PSI: pressure/memory, full total)" };
 static const struct om_family om_next_victim = { "memtop_oom_next_victim_badness_bytes", "gauge", "bytes",
 	"The process the kernel's OOM killer would kill first, and its badness (rss + swap + page "
 	"tables + the oom_score_adj term; memtop -O)" };
@@ -579,7 +581,7 @@ static const struct {
 	{ { "memtop_process_swap_bytes", "gauge", "bytes",
 	    "Swapped-out anonymous memory, shmem excluded (VmSwap)" }, FLD_SWAP },
 	{ { "memtop_process_oom_score", "gauge", NULL,
-	    "/proc/PID/oom_score: the OOM killer's badness, 0-2000 (666 is an idle process with adj 0)" }, FLD_OOM },
+	    "oom_score of the process: the OOM killer's badness, 0-2000 (666 is an idle process with adj 0)" }, FLD_OOM },
 	/* issue 13 (trends): memtop_process_growth_bytes_per_second{pid,comm,user} belongs here,
 	 * from the trend's growth figure, once the snapshot carries it. */
 };
