@@ -463,3 +463,41 @@ prom_query() {
 	done
 	return 1
 }
+
+@test "--listen: a scrape reads smaps_rollup of the top N afresh, of idle processes not again" {
+	command -v strace >/dev/null || skip "no strace"
+	command -v curl >/dev/null || skip "no curl"
+	local hogs=() big pid log="$BATS_TEST_TMPDIR/strace" tracer n
+	for _ in 1 2 3 4 5 6; do
+		start_hog touched 2
+		hogs+=("$HOG_PID")
+	done
+	start_hog touched 32
+	big=$HOG_PID
+	for pid in "${hogs[@]}" "$big"; do
+		stop_proc "$pid"
+	done
+	start_server --top 1 -d 0.2 -p "$(IFS=,; echo "${hogs[*]},$big")"
+	curl -sf -o /dev/null "$URL"
+	sleep 0.3
+	strace -f -y -qq -e trace=openat -o "$log" -p "$SERVER_PID" &
+	tracer=$!
+	track_pid "$tracer"
+	sleep 1	# attached to every thread
+	curl -sf -o "$BATS_TEST_TMPDIR/om" "$URL"
+	kill "$tracer"
+	wait "$tracer" || true
+	grep -q "^memtop_process_pss_bytes{pid=\"$big\"" "$BATS_TEST_TMPDIR/om"
+	# the top process: read for this scrape
+	grep -q "</proc/$big>, \"smaps_rollup\"" "$log" || { echo "the top process was not read:" >&2; grep rollup "$log" >&2; return 1; }
+	# the stopped ones: their figures from the previous read still hold
+	n=0
+	for pid in "${hogs[@]}"; do
+		grep -q "</proc/$pid>, \"smaps_rollup\"" "$log" && n=$((n + 1))
+	done
+	[ "$n" -eq 0 ] || { echo "$n idle processes walked again" >&2; return 1; }
+	for pid in "${hogs[@]}" "$big"; do
+		kill -CONT "$pid"
+	done
+	stop_server
+}
