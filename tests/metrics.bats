@@ -286,6 +286,8 @@ start_hostile() {
 	[ "$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$URL")" = 405 ]
 	curl -sS -I "$URL" >"$BATS_TEST_TMPDIR/head"
 	grep -q '^HTTP/1.1 200' "$BATS_TEST_TMPDIR/head"
+	# the connection is kept for the next scrape, as Prometheus keeps it
+	curl -sSv -o /dev/null -o /dev/null "$URL" "$URL" 2>&1 | grep -q 'Re-using existing connection'
 	stop_server
 }
 

@@ -156,10 +156,19 @@ static enum MHD_Result metrics_answer(void *cls, struct MHD_Connection *c, const
 
 	(void)version;
 	(void)upload;
-	(void)upload_size;
-	(void)state;
 	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
 		return metrics_reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and HEAD\n");
+	/* Answered once the whole request is in (a second call): an answer queued on the
+	 * first call closes the connection, and Prometheus keeps its connection open. A body
+	 * sent with a GET is read and ignored. */
+	if (!*state) {
+		*state = m;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		*upload_size = 0;
+		return MHD_YES;
+	}
 	if (strcmp(url, "/metrics") != 0)
 		return metrics_reply(c, MHD_HTTP_NOT_FOUND, "not found: memtop serves /metrics\n");
 	accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
