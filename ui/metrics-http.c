@@ -1,6 +1,9 @@
-/* --listen: GET /metrics over HTTP (libmicrohttpd, one internal thread polling every
- * connection). A scrape takes a snapshot at most once per -d seconds: scrapes closer together
- * share it and its rendered documents. One sampler, under one lock (it is not thread-safe).
+/* --listen: GET /metrics over HTTP (libmicrohttpd, driven from memtop's one thread: an
+ * epoll loop that also waits for the signals that stop it). A scrape takes a snapshot at most
+ * once per -d seconds: scrapes closer together share it and its rendered documents. The
+ * sampler is not thread-safe and libproc2 keeps per-thread buffers: one thread touches them,
+ * so no lock is needed, and connections are served in turn without blocking (sockets are
+ * non-blocking; a scrape waiting for a snapshot waits for the one everybody shares).
  *
  * What a scrape costs (the sampler's rules, as in the interactive view): stat and the oom files
  * of every process; status and smaps_rollup of a process only when it moved since they were
@@ -14,11 +17,13 @@
  * (libmicrohttpd's memory limit per connection). SIGTERM, SIGINT and SIGHUP stop the server
  * cleanly: connections are closed, the sampler freed, exit status 0. */
 #include <errno.h>
+#include <limits.h>
 #include <netdb.h>
-#include <pthread.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,7 +42,6 @@
 
 struct metrics_server {
 	const struct run_config *rc;
-	pthread_mutex_t lock;
 	struct sampler *sampler;
 	struct sample_request req;
 	struct openmetrics_opts opts;
@@ -117,17 +121,12 @@ static struct MHD_Response *metrics_render(struct metrics_server *m, enum openme
 /* The document for a scrape: the shared one when the snapshot is recent enough. */
 static struct MHD_Response *metrics_document(struct metrics_server *m, enum openmetrics_format f, int *err)
 {
-	struct MHD_Response *r;
-
-	pthread_mutex_lock(&m->lock);
 	if (!m->snap || metrics_now() - m->taken >= m->rc->delay)
 		metrics_refresh(m);
 	if (m->snap && !m->doc[f])
 		m->doc[f] = metrics_render(m, f);
-	r = m->doc[f];
 	*err = m->snap ? ENOMEM : m->err;
-	pthread_mutex_unlock(&m->lock);
-	return r;
+	return m->doc[f];
 }
 
 static enum MHD_Result metrics_reply(struct MHD_Connection *c, unsigned status, const char *text)
@@ -233,23 +232,37 @@ static int metrics_socket(const char *spec, char *where, size_t wheresz)
 	return fd;
 }
 
-/* Waits for SIGTERM, SIGINT or SIGHUP (blocked in every thread since before the server
- * started). */
-static void metrics_wait(const sigset_t *stop)
+/* Serves until SIGTERM, SIGINT or SIGHUP (blocked, read from sigfd). */
+static void metrics_loop(struct MHD_Daemon *d, int sigfd)
 {
-	int sig;
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_EPOLL_FD);
+	struct pollfd pfd[2] = { { .fd = info ? info->epoll_fd : -1, .events = POLLIN },
+				 { .fd = sigfd, .events = POLLIN } };
 
-	while (sigwait(stop, &sig) != 0)
+	for (;;) {
+		MHD_UNSIGNED_LONG_LONG ms;
+		int timeout = -1;
+
+		if (MHD_get_timeout(d, &ms) == MHD_YES)
+			timeout = ms > INT_MAX ? INT_MAX : (int)ms;
+		if (poll(pfd, 2, timeout) < 0 && errno != EINTR)
+			break;
+		if (pfd[1].revents)
+			break;
+		MHD_run(d);
+	}
+	/* taken, so that unblocking does not deliver it */
+	for (struct signalfd_siginfo si; read(sigfd, &si, sizeof si) == sizeof si;)
 		;
 }
 
 int metrics_serve(const struct run_config *rc)
 {
 	struct metrics_server m = { .rc = rc, .opts = { .top = (size_t)rc->top } };
-	struct MHD_Daemon *d;
+	struct MHD_Daemon *d = NULL;
 	char where[300];
 	sigset_t stop, old;
-	int fd;
+	int fd, sigfd;
 
 	metrics_request(rc, &m.req);
 	m.req.reuse_max_age = METRICS_REUSE_MAX_AGE;
@@ -262,34 +275,37 @@ int metrics_serve(const struct run_config *rc)
 		sampler_free(m.sampler);
 		return RUN_EXIT_RUNTIME;
 	}
-	fd = metrics_socket(rc->listen, where, sizeof where);
-	if (fd < 0) {
-		sampler_free(m.sampler);
-		free(m.rows);
-		return RUN_EXIT_RUNTIME;
-	}
-	pthread_mutex_init(&m.lock, NULL);
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &stop, &old);
-	d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD, 0, NULL, NULL, metrics_answer, &m,
-			     MHD_OPTION_LISTEN_SOCKET, fd,
-			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)METRICS_CONNECTIONS,
-			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)METRICS_TIMEOUT,
-			     MHD_OPTION_END);
-	if (!d) {
-		run_error("cannot serve on %s: %s", where, errtext(errno ? errno : EIO));
-		close(fd);
-	} else {
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	sigfd = signalfd(-1, &stop, SFD_CLOEXEC | SFD_NONBLOCK);
+	fd = sigfd < 0 ? -1 : metrics_socket(rc->listen, where, sizeof where);
+	if (sigfd < 0)
+		run_error("cannot wait for signals: %s", errtext(errno));
+	if (fd >= 0) {
+		d = MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, metrics_answer, &m,
+				     MHD_OPTION_LISTEN_SOCKET, fd,
+				     MHD_OPTION_CONNECTION_LIMIT, (unsigned)METRICS_CONNECTIONS,
+				     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)METRICS_TIMEOUT,
+				     MHD_OPTION_END);
+		if (!d) {
+			run_error("cannot serve on %s: %s", where, errtext(errno ? errno : EIO));
+			close(fd);
+		}
+	}
+	if (d) {
+		/* libmicrohttpd's start-up sets the signal mask of the thread it runs in anew */
+		sigprocmask(SIG_BLOCK, &stop, NULL);
 		run_error("serving http://%s/metrics", where);
-		metrics_wait(&stop);
+		metrics_loop(d, sigfd);
 		MHD_stop_daemon(d);	/* closes the listening socket too */
 	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (sigfd >= 0)
+		close(sigfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	metrics_drop_docs(&m);
-	pthread_mutex_destroy(&m.lock);
 	sampler_free(m.sampler);
 	free(m.rows);
 	return d ? 0 : RUN_EXIT_RUNTIME;
