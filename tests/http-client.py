@@ -43,6 +43,7 @@ def flood(port, n):
         conns[s] = [REQUEST, b""]
         sel.register(s, selectors.EVENT_WRITE | selectors.EVENT_READ)
     ok = other = 0
+    why = {}
     deadline = time.monotonic() + 120
     while conns and time.monotonic() < deadline:
         for key, ev in sel.select(timeout=1):
@@ -69,11 +70,17 @@ def flood(port, n):
                 ok += 1
             else:
                 other += 1
+                k = str(st) if st != 200 else "200-cut"
+                why[k] = why.get(k, 0) + 1
             sel.unregister(s)
             s.close()
             del conns[s]
     other += len(conns)  # no answer in 120 s
+    if conns:
+        why["timeout"] = len(conns)
     print("ok %d closed %d other %d" % (ok, closed, other))
+    if why:
+        print("other: " + " ".join("%s %d" % kv for kv in sorted(why.items())), file=sys.stderr)
 
 
 MALFORMED = [

@@ -224,6 +224,18 @@ start_hostile() {
 	[ "$output" = "memtop: no process with pid 2147483647" ]
 }
 
+@test "as nobody: other users' PSS is unknown, counted per group, never a 0" {
+	require_root
+	as_nobody "$MEMTOP" --openmetrics --top 100000 >"$BATS_TEST_TMPDIR/om"
+	om_check om "$BATS_TEST_TMPDIR/om"
+	[ "$(om_value "$BATS_TEST_TMPDIR/om" memtop_group_unreadable_processes by=user key=root)" -gt 0 ]
+	# root's processes have their RSS (status is readable) and no PSS sample
+	om_samples "$BATS_TEST_TMPDIR/om" | $JQ -s -e '
+		[.[] | select(.name == "memtop_process_rss_bytes" and .labels.user == "root")] | length > 0' >/dev/null
+	om_samples "$BATS_TEST_TMPDIR/om" | $JQ -s -e '
+		[.[] | select(.name == "memtop_process_pss_bytes" and .labels.user == "root")] | length == 0' >/dev/null
+}
+
 # ---- --output ----
 
 @test "--output: written atomically: readers only ever see whole documents; no temporary file left; mode from umask" {
@@ -312,7 +324,7 @@ start_hostile() {
 	run "$PY" "$TESTS_DIR/http-client.py" flood "$PORT" 1000
 	echo "$output"
 	[ "$status" -eq 0 ]
-	# every connection answered with a whole document, or closed over the limit: no error
+	# every connection answered with a whole document (over the limit they wait), none refused
 	[[ "$output" =~ ^ok\ ([0-9]+)\ closed\ ([0-9]+)\ other\ 0$ ]]
 	[ "${BASH_REMATCH[1]}" -ge 128 ]
 	run "$PY" "$TESTS_DIR/http-client.py" malformed "$PORT"

@@ -12,7 +12,7 @@
  * figures then carry their age). So a process that sits idle has its page tables walked once a
  * minute, or every snapshot while it is among the top N.
  *
- * Bounds: at most METRICS_CONNECTIONS connections (more are closed at once), each dropped
+ * Bounds: at most METRICS_CONNECTIONS connections (more wait to be accepted), each dropped
  * after METRICS_TIMEOUT seconds without progress; request headers of at most 32 KiB
  * (libmicrohttpd's memory limit per connection). SIGTERM, SIGINT and SIGHUP stop the server
  * cleanly: connections are closed, the sampler freed, exit status 0. */
@@ -232,22 +232,28 @@ static int metrics_socket(const char *spec, char *where, size_t wheresz)
 	return fd;
 }
 
-/* Serves until SIGTERM, SIGINT or SIGHUP (blocked, read from sigfd). */
-static void metrics_loop(struct MHD_Daemon *d, int sigfd)
+/* Serves until SIGTERM, SIGINT or SIGHUP (blocked, read from sigfd). At its connection
+ * limit libmicrohttpd stops watching the listening socket and takes it back only when called
+ * after connections closed, which nothing in its epoll set would then wake it for: below the
+ * limit the loop watches the socket itself, so that a connection waiting there wakes it. */
+static void metrics_loop(struct MHD_Daemon *d, int sigfd, int listenfd)
 {
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_EPOLL_FD);
-	struct pollfd pfd[2] = { { .fd = info ? info->epoll_fd : -1, .events = POLLIN },
-				 { .fd = sigfd, .events = POLLIN } };
+	struct pollfd pfd[3] = { { .fd = sigfd, .events = POLLIN },
+				 { .fd = info ? info->epoll_fd : -1, .events = POLLIN },
+				 { .fd = listenfd, .events = POLLIN } };
 
 	for (;;) {
 		MHD_UNSIGNED_LONG_LONG ms;
 		int timeout = -1;
 
+		info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		pfd[2].fd = info && info->num_connections >= METRICS_CONNECTIONS ? -1 : listenfd;
 		if (MHD_get_timeout(d, &ms) == MHD_YES)
 			timeout = ms > INT_MAX ? INT_MAX : (int)ms;
-		if (poll(pfd, 2, timeout) < 0 && errno != EINTR)
+		if (poll(pfd, 3, timeout) < 0 && errno != EINTR)
 			break;
-		if (pfd[1].revents)
+		if (pfd[0].revents)
 			break;
 		MHD_run(d);
 	}
@@ -299,7 +305,7 @@ int metrics_serve(const struct run_config *rc)
 		/* libmicrohttpd's start-up sets the signal mask of the thread it runs in anew */
 		sigprocmask(SIG_BLOCK, &stop, NULL);
 		run_error("serving http://%s/metrics", where);
-		metrics_loop(d, sigfd);
+		metrics_loop(d, sigfd, fd);
 		MHD_stop_daemon(d);	/* closes the listening socket too */
 	}
 	if (sigfd >= 0)
