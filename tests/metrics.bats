@@ -369,6 +369,19 @@ start_hostile() {
 	stop_server
 }
 
+@test "libmicrohttpd is loaded by --listen only: a report maps no HTTP or TLS library; without it, --listen says so" {
+	! ldd "$MEMTOP" | grep -E 'libmicrohttpd|libgnutls' || false
+	require_root
+	local lib
+	lib=$(ldconfig -p | awk '$1 == "libmicrohttpd.so.12" {print $NF; exit}')
+	[ -n "$lib" ] || skip "libmicrohttpd.so.12 not in the loader's cache"
+	run unshare -m sh -c 'mount --bind /dev/null "$1" && exec "$2" --listen 127.0.0.1:0' sh "$lib" "$MEMTOP"
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "${lines[0]}" == "memtop: --listen needs libmicrohttpd.so.12 (Debian package libmicrohttpd12): "* ]]
+	"$MEMTOP" --openmetrics -p $$ >/dev/null
+}
+
 # ---- a real Prometheus, and node_exporter ----
 
 # start_prometheus TARGET_PORT: prometheus scraping 127.0.0.1:TARGET_PORT every second, with a

@@ -28,9 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <microhttpd.h>
-
 #include "errtext.h"
+#include "metrics-mhd.h"
 #include "metrics.h"
 #include "xalloc.h"
 
@@ -65,7 +64,7 @@ static void metrics_drop_docs(struct metrics_server *m)
 {
 	for (int f = 0; f < 2; f++) {
 		if (m->doc[f])
-			MHD_destroy_response(m->doc[f]);	/* connections sending it keep a reference */
+			mhd.destroy_response(m->doc[f]);	/* connections sending it keep a reference */
 		m->doc[f] = NULL;
 	}
 }
@@ -109,12 +108,12 @@ static struct MHD_Response *metrics_render(struct metrics_server *m, enum openme
 		free(buf);
 		return NULL;
 	}
-	r = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
+	r = mhd.create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
 	if (!r) {
 		free(buf);
 		return NULL;
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, openmetrics_content_type(f));
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, openmetrics_content_type(f));
 	return r;
 }
 
@@ -131,16 +130,16 @@ static struct MHD_Response *metrics_document(struct metrics_server *m, enum open
 
 static enum MHD_Result metrics_reply(struct MHD_Connection *c, unsigned status, const char *text)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *r = mhd.create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
 	enum MHD_Result ret;
 
 	if (!r)
 		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
+		mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ret = mhd.queue_response(c, status, r);
+	mhd.destroy_response(r);
 	return ret;
 }
 
@@ -170,13 +169,13 @@ static enum MHD_Result metrics_answer(void *cls, struct MHD_Connection *c, const
 	}
 	if (strcmp(url, "/metrics") != 0)
 		return metrics_reply(c, MHD_HTTP_NOT_FOUND, "not found: memtop serves /metrics\n");
-	accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+	accept = mhd.lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
 	doc = metrics_document(m, openmetrics_negotiate(accept), &err);
 	if (!doc) {
 		snprintf(msg, sizeof msg, "cannot read processes: %s\n", errtext(err));
 		return metrics_reply(c, MHD_HTTP_SERVICE_UNAVAILABLE, msg);
 	}
-	return MHD_queue_response(c, MHD_HTTP_OK, doc);
+	return mhd.queue_response(c, MHD_HTTP_OK, doc);
 }
 
 /* "PORT", "ADDR:PORT", "[IPV6]:PORT" (cmd/memtop.c checked the form): host and port. */
@@ -238,7 +237,7 @@ static int metrics_socket(const char *spec, char *where, size_t wheresz)
  * limit the loop watches the socket itself, so that a connection waiting there wakes it. */
 static void metrics_loop(struct MHD_Daemon *d, int sigfd, int listenfd)
 {
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_EPOLL_FD);
+	const union MHD_DaemonInfo *info = mhd.get_daemon_info(d, MHD_DAEMON_INFO_EPOLL_FD);
 	struct pollfd pfd[3] = { { .fd = sigfd, .events = POLLIN },
 				 { .fd = info ? info->epoll_fd : -1, .events = POLLIN },
 				 { .fd = listenfd, .events = POLLIN } };
@@ -247,15 +246,15 @@ static void metrics_loop(struct MHD_Daemon *d, int sigfd, int listenfd)
 		MHD_UNSIGNED_LONG_LONG ms;
 		int timeout = -1;
 
-		info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		info = mhd.get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
 		pfd[2].fd = info && info->num_connections >= METRICS_CONNECTIONS ? -1 : listenfd;
-		if (MHD_get_timeout(d, &ms) == MHD_YES)
+		if (mhd.get_timeout(d, &ms) == MHD_YES)
 			timeout = ms > INT_MAX ? INT_MAX : (int)ms;
 		if (poll(pfd, 3, timeout) < 0 && errno != EINTR)
 			break;
 		if (pfd[0].revents)
 			break;
-		MHD_run(d);
+		mhd.run(d);
 	}
 	/* taken, so that unblocking does not deliver it */
 	for (struct signalfd_siginfo si; read(sigfd, &si, sizeof si) == sizeof si;)
@@ -270,6 +269,12 @@ int metrics_serve(const struct run_config *rc)
 	sigset_t stop, old;
 	int fd, sigfd;
 
+	char err[512];
+
+	if (mhd_load(err, sizeof err) < 0) {
+		run_error("%s", err);
+		return RUN_EXIT_RUNTIME;
+	}
 	metrics_request(rc, &m.req);
 	m.req.reuse_max_age = METRICS_REUSE_MAX_AGE;
 	m.sampler = run_sampler();
@@ -291,7 +296,7 @@ int metrics_serve(const struct run_config *rc)
 	if (sigfd < 0)
 		run_error("cannot wait for signals: %s", errtext(errno));
 	if (fd >= 0) {
-		d = MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, metrics_answer, &m,
+		d = mhd.start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, metrics_answer, &m,
 				     MHD_OPTION_LISTEN_SOCKET, fd,
 				     MHD_OPTION_CONNECTION_LIMIT, (unsigned)METRICS_CONNECTIONS,
 				     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)METRICS_TIMEOUT,
@@ -306,7 +311,7 @@ int metrics_serve(const struct run_config *rc)
 		sigprocmask(SIG_BLOCK, &stop, NULL);
 		run_error("serving http://%s/metrics", where);
 		metrics_loop(d, sigfd, fd);
-		MHD_stop_daemon(d);	/* closes the listening socket too */
+		mhd.stop_daemon(d);	/* closes the listening socket too */
 	}
 	if (sigfd >= 0)
 		close(sigfd);
