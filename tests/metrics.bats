@@ -244,7 +244,7 @@ start_hostile() {
 	(umask 027 && "$MEMTOP" --openmetrics --output "$om")
 	[ "$(stat -c %a "$om")" = 640 ]
 	tail -1 "$om" | grep -qx '# EOF'
-	(umask 022 && "$MEMTOP" --openmetrics --output "$f" -n 40 -d 0.05) &
+	(umask 022 && "$MEMTOP" --openmetrics --output "$f" -n 15 -d 0.05) &
 	local writer=$!
 	while kill -0 "$writer" 2>/dev/null; do
 		if [ -e "$f" ]; then

@@ -35,6 +35,7 @@
 
 #define METRICS_CONNECTIONS 128
 #define METRICS_TIMEOUT 10		/* seconds */
+#define METRICS_BACKLOG 1024		/* connections waiting to be accepted (net.core.somaxconn caps it) */
 /* An idle process's status and PSS may be this old in the group sums and the ranking: every
  * re-read is a walk of its page tables. The top N are read afresh for each snapshot. */
 #define METRICS_REUSE_MAX_AGE 60.0
@@ -214,7 +215,7 @@ static int metrics_socket(const char *spec, char *where, size_t wheresz)
 	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
 	if (fd >= 0)
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (fd < 0 || bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, METRICS_CONNECTIONS) != 0 ||
+	if (fd < 0 || bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, METRICS_BACKLOG) != 0 ||
 	    getsockname(fd, (struct sockaddr *)&sa, &salen) != 0) {
 		run_error("cannot listen on %s: %s", spec, errtext(errno));
 		if (fd >= 0)
