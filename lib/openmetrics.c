@@ -511,12 +511,44 @@ static size_t om_members(const struct snapshot *snap, const struct proc **out)
 	return n;
 }
 
+/* What a group family shows of a group: OG_* figures, or these. */
+enum { OG_PROCESSES = OG_COUNT, OG_UNREADABLE };
+
+/* One group family: its metadata, then a sample per group of every kind that has a value. */
+static void om_group_family_write(struct om *w, const struct om_family *f, int what, const struct om_kind *kinds,
+				  size_t nkinds)
+{
+	char num[32];
+
+	om_meta(w, f);
+	for (size_t k = 0; k < nkinds; k++) {
+		for (size_t i = 0; i < kinds[k].n; i++) {
+			const struct om_group *g = &kinds[k].g[i];
+			uint64_t v = what == OG_PROCESSES ? g->count : what == OG_UNREADABLE ? g->unreadable : g->f[what].u;
+
+			if (what < OG_COUNT ? g->f[what].st == V_KNOWN : what == OG_PROCESSES || v > 0)
+				om_sample(w, f, om_group_labels(w, &kinds[k], g), om_u64(num, sizeof num, v));
+		}
+	}
+}
+
+/* The oldest PSS among the processes summed. */
+static double om_pss_max_age(const struct proc *const *procs, size_t n)
+{
+	double age = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (procs[i]->f[FLD_PSS].st == V_KNOWN && procs[i]->pss_age > age)
+			age = procs[i]->pss_age;
+	}
+	return age;
+}
+
 static void om_groups(struct om *w, const struct snapshot *snap, size_t top)
 {
 	const struct proc **procs = xreallocarray(NULL, snap->nprocs ? snap->nprocs : 1, sizeof *procs);
 	size_t n = om_members(snap, procs), nkinds = 0;
 	struct om_kind kinds[GROUP_BY_COUNT];
-	double age = 0;
 	char num[48];
 
 	for (int by = 0; by < GROUP_BY_COUNT; by++) {
@@ -524,36 +556,12 @@ static void om_groups(struct om *w, const struct snapshot *snap, size_t top)
 			continue;
 		om_kind_build(&kinds[nkinds++], by, procs, n, snap, top);
 	}
-	om_meta(w, &om_group_count);
-	for (size_t k = 0; k < nkinds; k++) {
-		for (size_t i = 0; i < kinds[k].n; i++)
-			om_sample(w, &om_group_count, om_group_labels(w, &kinds[k], &kinds[k].g[i]),
-				  om_u64(num, sizeof num, kinds[k].g[i].count));
-	}
-	for (int f = 0; f < OG_COUNT; f++) {
-		om_meta(w, &om_group_family[f]);
-		for (size_t k = 0; k < nkinds; k++) {
-			for (size_t i = 0; i < kinds[k].n; i++) {
-				if (kinds[k].g[i].f[f].st == V_KNOWN)
-					om_sample(w, &om_group_family[f], om_group_labels(w, &kinds[k], &kinds[k].g[i]),
-						  om_u64(num, sizeof num, kinds[k].g[i].f[f].u));
-			}
-		}
-	}
-	om_meta(w, &om_group_unreadable);
-	for (size_t k = 0; k < nkinds; k++) {
-		for (size_t i = 0; i < kinds[k].n; i++) {
-			if (kinds[k].g[i].unreadable)
-				om_sample(w, &om_group_unreadable, om_group_labels(w, &kinds[k], &kinds[k].g[i]),
-					  om_u64(num, sizeof num, kinds[k].g[i].unreadable));
-		}
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (procs[i]->f[FLD_PSS].st == V_KNOWN && procs[i]->pss_age > age)
-			age = procs[i]->pss_age;
-	}
+	om_group_family_write(w, &om_group_count, OG_PROCESSES, kinds, nkinds);
+	for (int f = 0; f < OG_COUNT; f++)
+		om_group_family_write(w, &om_group_family[f], f, kinds, nkinds);
+	om_group_family_write(w, &om_group_unreadable, OG_UNREADABLE, kinds, nkinds);
 	om_meta(w, &om_group_age);
-	om_sample(w, &om_group_age, NULL, om_seconds(num, sizeof num, age));
+	om_sample(w, &om_group_age, NULL, om_seconds(num, sizeof num, om_pss_max_age(procs, n)));
 	for (size_t k = 0; k < nkinds; k++)
 		om_kind_free(&kinds[k]);
 	free(procs);
