@@ -20,6 +20,7 @@
 #include "filter.h"
 #include "group.h"
 #include "cells.h"
+#include "metrics.h"
 #include "oomadj.h"
 #include "procdir.h"
 #include "record.h"
@@ -34,7 +35,7 @@
 
 struct options {
 	struct run_config rc;
-	bool batch, maps, system, oom, set_oom_adj, max_size_set;
+	bool batch, maps, system, oom, set_oom_adj, max_size_set, top_set;
 	int *pids;
 	size_t npids;
 	enum field_id cols[FLD_COUNT];
@@ -97,6 +98,14 @@ static void usage(void)
 	       "      --from=TIME, --to=TIME  the samples recorded from, to TIME\n"
 	       "                           TIME: 'YYYY-MM-DD HH:MM:SS' (local), RFC 3339,\n"
 	       "                           HH:MM, or relative to now: -10m, -2h, -1d\n"
+	       "      --openmetrics        OpenMetrics 1.0 text instead of a report\n"
+	       "      --output=FILE        write it to FILE atomically (temp file + rename); a\n"
+	       "                           FILE ending in .prom gets the Prometheus text format\n"
+	       "                           (node_exporter's textfile collector)\n"
+	       "      --listen=[ADDR:]PORT serve /metrics over HTTP (ADDR default 127.0.0.1); a\n"
+	       "                           scrape takes a snapshot at most once per -d seconds\n"
+	       "      --top=N              per-process series for the N largest by PSS, and N\n"
+	       "                           groups of each kind (default %d)\n"
 	       "      --color=WHEN         colour the interactive view: auto, always, never\n"
 	       "      --no-config          ignore the saved settings (memtoprc)\n"
 	       "      --no-mouse           the interactive view leaves the mouse to the terminal\n"
@@ -105,7 +114,7 @@ static void usage(void)
 	       "\n"
 	       "Sizes are bytes in JSON, binary units (K = KiB) in text; '-' (null) means unknown.\n"
 	       "Exit status: 0 success, 1 runtime failure, 2 usage error.\n"
-	       "Report bugs to: %s\n", PACKAGE_BUGREPORT);
+	       "Report bugs to: %s\n", OPENMETRICS_TOP_DEFAULT, PACKAGE_BUGREPORT);
 }
 
 static void version(void)
@@ -301,9 +310,32 @@ static void parse_max_size(struct options *o, const char *s)
 	o->max_size_set = true;
 }
 
+
+/* [ADDR:]PORT: an address or host name (an IPv6 address in brackets), PORT 0 to 65535. */
+static void parse_listen(struct options *o, const char *s)
+{
+	const char *colon = strrchr(s, ':'), *port = colon ? colon + 1 : s;
+	bool ok = *port && strspn(port, "0123456789") == strlen(port) && strlen(port) <= 5 && atol(port) <= 65535;
+
+	if (s[0] == '[')
+		ok = ok && colon > s + 2 && colon[-1] == ']' && !memchr(s + 1, ']', colon - s - 2);
+	else if (colon)
+		ok = ok && colon > s && !memchr(s, ':', colon - s);
+	if (!ok)
+		usage_error("--listen wants [ADDR:]PORT (PORT 0 to 65535; an IPv6 ADDR in brackets), not '%s'", s);
+	o->rc.listen = s;
+}
+
+static void parse_output(struct options *o, const char *s)
+{
+	if (!*s || s[strlen(s) - 1] == '/')
+		usage_error("--output wants a file name, not '%s'", s);
+	o->rc.output = s;
+}
+
 enum {
 	OPT_SET_OOM_ADJ = 256, OPT_COLOR, OPT_NO_CONFIG, OPT_NO_MOUSE, OPT_TREND_WINDOW, OPT_TREND_MIN_SPAN,
-	OPT_AT, OPT_FROM, OPT_TO, OPT_MAX_SIZE
+	OPT_AT, OPT_FROM, OPT_TO, OPT_MAX_SIZE, OPT_OPENMETRICS, OPT_OUTPUT, OPT_LISTEN, OPT_TOP
 };
 
 static const struct option long_options[] = {
@@ -332,6 +364,10 @@ static const struct option long_options[] = {
 	{ "color", optional_argument, NULL, OPT_COLOR },
 	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 	{ "no-mouse", no_argument, NULL, OPT_NO_MOUSE },
+	{ "openmetrics", no_argument, NULL, OPT_OPENMETRICS },
+	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "top", required_argument, NULL, OPT_TOP },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -371,6 +407,26 @@ static void check_recording(struct options *o)
 		rc->delay = RECORD_DEFAULT_DELAY;
 }
 
+/* The metrics faces export fixed families: the report options have nothing to change there. */
+static void check_metrics_options(const struct options *o)
+{
+	const struct run_config *rc = &o->rc;
+	const char *face = rc->listen ? "--listen" : "--openmetrics";
+	const char *other = rc->json ? "-J" : o->maps ? "-m" : o->system ? "-S" : o->oom ? "-O" :
+			    rc->cols_set ? "-o" : rc->sort_set ? "-s" : o->set_oom_adj ? "--set-oom-adj" :
+			    rc->grouped ? "-g" : rc->write_path ? "-w" : rc->read_path ? "-r" : NULL;
+
+	if (rc->output && !rc->openmetrics)
+		usage_error("--output goes with --openmetrics");
+	if (o->top_set && !rc->openmetrics && !rc->listen)
+		usage_error("--top goes with --openmetrics or --listen");
+	if (rc->listen && (rc->openmetrics || rc->iterations))
+		usage_error("--listen serves until stopped: %s does not go with it",
+			    rc->openmetrics ? "--openmetrics" : "-n");
+	if ((rc->openmetrics || rc->listen) && other)
+		usage_error("%s exports fixed families: %s does not go with it", face, other);
+}
+
 static void parse_options(struct options *o, int argc, char **argv)
 {
 	int c;
@@ -407,6 +463,10 @@ static void parse_options(struct options *o, int argc, char **argv)
 		case OPT_COLOR: o->rc.color = parse_color(optarg); break;
 		case OPT_NO_CONFIG: o->rc.no_config = true; break;
 		case OPT_NO_MOUSE: o->rc.no_mouse = true; break;
+		case OPT_OPENMETRICS: o->rc.openmetrics = true; break;
+		case OPT_OUTPUT: parse_output(o, optarg); break;
+		case OPT_LISTEN: parse_listen(o, optarg); break;
+		case OPT_TOP: o->rc.top = parse_long("--top", optarg, 0, OPENMETRICS_TOP_MAX); o->top_set = true; break;
 		case 'h': usage(); exit_after_output();
 		case 'V': version(); exit_after_output();
 		case ':':
@@ -427,6 +487,7 @@ static void parse_options(struct options *o, int argc, char **argv)
 		usage_error("--group groups the process list: not with --maps, --system, --oom or --set-oom-adj");
 	check_trend(&o->rc.trend);
 	check_recording(o);
+	check_metrics_options(o);
 }
 
 /* -p names processes. A thread's /proc/TID reads like a process, though /proc does not list
@@ -451,6 +512,10 @@ static int dispatch(struct options *o)
 
 	if (o->set_oom_adj)
 		return oomadj_run(rc);
+	if (rc->listen)
+		return metrics_serve(rc);
+	if (rc->openmetrics)
+		return metrics_run(rc);
 	/* every report asked for, in this order */
 	if (o->system)
 		kinds[n++] = &sysview_report;
@@ -484,7 +549,7 @@ static void raise_nofile(void)
 int main(int argc, char **argv)
 {
 	struct options o = { .rc = { .delay = 1.0, .sort = FIELD_DEFAULT_SORT, .color = COLOR_AUTO, .at = NAN,
-				     .from = NAN, .to = NAN } };
+				     .from = NAN, .to = NAN, .top = OPENMETRICS_TOP_DEFAULT } };
 	int status;
 
 	setlocale(LC_ALL, "");	/* before libproc2 caches its escaping choice */

@@ -105,7 +105,7 @@ static struct snapsource *run_replay(const struct run_config *rc)
 	return source_replay(r);
 }
 
-static struct sampler *run_sampler(void)
+struct sampler *run_sampler(void)
 {
 	struct sampler *s = sampler_create();
 

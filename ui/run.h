@@ -48,6 +48,10 @@ struct run_config {
 	const char *read_path;		/* -r: replay this recording */
 	uint64_t max_size;		/* --max-size, 0: the default */
 	double at, from, to;		/* --at, --from, --to: NAN when not given */
+	bool openmetrics;		/* --openmetrics */
+	const char *output;		/* --output FILE, or NULL: stdout */
+	const char *listen;		/* --listen [ADDR:]PORT, or NULL */
+	long top;			/* --top: processes (and groups of each kind) with series */
 };
 
 /* Prints "memtop: MESSAGE" on stderr. */
@@ -80,6 +84,9 @@ struct selection run_selection(const struct run_config *rc);
 
 /* What a one-shot face does with each sample: write it to stdout. i counts from 0. Returns 0,
  * or an exit status to stop with. */
+/* A sampler of the machine; NULL after saying why there is none. */
+struct sampler *run_sampler(void);
+
 typedef int (*run_emit_fn)(const struct snapshot *snap, long i, void *ctx);
 
 /* The loop every one-shot face shares: -n samples -d apart (from a recording: each sample of
