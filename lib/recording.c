@@ -259,6 +259,8 @@ enum { RB_NULL, RB_INT, RB_REAL, RB_TEXT };
 
 static void rowb_put(struct rowb *rb, const void *p, size_t n)
 {
+	if (n == 0)
+		return;		/* an empty row: p may be NULL */
 	if (rb->n + n > rb->cap) {
 		rb->cap = (rb->n + n) * 2 + 64;
 		rb->p = xrealloc(rb->p, rb->cap);

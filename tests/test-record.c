@@ -334,7 +334,7 @@ static void test_round_trip(void)
 	struct world w;
 	struct recorder *rec;
 	struct replay *rp;
-	const struct snapshot *s;
+	const struct snapshot *s = NULL;
 	char path[300], err[700];
 	const struct proc *p;
 
@@ -415,7 +415,7 @@ static void test_sessions_and_keyframes(void)
 	struct world w;
 	struct recorder *rec;
 	struct replay *rp;
-	const struct snapshot *s;
+	const struct snapshot *s = NULL;
 	char path[300], err[700];
 	int n = 0, keyframes = 0;
 
