@@ -1054,29 +1054,15 @@ void replay_position(struct replay *r, struct replay_pos *pos)
 
 static bool replay_selected(const struct replay *r, const struct sample_request *req, const struct proc *p)
 {
-	const struct selection *sel = &req->sel;
-
-	if (sel->npids) {
-		size_t i;
-
-		for (i = 0; i < sel->npids && sel->pids[i] != p->pid; i++)
-			;
-		if (i == sel->npids)
-			return false;
-	}
-	if (sel->by_uid && p->uid != sel->uid)
+	/* a filter never matches memtop itself: the one that recorded */
+	switch (selection_check(&req->sel, p, (int)r->recorder_pid)) {
+	case SEL_YES:
+		return true;
+	case SEL_CMDLINE:
+		return p->cmdline && filter_match(req->sel.filter, p->cmdline, p->cmdline_len);
+	default:
 		return false;
-	if (sel->hide_kthreads && p->kernel_thread)
-		return false;
-	if (sel->filter) {
-		/* a filter never matches memtop itself: the one that recorded */
-		if (p->pid == r->recorder_pid && !sel->npids)
-			return false;
-		if (filter_match(sel->filter, p->comm, strlen(p->comm)))
-			return true;
-		return p->cmdline && filter_match(sel->filter, p->cmdline, p->cmdline_len);
 	}
-	return true;
 }
 
 static double replay_age(const struct replay *r, int64_t sample, double age, double time)

@@ -775,30 +775,15 @@ static void sampler_cmdline(struct sampler *s, struct sproc *sp, double max_age)
 
 static bool selection_match(struct sampler *s, const struct sample_request *req, struct sproc *sp)
 {
-	const struct selection *sel = &req->sel;
-	struct proc *p = &sp->p;
-
-	if (sel->npids) {
-		size_t i;
-
-		for (i = 0; i < sel->npids && sel->pids[i] != p->pid; i++)
-			;
-		if (i == sel->npids)
-			return false;
-	}
-	if (sel->by_uid && p->uid != sel->uid)
-		return false;
-	if (sel->hide_kthreads && p->kernel_thread)
-		return false;
-	if (sel->filter) {
-		if (p->pid == sel->exclude_pid && !sel->npids)
-			return false;
-		if (filter_match(sel->filter, p->comm, strlen(p->comm)))
-			return true;
+	switch (selection_check(&req->sel, &sp->p, req->sel.exclude_pid)) {
+	case SEL_YES:
+		return true;
+	case SEL_CMDLINE:
 		sampler_cmdline(s, sp, req->reuse_max_age);	/* only when the name did not match */
-		return filter_match(sel->filter, p->cmdline, p->cmdline_len);
+		return filter_match(req->sel.filter, sp->p.cmdline, sp->p.cmdline_len);
+	default:
+		return false;
 	}
-	return true;
 }
 
 /* ---- small files: oom_score, ksm_stat, cgroup ---- */

@@ -38,6 +38,12 @@ struct selection {
 	int exclude_pid;		/* never matches a filter, unless -p names it (memtop itself) */
 };
 
+/* Whether p is selected, as far as its pid, uid, kind and name tell: SEL_CMDLINE when the
+ * filter did not match the name and must be tried on the command line. self: the pid left
+ * out of a filter's matches (the memtop that samples, or that recorded). */
+enum selection_verdict { SEL_NO, SEL_YES, SEL_CMDLINE };
+enum selection_verdict selection_check(const struct selection *sel, const struct proc *p, int self);
+
 struct sample_request {
 	unsigned need;			/* SRC_* read for every selected process */
 	unsigned need_all;		/* SRC_* read for every process, selected or not */

@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "filter.h"
 #include "model.h"
+#include "sample.h"
 
 bool proc_state_has_mm(bool kernel_thread, char state)
 {
@@ -119,4 +121,25 @@ void proc_sort(const struct proc **rows, size_t n, enum field_id key, bool ascen
 
 	if (n > 1)	/* rows is NULL when nothing was sampled */
 		qsort_r(rows, n, sizeof *rows, proc_cmp, &arg);
+}
+
+enum selection_verdict selection_check(const struct selection *sel, const struct proc *p, int self)
+{
+	if (sel->npids) {
+		size_t i;
+
+		for (i = 0; i < sel->npids && sel->pids[i] != p->pid; i++)
+			;
+		if (i == sel->npids)
+			return SEL_NO;
+	}
+	if (sel->by_uid && p->uid != sel->uid)
+		return SEL_NO;
+	if (sel->hide_kthreads && p->kernel_thread)
+		return SEL_NO;
+	if (!sel->filter)
+		return SEL_YES;
+	if (p->pid == self && !sel->npids)
+		return SEL_NO;
+	return filter_match(sel->filter, p->comm, strlen(p->comm)) ? SEL_YES : SEL_CMDLINE;
 }
