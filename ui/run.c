@@ -89,17 +89,20 @@ int run_output_check(FILE *out)
 
 static struct snapsource *run_replay(const struct run_config *rc)
 {
-	struct replay *r;
+	struct replay *r = NULL;
 	char err[700];
 	int rc2 = replay_open(rc->read_path, &r, err, sizeof err);
 
-	if (rc2 == 0)
-		replay_set_trend(r, &rc->trend);
-	if (rc2 == 0)
-		rc2 = isnan(rc->at) ? replay_between(r, rc->from, rc->to, err, sizeof err)
-				    : replay_at(r, rc->at, err, sizeof err);
 	if (rc2 < 0) {
 		run_error("%s", err);
+		return NULL;
+	}
+	replay_set_trend(r, &rc->trend);
+	rc2 = isnan(rc->at) ? replay_between(r, rc->from, rc->to, err, sizeof err)
+			    : replay_at(r, rc->at, err, sizeof err);
+	if (rc2 < 0) {
+		run_error("%s", err);
+		replay_free(r);
 		return NULL;
 	}
 	return source_replay(r);
