@@ -20,7 +20,7 @@
 #define RECORD_HASH 1024
 #define RECORD_CGHASH 64
 #define RECORD_OOM_HEAD 3	/* the kill order's first processes, each sample */
-#define RECORD_AGE_SLACK 0.05	/* an age the reader would compute within this is not written */
+#define RECORD_AGE_SLACK 1e-6	/* an age the reader would compute within this is not written */
 #define RECORD_WAL_PAGES 256	/* checkpoint the WAL into the file past this many pages */
 
 /* A process as written so far: its id and the rows last written for it. */
@@ -31,7 +31,7 @@ struct wproc {
 	uint64_t gen;
 	char state;			/* at the sample before */
 	struct rowb info, fig, more, shm, seg;
-	double fig_time, fig_age;	/* the sample time and pss_age of its last figures row */
+	double fig_time, fig_age;	/* the sample's moment (record_moment()) and pss_age of its last figures row */
 	struct wproc *next;
 };
 
@@ -882,10 +882,17 @@ static int record_new_proc(struct recorder *r, struct wproc *w)
 	return rc;
 }
 
+/* The moment ages are counted on, as the reader counts them (replay_age()): the sampler's
+ * monotonic clock, which the ages came from; the wall time (to the millisecond) without it. */
+static double record_moment(const struct snapshot *snap)
+{
+	return snap->clock > 0 ? snap->clock : record_time(snap);
+}
+
 static int record_one(struct recorder *r, const struct snapshot *snap, const struct proc *p, bool keyframe,
 		      bool fresh)
 {
-	double now = record_time(snap);
+	double now = record_moment(snap);
 	bool added, all;
 	struct wproc *w = record_proc(r, p, &added);
 	int rc = SQLITE_OK;

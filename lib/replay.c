@@ -31,13 +31,13 @@ struct rproc {
 	struct fval rates[2];		/* those: minflt and majflt per second */
 	uint64_t prev_minflt, prev_majflt;
 	int64_t fig_sample;		/* its last figures row: sample, time and age written */
-	double fig_time, fig_age;
+	double fig_time, fig_clock, fig_age;
 	bool age_known;
 	int64_t cgroup_path;		/* cgroup_paths.id, 0 for none */
 	struct segment_totals segs;
 	bool seg_known, seg_live;	/* seg_live: the live snapshot of seg_sample had them */
 	int64_t seg_sample;
-	double seg_time, seg_age;
+	double seg_time, seg_clock, seg_age;
 	size_t capshm;
 	struct trend_hist *hist;	/* the samples applied (lib/trend.h), NULL for no address space */
 	struct rproc *next;
@@ -497,6 +497,7 @@ static int replay_figures(struct replay *r, int64_t s)
 		rp->fig_age = sqlite3_column_double(st, base);
 		rp->fig_sample = s;
 		rp->fig_time = r->s.time;
+		rp->fig_clock = r->s.clock;
 		rp->gen = r->gen;
 	}
 	return replay_done(r, st, rc);
@@ -611,6 +612,7 @@ static int replay_segments(struct replay *r, int64_t s)
 		rp->seg_known = true;
 		rp->seg_sample = s;
 		rp->seg_time = r->s.time;
+		rp->seg_clock = r->s.clock;
 		rp->seg_age = sqlite3_column_double(st, 8);
 		rp->seg_live = sqlite3_column_int64(st, 9) != 0;
 	}
@@ -1065,9 +1067,14 @@ static bool replay_selected(const struct replay *r, const struct sample_request 
 	}
 }
 
-static double replay_age(const struct replay *r, int64_t sample, double age, double time)
+/* The age at this moment of a figure AGE old at SAMPLE (recorded at TIME, CLOCK): on the
+ * recorder's monotonic clock as live (the wall time is kept to the millisecond only, and
+ * may be stepped), on the wall time in a recording without it. */
+static double replay_age(const struct replay *r, int64_t sample, double age, double time, double clock)
 {
-	return sample == r->cur ? age : age + (r->s.time - time);
+	if (sample == r->cur)
+		return age;
+	return age + (clock > 0 && r->s.clock > 0 ? r->s.clock - clock : r->s.time - time);
 }
 
 static void replay_show_segments(struct replay *r, struct rproc *rp)
@@ -1079,7 +1086,7 @@ static void replay_show_segments(struct replay *r, struct rproc *rp)
 	p->seg = &rp->segs;
 	p->has_segments = true;
 	p->have |= SRC_SMAPS;
-	p->smaps_age = replay_age(r, rp->seg_sample, rp->seg_age, rp->seg_time);
+	p->smaps_age = replay_age(r, rp->seg_sample, rp->seg_age, rp->seg_time, rp->seg_clock);
 	for (int i = 0; i < FLD_COUNT; i++) {
 		int seg = fields[i].src == SRC_SMAPS && fields[i].key ? segment_lookup(fields[i].key, strlen(fields[i].key)) : -1;
 
@@ -1119,7 +1126,8 @@ static void replay_trend(struct replay *r, struct rproc *rp, unsigned need)
 	struct proc *p = &rp->p;
 
 	p->have |= SRC_TREND;
-	trend_proc(p, rp->hist, &r->trend);
+	/* a zombie's history is not its trend (none live: it has no memory now) */
+	trend_proc(p, proc_has_mm(p) ? rp->hist : NULL, &r->trend);
 	if ((need & SRC_TREND_ETA) && r->cgroups_ready)
 		replay_trend_eta(r, p);
 }
@@ -1144,7 +1152,7 @@ static void replay_present(struct replay *r, struct rproc *rp, const struct samp
 	p->f[FLD_AGE].st = V_UNKNOWN;
 	if (rp->age_known) {
 		p->pss_age = rp->fig_sample != r->cur && r->s.fresh ? 0 : replay_age(r, rp->fig_sample, rp->fig_age,
-										       rp->fig_time);
+										       rp->fig_time, rp->fig_clock);
 		p->f[FLD_AGE] = (struct fval){ .d = p->pss_age, .st = V_KNOWN };
 	}
 	p->have = RECORD_NEED;

@@ -84,6 +84,27 @@ query() {
 	[ "$(jq "[.processes[] | select(.pid == $HOG_PID)] | length" <"$BATS_TEST_TMPDIR/live" | sort -u)" = 1 ]
 }
 
+@test "replay equals live: a process that ended and is not yet reaped (a zombie) has no trend, as live" {
+	# a child that exits after 1 s under a parent that never reaps it
+	bash -c 'sleep 1 & exec sleep 60' &
+	parent=$!
+	remember_pid "$BATS_TEST_TMPDIR/recorders" "$parent"
+	child=
+	for _ in $(seq 50); do
+		child=$(pgrep -P "$parent" -x sleep) && break
+		sleep 0.02
+	done
+	[ -n "$child" ]
+	"$MEMTOP" -w "$DB" -bJ -n 8 -d 0.3 -p "$parent,$child" >"$BATS_TEST_TMPDIR/live"
+	states=$(jq -r ".processes[] | select(.pid == $child) | .state" "$BATS_TEST_TMPDIR/live" | sort -u | tr -d '\n')
+	[[ "$states" == *Z* && "$states" != Z ]] ||
+		skip "the child was not seen both alive and a zombie (states: $states): the machine too slow"
+	diff <(canon "$BATS_TEST_TMPDIR/live") <("$MEMTOP" -r "$DB" -bJ -p "$parent,$child" | canon)
+	# a zombie has no memory: no trend live, none replayed
+	[ "$(jq -c "select(.processes[] | .pid == $child and .state == \"Z\") | .processes[] | select(.pid == $child) | [.trend.samples, .trend.growth, .mem.rss]" \
+		"$BATS_TEST_TMPDIR/live" | sort -u)" = "[0,null,null]" ]
+}
+
 @test "trends over a recording: a leak flagged in the replay as it was live, at any moment, in the text report too" {
 	start_hog leak 4096 4096	# 4 MiB/s, paced by the clock
 	trend=(--trend-window 30 --trend-min-span 3)

@@ -329,6 +329,47 @@ static const struct sample_request all_req = { .parts = SNAP_CGROUPS | SNAP_OOM 
 
 /* ---- the tests ---- */
 
+/* A PSS reused from an earlier read (a process costly to read) is shown with its age. The
+ * reader counts that age on the recorder's monotonic clock, as the sampler did: the wall
+ * time is kept to the millisecond only, and an age computed from it may round to another
+ * tenth of a second than the one printed live. */
+static void test_ages(void)
+{
+	struct world w;
+	struct recorder *rec;
+	struct replay *rp;
+	const struct snapshot *s = NULL;
+	const struct proc *p;
+	char path[300], err[700];
+	/* sample 2 comes 0.3509 s after sample 1 on the clock, 0.350 s on the wall */
+	const double clock[3] = { 5000.25, 5000.6009, 5001.0 }, wall[3] = { T0, T0 + 0.3509, T0 + 0.75 };
+	const double age[3] = { 0.3, 0.3 + 0.3509, 0 };	/* re-read at sample 3 */
+
+	snprintf(path, sizeof path, "%s/ages.db", dir);
+	world_make(&w);
+	ok(recorder_open(path, &(struct record_options){ .interval = 1 }, &rec, err, sizeof err) == 0,
+	   "a recording opens (%s)", err);
+	for (int i = 0; i < 3; i++) {
+		w.p[0]->pss_age = age[i];
+		w.p[0]->f[FLD_AGE] = (struct fval){ .d = age[i], .st = V_KNOWN };
+		world_snap(&w, wall[i], i ? wall[i] - wall[i - 1] : 0, (uint64_t)i + 1);
+		w.snap.clock = clock[i];
+		is_int(recorder_write(rec, &w.snap, false), 0, "sample %d is written", i + 1);
+	}
+	is_int(recorder_close(rec), 0, "the recording is closed");
+	ok(replay_open(path, &rp, err, sizeof err) == 0 && replay_between(rp, NAN, NAN, err, sizeof err) == 0,
+	   "it opens for replay (%s)", err);
+	for (int i = 0; i < 3; i++) {
+		ok(replay_next(rp, 0) == 0 && replay_snapshot(rp, &all_req, &s) == 0, "sample %d is read", i + 1);
+		p = snapshot_find(s, 100, true);
+		ok(p && p->f[FLD_AGE].st == V_KNOWN && fabs(p->f[FLD_AGE].d - age[i]) < 1e-9 &&
+		   fabs(p->pss_age - age[i]) < 1e-9, "sample %d: the age of its PSS is the one live, %.4f s (%.4f)",
+		   i + 1, age[i], p ? p->pss_age : -1);
+	}
+	replay_free(rp);
+	world_free(&w);
+}
+
 static void test_round_trip(void)
 {
 	struct world w;
@@ -569,6 +610,7 @@ int main(void)
 	test_when();
 	test_sizes();
 	test_round_trip();
+	test_ages();
 	test_sessions_and_keyframes();
 	test_refusals();
 	fixture_rmtree(dir);
