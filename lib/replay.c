@@ -31,13 +31,13 @@ struct rproc {
 	struct fval rates[2];		/* those: minflt and majflt per second */
 	uint64_t prev_minflt, prev_majflt;
 	int64_t fig_sample;		/* its last figures row: sample, time and age written */
-	double fig_time, fig_clock, fig_age;
+	double fig_time, fig_age;	/* fig_time: replay_moment() of fig_sample */
 	bool age_known;
 	int64_t cgroup_path;		/* cgroup_paths.id, 0 for none */
 	struct segment_totals segs;
 	bool seg_known, seg_live;	/* seg_live: the live snapshot of seg_sample had them */
 	int64_t seg_sample;
-	double seg_time, seg_clock, seg_age;
+	double seg_time, seg_age;
 	size_t capshm;
 	struct trend_hist *hist;	/* the samples applied (lib/trend.h), NULL for no address space */
 	struct rproc *next;
@@ -466,6 +466,14 @@ static int replay_info(struct replay *r, int64_t s)
 	return replay_done(r, st, rc);
 }
 
+/* The moment ages are counted on, as the recorder counted them (record_moment()): its
+ * monotonic clock, which the ages came from (the wall time is kept to the millisecond only,
+ * and may be stepped); the wall time in a recording without it. */
+static double replay_moment(const struct replay *r)
+{
+	return r->s.clock > 0 ? r->s.clock : r->s.time;
+}
+
 static int replay_figures(struct replay *r, int64_t s)
 {
 	sqlite3_stmt *st = replay_query(r, S_FIG, s);
@@ -496,8 +504,7 @@ static int replay_figures(struct replay *r, int64_t s)
 		rp->age_known = sqlite3_column_type(st, base) != SQLITE_NULL;
 		rp->fig_age = sqlite3_column_double(st, base);
 		rp->fig_sample = s;
-		rp->fig_time = r->s.time;
-		rp->fig_clock = r->s.clock;
+		rp->fig_time = replay_moment(r);
 		rp->gen = r->gen;
 	}
 	return replay_done(r, st, rc);
@@ -611,8 +618,7 @@ static int replay_segments(struct replay *r, int64_t s)
 			rp->segs.v[seg][f] = (uint64_t)sqlite3_column_int64(st, 2 + f) << 10;
 		rp->seg_known = true;
 		rp->seg_sample = s;
-		rp->seg_time = r->s.time;
-		rp->seg_clock = r->s.clock;
+		rp->seg_time = replay_moment(r);
 		rp->seg_age = sqlite3_column_double(st, 8);
 		rp->seg_live = sqlite3_column_int64(st, 9) != 0;
 	}
@@ -1067,14 +1073,10 @@ static bool replay_selected(const struct replay *r, const struct sample_request 
 	}
 }
 
-/* The age at this moment of a figure AGE old at SAMPLE (recorded at TIME, CLOCK): on the
- * recorder's monotonic clock as live (the wall time is kept to the millisecond only, and
- * may be stepped), on the wall time in a recording without it. */
-static double replay_age(const struct replay *r, int64_t sample, double age, double time, double clock)
+/* The age at this moment of a figure AGE old at SAMPLE (at replay_moment() TIME). */
+static double replay_age(const struct replay *r, int64_t sample, double age, double time)
 {
-	if (sample == r->cur)
-		return age;
-	return age + (clock > 0 && r->s.clock > 0 ? r->s.clock - clock : r->s.time - time);
+	return sample == r->cur ? age : age + (replay_moment(r) - time);
 }
 
 static void replay_show_segments(struct replay *r, struct rproc *rp)
@@ -1086,7 +1088,7 @@ static void replay_show_segments(struct replay *r, struct rproc *rp)
 	p->seg = &rp->segs;
 	p->has_segments = true;
 	p->have |= SRC_SMAPS;
-	p->smaps_age = replay_age(r, rp->seg_sample, rp->seg_age, rp->seg_time, rp->seg_clock);
+	p->smaps_age = replay_age(r, rp->seg_sample, rp->seg_age, rp->seg_time);
 	for (int i = 0; i < FLD_COUNT; i++) {
 		int seg = fields[i].src == SRC_SMAPS && fields[i].key ? segment_lookup(fields[i].key, strlen(fields[i].key)) : -1;
 
@@ -1152,7 +1154,7 @@ static void replay_present(struct replay *r, struct rproc *rp, const struct samp
 	p->f[FLD_AGE].st = V_UNKNOWN;
 	if (rp->age_known) {
 		p->pss_age = rp->fig_sample != r->cur && r->s.fresh ? 0 : replay_age(r, rp->fig_sample, rp->fig_age,
-										       rp->fig_time, rp->fig_clock);
+										       rp->fig_time);
 		p->f[FLD_AGE] = (struct fval){ .d = p->pss_age, .st = V_KNOWN };
 	}
 	p->have = RECORD_NEED;
